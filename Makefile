@@ -1,0 +1,48 @@
+# The two commands: `make demo` and `make test` (both set up first). `make setup` is idempotent.
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+MAVEN_PROFILE ?=
+export MAVEN_PROFILE
+MVN := mvn -q -B $(if $(MAVEN_PROFILE),-P$(MAVEN_PROFILE))
+JAVA_SOURCES := $(shell find java/src/main -type f 2>/dev/null)
+DEPS_STAMP := $(VENV)/.deps-stamp
+JARS_STAMP := zarrjvm/_jars/.stamp
+
+.PHONY: setup demo test pytest mvn-test bench clean jars
+
+setup: $(DEPS_STAMP) $(JARS_STAMP) $(VENV)/.install-stamp
+
+$(VPY):
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+
+$(DEPS_STAMP): requirements-dev.txt | $(VPY)
+	$(VPY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+jars: $(JARS_STAMP)
+$(JARS_STAMP): java/pom.xml $(JAVA_SOURCES) tools/build_blosc.sh tools/build_jars.sh | $(DEPS_STAMP)
+	bash tools/build_jars.sh $(VPY)
+	touch $@
+
+$(VENV)/.install-stamp: pyproject.toml setup.py $(JARS_STAMP) | $(DEPS_STAMP)
+	$(VPY) -m pip install -q --no-deps --no-build-isolation -e .
+	touch $@
+
+demo: setup
+	$(VPY) -m zarrjvm demo
+
+test: setup mvn-test pytest
+
+mvn-test:
+	$(MVN) -f java/pom.xml test
+
+pytest: setup
+	$(VPY) -m pytest -q tests
+
+bench: setup
+	$(VPY) -m bench
+
+clean:
+	rm -rf build java/target zarrjvm/_jars $(VENV) .pytest_cache

@@ -1,0 +1,22 @@
+package dev.zarrjvm.arrow;
+
+import org.apache.arrow.c.ArrowArray;
+import org.apache.arrow.c.ArrowSchema;
+import org.apache.arrow.c.Data;
+import org.apache.arrow.vector.FieldVector;
+
+/**
+ * Hands vectors to the other side of the Arrow C Data Interface. The caller (Python) owns the two C structs and passes
+ * their addresses; after export the consumer holds references to the buffers and releases them through the struct's
+ * release callback, so Java's own reference is dropped here.
+ */
+public final class ArrowExport {
+  private ArrowExport() {}
+
+  /** Exports {@code vector} into the structs at the given addresses and gives up Java's reference to it. */
+  public static void exportAndRelease(FieldVector vector, long arrayAddress, long schemaAddress) {
+    try (FieldVector v = vector) {
+      Data.exportVector(ArrowMemory.root(), v, null, ArrowArray.wrap(arrayAddress), ArrowSchema.wrap(schemaAddress));
+    }
+  }
+}

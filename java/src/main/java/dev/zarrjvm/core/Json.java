@@ -1,0 +1,68 @@
+package dev.zarrjvm.core;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.zarrjvm.errors.MetadataException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** JSON for metadata the adapters inspect themselves and for what crosses to Python. NaN/Infinity allowed both ways. */
+public final class Json {
+  public static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+      .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+      .build();
+
+  private Json() {}
+
+  public static JsonNode parse(ByteBuffer bytes, String what) {
+    if (bytes == null) {
+      throw new MetadataException(what + ": missing");
+    }
+    ByteBuffer b = bytes.duplicate();
+    byte[] arr = new byte[b.remaining()];
+    b.get(arr);
+    return parse(arr, what);
+  }
+
+  public static JsonNode parse(byte[] bytes, String what) {
+    try {
+      JsonNode n = MAPPER.readTree(bytes);
+      if (n == null || n.isMissingNode()) {
+        throw new MetadataException(what + ": empty document");
+      }
+      return n;
+    } catch (java.io.IOException e) {
+      throw new MetadataException(what + ": not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  public static String write(Object o) {
+    try {
+      return MAPPER.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static byte[] writeBytes(JsonNode n) {
+    return write(n).getBytes(StandardCharsets.UTF_8);
+  }
+
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> toMap(JsonNode n) {
+    if (n == null || n.isMissingNode() || n.isNull()) {
+      return new LinkedHashMap<>();
+    }
+    if (!n.isObject()) {
+      throw new MetadataException("attributes must be a JSON object, got " + n.getNodeType());
+    }
+    return MAPPER.convertValue(n, LinkedHashMap.class);
+  }
+}

@@ -1,0 +1,185 @@
+package dev.zarrjvm.core;
+
+import dev.zarrjvm.arrow.ArrowMemory;
+import dev.zarrjvm.arrow.ChunkVectors;
+import dev.zarrjvm.arrow.Ma2ToArrow;
+import dev.zarrjvm.errors.ChunkDecodeException;
+import dev.zarrjvm.errors.Errors;
+import dev.zarrjvm.errors.ZarrJvmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+
+/**
+ * Base for adapters whose reader decodes a chunk into a Java heap array ({@code ucar.ma2.Array}). It owns what every
+ * such adapter shares: bounds checks, region assembly straight into Arrow memory (the one copy), parallel decoding of the
+ * chunks a region touches, fill values for absent chunks, and error translation.
+ */
+public abstract class Ma2ChunkSource implements ChunkSource {
+  private final BufferAllocator allocator;
+  private volatile boolean closed;
+  private ArrayInfo info;
+
+  protected Ma2ChunkSource(String name) {
+    this.allocator = ArrowMemory.newChild(name);
+  }
+
+  /** Adapters call this once, at the end of their constructor. */
+  protected final void setInfo(ArrayInfo info) {
+    this.info = info;
+  }
+
+  @Override
+  public final ArrayInfo info() {
+    return info;
+  }
+
+  @Override
+  public final BufferAllocator allocator() {
+    return allocator;
+  }
+
+  /**
+   * Decodes one chunk of the {@link ArrayInfo#chunks} grid with the reader's own decoding. Returns either the full
+   * chunk or the chunk clipped to the array bounds, or null when the chunk is absent (it then reads as the fill value).
+   */
+  protected abstract ucar.ma2.Array decodeChunk(long[] chunkCoords) throws Exception;
+
+  /**
+   * Optional: the reader reads an arbitrary box itself (netCDF-Java does). Returning null means "assemble from chunks".
+   */
+  protected ucar.ma2.Array decodeRegion(long[] offset, int[] shape) throws Exception {
+    return null;
+  }
+
+  /** Whether chunks of one region are decoded in parallel (readers that are not thread-safe say no). */
+  protected boolean parallelDecode() {
+    return true;
+  }
+
+  @Override
+  public FieldVector readChunk(long[] chunkCoords, BufferAllocator alloc) {
+    ensureOpen();
+    Grid g = info.grid();
+    if (chunkCoords == null || !g.containsChunk(chunkCoords)) {
+      throw new IllegalArgumentException("chunk " + Arrays.toString(chunkCoords) + " is outside the chunk grid "
+          + Arrays.toString(g.chunkCounts()) + " of " + info.path);
+    }
+    long[] origin = g.chunkOrigin(chunkCoords);
+    return readRegion(origin, g.clippedChunkShape(chunkCoords), alloc);
+  }
+
+  @Override
+  public FieldVector readRegion(long[] offset, int[] shape, BufferAllocator alloc) {
+    ensureOpen();
+    checkRegion(offset, shape);
+    DType dtype = info.dtype;
+    long n = Grid.size(shape);
+    FieldVector out = ChunkVectors.allocate("data", dtype, n, alloc == null ? allocator : alloc);
+    String what = "reading " + Arrays.toString(offset) + "+" + Arrays.toString(shape) + " of " + info.path
+        + " with " + info.backend;
+    try {
+      if (n > 0) {
+        ArrowBuf dst = out.getDataBuffer();
+        ucar.ma2.Array direct = decodeRegion(offset, shape);
+        if (direct != null) {
+          checkShape(direct.getShape(), shape, what);
+          Ma2ToArrow.copy(direct, new int[shape.length], shape, dst, shape, new int[shape.length], dtype);
+        } else {
+          assemble(offset, shape, dst, what);
+        }
+      }
+      return out;
+    } catch (Throwable t) {
+      out.close();
+      throw Errors.translate(t, what);
+    }
+  }
+
+  private void assemble(long[] offset, int[] shape, ArrowBuf dst, String what) {
+    Grid g = info.grid();
+    int nd = shape.length;
+    List<long[]> chunks = g.chunksIn(offset, shape);
+    List<ReadPool.Task> tasks = new ArrayList<>(chunks.size());
+    for (long[] c : chunks) {
+      tasks.add(() -> {
+        long[] origin = g.chunkOrigin(c);
+        int[] clipped = g.clippedChunkShape(c);
+        int[] srcOff = new int[nd];
+        int[] dstOff = new int[nd];
+        int[] box = new int[nd];
+        for (int d = 0; d < nd; d++) {
+          long lo = Math.max(offset[d], origin[d]);
+          long hi = Math.min(offset[d] + shape[d], origin[d] + clipped[d]);
+          srcOff[d] = (int) (lo - origin[d]);
+          dstOff[d] = (int) (lo - offset[d]);
+          box[d] = (int) (hi - lo);
+        }
+        ucar.ma2.Array decoded;
+        try {
+          decoded = decodeChunk(c);
+        } catch (Throwable t) {
+          throw Errors.translateDecode(t, "decoding chunk " + Arrays.toString(c) + " of " + info.path + " with "
+              + info.backend);
+        }
+        if (decoded == null) {
+          Ma2ToArrow.fill(dst, shape, dstOff, box, info.dtype, info.fillBits);
+          return;
+        }
+        int[] got = decoded.getShape();
+        if (!Arrays.equals(got, g.chunks) && !Arrays.equals(got, clipped)) {
+          throw new ChunkDecodeException("chunk " + Arrays.toString(c) + " of " + info.path + " decoded to shape "
+              + Arrays.toString(got) + ", expected " + Arrays.toString(g.chunks));
+        }
+        Ma2ToArrow.copy(decoded, srcOff, box, dst, shape, dstOff, info.dtype);
+      });
+    }
+    ReadPool.runAll(tasks, parallelDecode() && tasks.size() > 1, what);
+  }
+
+  private void checkRegion(long[] offset, int[] shape) {
+    if (offset == null || shape == null || offset.length != info.ndim() || shape.length != info.ndim()) {
+      throw new IllegalArgumentException("region rank must be " + info.ndim());
+    }
+    for (int d = 0; d < shape.length; d++) {
+      if (offset[d] < 0 || shape[d] < 0 || offset[d] + shape[d] > info.shape[d]) {
+        throw new IllegalArgumentException("region " + Arrays.toString(offset) + "+" + Arrays.toString(shape)
+            + " is outside the array shape " + Arrays.toString(info.shape));
+      }
+    }
+  }
+
+  private static void checkShape(int[] got, int[] want, String what) {
+    if (!Arrays.equals(got, want)) {
+      throw new ChunkDecodeException(what + ": reader returned shape " + Arrays.toString(got) + ", expected "
+          + Arrays.toString(want));
+    }
+  }
+
+  protected final void ensureOpen() {
+    if (closed) {
+      throw new ZarrJvmException(info == null ? "source is closed" : info.path + " is closed");
+    }
+  }
+
+  /** Adapters release their reader here; called once. */
+  protected void closeReader() throws Exception {}
+
+  @Override
+  public final void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      closeReader();
+    } catch (Exception e) {
+      throw Errors.translate(e, "closing " + (info == null ? "source" : info.path));
+    } finally {
+      ArrowMemory.release(allocator);
+    }
+  }
+}

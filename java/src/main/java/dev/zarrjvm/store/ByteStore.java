@@ -1,0 +1,35 @@
+package dev.zarrjvm.store;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * zarrjvm's own view of a store: read-only bytes under '/'-separated keys relative to the store root. Every adapter wraps
+ * this into its reader's store interface, so confinement, strict I/O errors and (later) remote access live in one place.
+ * Absent keys give null; anything else that goes wrong is a {@link dev.zarrjvm.errors.StoreException}.
+ */
+public interface ByteStore extends AutoCloseable {
+  /** All bytes of {@code key}, or null when the key does not exist. */
+  byte[] get(String key);
+
+  /**
+   * Bytes [start, end) of {@code key}; a negative {@code start} counts from the end (suffix), {@code end} of -1 means
+   * the end of the value. Null when the key does not exist; a range beyond the end is an error, never short data.
+   */
+  byte[] getRange(String key, long start, long end);
+
+  boolean exists(String key);
+
+  /** Names directly under {@code prefix} (a key ending in '/' or the empty string), without the prefix. */
+  List<String> list(String prefix);
+
+  /** A local file or directory behind this store, or null when there is none (remote stores). */
+  default Path localPath() {
+    return null;
+  }
+
+  String describe();
+
+  @Override
+  default void close() {}
+}

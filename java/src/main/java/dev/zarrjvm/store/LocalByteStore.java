@@ -1,0 +1,151 @@
+package dev.zarrjvm.store;
+
+import dev.zarrjvm.errors.ArrayNotFoundException;
+import dev.zarrjvm.errors.StoreException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A directory on the local filesystem, opened read-only. Keys that resolve (through symlinks) outside the root are
+ * refused, a directory where a value should be is an error, and short reads are errors.
+ */
+public final class LocalByteStore implements ByteStore {
+  private final Path root;
+  private final Path realRoot;
+
+  public LocalByteStore(Path root) {
+    Path abs = root.toAbsolutePath().normalize();
+    if (!Files.exists(abs)) {
+      throw new ArrayNotFoundException("store does not exist: " + abs);
+    }
+    if (!Files.isDirectory(abs)) {
+      throw new StoreException("store is not a directory: " + abs);
+    }
+    this.root = abs;
+    try {
+      this.realRoot = abs.toRealPath();
+    } catch (IOException e) {
+      throw new StoreException("cannot resolve store " + abs + ": " + e, e);
+    }
+  }
+
+  @Override
+  public Path localPath() {
+    return root;
+  }
+
+  /** The file for {@code key}, or null when it does not exist; refuses anything that resolves outside the root. */
+  private Path resolve(String key) {
+    Path p = root.resolve(StoreKeys.checkKey(key)).normalize();
+    if (!p.startsWith(root)) {
+      throw new StoreException("key '" + key + "' resolves outside the store " + root);
+    }
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    try {
+      Path real = p.toRealPath();
+      if (!real.startsWith(realRoot)) {
+        throw new StoreException("key '" + key + "' is a link to " + real + ", outside the store " + realRoot);
+      }
+      return real;
+    } catch (NoSuchFileException e) {
+      return null; // a dangling link points nowhere: the key is absent
+    } catch (IOException e) {
+      throw new StoreException("cannot resolve '" + key + "' in " + root + ": " + e, e);
+    }
+  }
+
+  private Path resolveFile(String key) {
+    Path p = resolve(key);
+    if (p != null && Files.isDirectory(p)) {
+      throw new StoreException("'" + key + "' in " + root + " is a directory where a file is expected");
+    }
+    return p;
+  }
+
+  @Override
+  public byte[] get(String key) {
+    Path p = resolveFile(key);
+    if (p == null) {
+      return null;
+    }
+    try {
+      return Files.readAllBytes(p);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new StoreException("cannot read '" + key + "' in " + root + ": " + e, e);
+    }
+  }
+
+  @Override
+  public byte[] getRange(String key, long start, long end) {
+    Path p = resolveFile(key);
+    if (p == null) {
+      return null;
+    }
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+      long size = ch.size();
+      long s = start < 0 ? size + start : start;
+      long e = end < 0 ? size : end;
+      if (s < 0 || e > size || s > e) {
+        throw new StoreException("range [" + start + ", " + end + ") of '" + key + "' is outside its " + size
+            + " bytes");
+      }
+      if (e - s > Integer.MAX_VALUE - 16) {
+        throw new StoreException("range of " + (e - s) + " bytes of '" + key + "' is too large for one read");
+      }
+      ByteBuffer buf = ByteBuffer.allocate((int) (e - s));
+      long pos = s;
+      while (buf.hasRemaining()) {
+        int n = ch.read(buf, pos);
+        if (n < 0) {
+          throw new StoreException("'" + key + "' ended after " + pos + " of " + e + " bytes");
+        }
+        pos += n;
+      }
+      return buf.array();
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new StoreException("cannot read '" + key + "' in " + root + ": " + e, e);
+    }
+  }
+
+  @Override
+  public boolean exists(String key) {
+    return resolve(key) != null;
+  }
+
+  @Override
+  public List<String> list(String prefix) {
+    Path dir = prefix == null || prefix.isEmpty() ? realRoot : resolve(prefix.endsWith("/")
+        ? prefix.substring(0, prefix.length() - 1) : prefix);
+    List<String> out = new ArrayList<>();
+    if (dir == null || !Files.isDirectory(dir)) {
+      return out;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      s.forEach(p -> out.add(p.getFileName().toString()));
+    } catch (IOException e) {
+      throw new StoreException("cannot list '" + prefix + "' in " + root + ": " + e, e);
+    }
+    out.sort(null);
+    return out;
+  }
+
+  @Override
+  public String describe() {
+    return root.toString();
+  }
+}

@@ -1,0 +1,53 @@
+package dev.zarrjvm.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.zarrjvm.errors.ArrayNotFoundException;
+import dev.zarrjvm.errors.StoreException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void nodePathsStayInside() {
+    assertEquals("", StoreKeys.nodePath(null));
+    assertEquals("a/b", StoreKeys.nodePath("a/b/"));
+    for (String bad : new String[] {"/abs", "..", "a/../b", "a//b", "./a", "a\\b", "C:/x"}) {
+      assertThrows(StoreException.class, () -> StoreKeys.nodePath(bad), bad);
+    }
+    assertThrows(StoreException.class, () -> StoreKeys.checkKey("a/../../etc/passwd"));
+    assertEquals("a/b/c", StoreKeys.join("a", "b", "", "c"));
+  }
+
+  @Test
+  void localStoreReadsRangesAndRefusesEscapes() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("store"));
+    Files.write(root.resolve("k"), new byte[] {1, 2, 3, 4, 5});
+    Files.createDirectories(root.resolve("dir"));
+    Path outside = Files.write(tmp.resolve("secret"), new byte[] {9});
+    Files.createSymbolicLink(root.resolve("link"), outside);
+    LocalByteStore s = new LocalByteStore(root);
+    assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, s.get("k"));
+    assertArrayEquals(new byte[] {2, 3}, s.getRange("k", 1, 3));
+    assertArrayEquals(new byte[] {4, 5}, s.getRange("k", -2, -1));
+    assertNull(s.get("absent"));
+    assertTrue(s.exists("k"));
+    assertFalse(s.exists("absent"));
+    assertThrows(StoreException.class, () -> s.getRange("k", 3, 9), "short data must be an error");
+    assertThrows(StoreException.class, () -> s.get("dir"));
+    assertThrows(StoreException.class, () -> s.get("link"));
+    assertEquals(List.of("dir", "k", "link"), s.list(""));
+    assertThrows(ArrayNotFoundException.class, () -> new LocalByteStore(tmp.resolve("missing")));
+  }
+}

@@ -1,0 +1,97 @@
+"""What the Central-only build (edu.ucar:cdm:4.5.5) changes, measured on the real jars.
+
+zarr-java and jzarr are compiled against netCDF-Java 5.x. On cdm 4.5.5 their unsigned, bool and shard-index code paths
+fail to link; zarrjvm's shims (signed twin, zarrjvm-read shard index, per-chunk jzarr decoding) route around them.
+``shims=False`` shows the reader as it is. With cdm-core 5.x (``-Punidata``) the same calls read correctly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import assert_same
+
+import zarrjvm
+from zarrjvm.compat.cases import Case
+
+U2 = Case("central-u2", "zarr-v3", dtype="<u2", shape=(20, 20), chunks=(10, 10), codec="zstd")
+U8_V2 = Case("central-u8-v2", "zarr-v2", dtype="<u8", shape=(20, 20), chunks=(10, 10), codec="zlib")
+BOOL_V2 = Case("central-bool-v2", "zarr-v2", dtype="|b1", shape=(20, 20), chunks=(10, 10), codec="zlib")
+SHARDED = Case("central-sharded", "zarr-v3", dtype="<f4", shape=(20, 20), chunks=(5, 5), shards=(10, 10), codec="zstd")
+I2 = Case("central-i2", "zarr-v3", dtype="<i2", shape=(20, 20), chunks=(10, 10), codec="zstd")
+JZ = Case("central-jzarr-f4", "zarr-v2", dtype="<f4", shape=(20, 20), chunks=(10, 10), codec="zlib")
+
+
+@pytest.fixture(scope="module")
+def central() -> bool:
+    return not zarrjvm.jvm.build_info()["ma2_unsigned_types"]
+
+
+def test_build_reports_its_flavour(central: bool) -> None:
+    info = zarrjvm.jvm.build_info()
+    if central:
+        assert info["cdm.artifact"] == "edu.ucar:cdm:4.5.5"
+        assert info["cdm.flavour"] == "central-cdm-4.5.5"
+    else:
+        assert info["cdm.artifact"].startswith("edu.ucar:cdm-core:5.")
+
+
+@pytest.mark.parametrize("case,missing", [(U2, "USHORT"), (U8_V2, "ULONG"), (SHARDED, "ULONG")],
+                         ids=["uint16-v3", "uint64-v2", "sharded"])
+def test_zarr_java_without_shims(written, central: bool, case: Case, missing: str) -> None:
+    store, path = written(case)
+    with zarrjvm.open_array(store, path, shims=False) as a:
+        if central:
+            with pytest.raises(zarrjvm.UnsupportedError, match=missing) as ei:
+                a[...]
+            assert ei.value.java_class == "java.lang.NoSuchFieldError"
+            assert "ucar.ma2" in str(ei.value)
+        else:
+            assert_same(a[...], case.expected())
+
+
+def test_zarr_java_bool_without_shims(written, central: bool) -> None:
+    store, path = written(BOOL_V2)
+    with zarrjvm.open_array(store, path, shims=False) as a:
+        if central:
+            # BytesCodec's bool path calls Array.factory(DataType, Index, Object), a 5.x method
+            with pytest.raises(zarrjvm.UnsupportedError) as ei:
+                a[...]
+            assert ei.value.java_class == "java.lang.NoSuchMethodError"
+            assert "factory" in ei.value.java_message
+        else:
+            assert_same(a[...], BOOL_V2.expected())
+
+
+@pytest.mark.parametrize("case", [U2, U8_V2, BOOL_V2, SHARDED], ids=lambda c: c.name)
+def test_shims_read_them(written, central: bool, case: Case) -> None:
+    store, path = written(case)
+    with zarrjvm.open_array(store, path) as a:
+        assert_same(a[...], case.expected())
+        assert bool(a.notes) == central
+
+
+def test_signed_types_need_no_shim(written) -> None:
+    store, path = written(I2)
+    with zarrjvm.open_array(store, path, shims=False) as a:
+        assert_same(a[...], I2.expected())
+        assert a.notes == []
+
+
+def test_jzarr_whole_array_read_needs_5x(written, central: bool) -> None:
+    """jzarr's own ZarrArray.read() goes through DataType.getType(Class, boolean), a 5.x method; zarrjvm decodes
+    chunk by chunk with jzarr's ChunkReaderWriter instead, which links on both."""
+    import jpype
+
+    store, _ = written(JZ)
+    zarrjvm.jvm.ensure_started()
+    za = jpype.JClass("com.bc.zarr.ZarrArray").open(store)
+    if central:
+        with pytest.raises(jpype.JException) as ei:
+            za.read()
+        assert str(ei.value.getClass().getName()) == "java.lang.NoSuchMethodError"
+        assert "getType" in str(ei.value.getMessage())
+    else:
+        assert np.asarray(za.read()).size == 400
+    with zarrjvm.open_array(store, backend="jzarr") as a:
+        assert_same(a[...], JZ.expected())

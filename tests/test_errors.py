@@ -1,0 +1,191 @@
+"""Bad input gives a typed zarrjvm error that names the cause and keeps the Java class; the JVM stays usable."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from helpers import assert_same
+
+import zarrjvm
+from zarrjvm.compat.cases import Case
+
+GOOD = Case("errors-good", "zarr-v2", dtype="<i4", shape=(20, 20), chunks=(10, 10), codec="zlib")
+
+
+@pytest.fixture
+def good(written) -> tuple[str, str]:
+    return written(GOOD)
+
+
+def _still_works(good: tuple[str, str]) -> None:
+    with zarrjvm.open_array(*good) as a:
+        assert_same(a[...], GOOD.expected())
+
+
+def _copy_store(src: str, dst: Path) -> Path:
+    import shutil
+
+    shutil.copytree(src, dst)
+    return dst
+
+
+@pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])
+def test_missing_store(tmp_path: Path, good, backend: str) -> None:
+    with pytest.raises(zarrjvm.ArrayNotFoundError, match="does not exist"):
+        zarrjvm.open_array(tmp_path / "nope.zarr", backend=backend)
+    _still_works(good)
+
+
+@pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])
+def test_missing_array_path(good, backend: str) -> None:
+    with pytest.raises(zarrjvm.ArrayNotFoundError, match="no Zarr array at 'missing'"):
+        zarrjvm.open_array(good[0], "missing", backend=backend)
+    _still_works(good)
+
+
+def test_missing_netcdf_file_and_variable(tmp_path: Path, written) -> None:
+    case = Case("errors-nc", "netcdf4", dtype="<f4", shape=(4, 4), chunks=(2, 2), codec="zlib")
+    store, path = written(case)
+    with pytest.raises(zarrjvm.ArrayNotFoundError):
+        zarrjvm.open_array(tmp_path / "none.nc", "v", backend="netcdf-java")
+    with pytest.raises(zarrjvm.ArrayNotFoundError, match="no variable 'nothere'"):
+        zarrjvm.open_array(store, "nothere", backend="netcdf-java")
+    with zarrjvm.open_array(store, path, backend="netcdf-java") as a:
+        assert_same(a[...], case.expected())
+
+
+def test_not_a_netcdf_file(tmp_path: Path) -> None:
+    p = tmp_path / "garbage.nc"
+    p.write_bytes(b"this is not netcdf" * 10)
+    with pytest.raises(zarrjvm.MetadataError, match="cannot read"):
+        zarrjvm.open_array(p, "v", backend="netcdf-java")
+
+
+def test_unknown_backend(good) -> None:
+    with pytest.raises(zarrjvm.UnsupportedError, match="unknown backend 'tensorflow'"):
+        zarrjvm.open_array(good[0], backend="tensorflow")
+
+
+def test_unknown_option(good) -> None:
+    with pytest.raises(zarrjvm.ZarrJvmError, match="unknown reader option 'chek'"):
+        zarrjvm.open_array(good[0], chek=False)
+
+
+@pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])
+def test_malformed_metadata(tmp_path: Path, good, backend: str) -> None:
+    store = _copy_store(good[0], tmp_path / "bad.zarr")
+    (store / ".zarray").write_text("{ not json")
+    with pytest.raises(zarrjvm.MetadataError, match="not valid JSON") as ei:
+        zarrjvm.open_array(store, backend=backend)
+    assert ei.value.java_class and "Json" in ei.value.java_class
+    _still_works(good)
+
+
+@pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])
+def test_corrupted_chunk_is_an_error(tmp_path: Path, good, backend: str) -> None:
+    store = _copy_store(good[0], tmp_path / "corrupt.zarr")
+    (store / "0.1").write_bytes(b"\x78\x9c garbage, not zlib")
+    with zarrjvm.open_array(store, backend=backend) as a:
+        assert_same(a.read_chunk((0, 0)), GOOD.expected()[:10, :10])
+        with pytest.raises(zarrjvm.ChunkDecodeError) as ei:
+            a.read_chunk((0, 1))
+        assert ei.value.java_class
+        with pytest.raises(zarrjvm.ChunkDecodeError):
+            a[...]
+        assert_same(a.read_chunk((1, 1)), GOOD.expected()[10:, 10:])
+    _still_works(good)
+
+
+@pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])
+def test_directory_where_chunk_should_be(tmp_path: Path, good, backend: str) -> None:
+    """zarr-java's own FilesystemStore would read this as an absent chunk (fill value); zarrjvm's store refuses."""
+    store = _copy_store(good[0], tmp_path / "dir.zarr")
+    os.remove(store / "1.0")
+    (store / "1.0").mkdir()
+    with zarrjvm.open_array(store, backend=backend) as a:
+        with pytest.raises(zarrjvm.StoreError, match="is a directory"):
+            a.read_chunk((1, 0))
+
+
+@pytest.mark.parametrize("path", ["../outside", "/etc", "a/../../b", "a//b", "./a"])
+def test_paths_cannot_leave_the_store(good, path: str) -> None:
+    with pytest.raises(zarrjvm.StoreError, match="inside the store|relative to the store"):
+        zarrjvm.open_array(good[0], path)
+
+
+def test_symlink_out_of_the_store(tmp_path: Path, good) -> None:
+    outside = _copy_store(good[0], tmp_path / "outside.zarr")
+    store = tmp_path / "store.zarr"
+    store.mkdir()
+    (store / "link").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(zarrjvm.StoreError, match="outside the store"):
+        zarrjvm.open_array(store, "link")
+
+
+@pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])
+def test_group_is_not_an_array(tmp_path: Path, backend: str) -> None:
+    import zarr
+
+    zarr.open_group(str(tmp_path / "g.zarr"), mode="w", zarr_format=2).create_group("sub")
+    with pytest.raises(zarrjvm.ArrayNotFoundError, match="is a group, not an array"):
+        zarrjvm.open_array(tmp_path / "g.zarr", "sub", backend=backend)
+
+
+def test_out_of_range_chunk_and_region(good) -> None:
+    with zarrjvm.open_array(*good) as a:
+        with pytest.raises(IndexError):
+            a.read_chunk((2, 0))
+        with pytest.raises(IndexError):
+            a.read_chunk((0,))
+        with pytest.raises(IndexError):
+            a.read_region((15, 0), (10, 5))
+        with pytest.raises(IndexError):
+            a[20]
+        with pytest.raises(IndexError):
+            a[[1, 2]]
+        # the Java side checks too (a caller bypassing Python's checks gets a typed error)
+        import jpype
+
+        with pytest.raises(zarrjvm.InvalidArgumentError, match="outside the chunk grid"):
+            with zarrjvm.errors.java_errors():
+                a._source.readChunk(jpype.JArray(jpype.JLong)([5, 5]), None)
+
+
+@pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])
+def test_reading_never_writes(tmp_path: Path, good, backend: str) -> None:
+    store = _copy_store(good[0], tmp_path / "ro.zarr")
+    before = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in store.rglob("*")}
+    os.chmod(store, 0o555)
+    try:
+        with zarrjvm.open_array(store, backend=backend) as a:
+            a[...]
+            list(a.iter_chunks())
+            a.read_chunk_raw((0, 0))
+    finally:
+        os.chmod(store, 0o755)
+    after = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in store.rglob("*")}
+    assert before == after
+
+
+def test_error_keeps_java_class_and_message(tmp_path: Path, good) -> None:
+    store = _copy_store(good[0], tmp_path / "unknown-codec.zarr")
+    meta = json.loads((store / ".zarray").read_text())
+    meta["compressor"] = {"id": "lzma"}
+    (store / ".zarray").write_text(json.dumps(meta))
+    with pytest.raises(zarrjvm.UnsupportedError) as ei:
+        zarrjvm.open_array(store)
+    assert "lzma" in str(ei.value)
+    assert ei.value.java_class == "dev.zarrjvm.errors.UnsupportedException"
+    assert isinstance(ei.value, zarrjvm.ZarrJvmError)
+
+
+def test_many_errors_then_reads(good, tmp_path: Path) -> None:
+    for i in range(200):
+        with pytest.raises(zarrjvm.ArrayNotFoundError):
+            zarrjvm.open_array(tmp_path / f"missing{i}")
+    _still_works(good)
+    assert np.isfinite(zarrjvm.jvm.arrow_allocated_bytes())

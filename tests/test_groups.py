@@ -1,0 +1,98 @@
+"""Groups: member listing, attributes and nested access, against zarr-python's and netCDF4's own view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from helpers import assert_same
+
+import zarrjvm
+
+
+def _zarr_tree(root: Path, fmt: int) -> Path:
+    import numcodecs
+    import zarr
+
+    store = root / f"tree_v{fmt}.zarr"
+    g = zarr.open_group(str(store), mode="w", zarr_format=fmt, attributes={"title": "tree", "n": 3})
+    comp = numcodecs.Zlib() if fmt == 2 else None
+    kw = {"compressors": comp} if fmt == 2 else {}
+    a = g.create_array("a", shape=(10, 10), chunks=(5, 5), dtype="f8", **kw)
+    a[:] = np.arange(100.0).reshape(10, 10)
+    b = g.create_array("b", shape=(7,), chunks=(3,), dtype="i2", **kw)
+    b[:] = np.arange(7, dtype="i2")
+    sub = g.create_group("sub", attributes={"level": 1})
+    c = sub.create_array("c", shape=(4, 4), chunks=(2, 2), dtype="u1", **kw)
+    c[:] = np.arange(16, dtype="u1").reshape(4, 4)
+    sub.create_group("deeper").create_group("deepest")
+    return store
+
+
+@pytest.mark.parametrize("fmt,backend", [(2, "zarr-java"), (2, "jzarr"), (3, "zarr-java")])
+def test_zarr_group_members_and_attrs(tmp_path: Path, fmt: int, backend: str) -> None:
+    import zarr
+
+    store = _zarr_tree(tmp_path, fmt)
+    zg = zarr.open_group(str(store), mode="r")
+    with zarrjvm.open_group(store, backend=backend) as g:
+        assert sorted(g.array_keys()) == sorted(zg.array_keys())
+        assert sorted(g.group_keys()) == sorted(zg.group_keys())
+        assert g.attrs == dict(zg.attrs)
+        assert set(g) == {"a", "b", "sub"}
+        assert len(g) == 3
+        assert_same(g["a"][...], zg["a"][...])
+        sub = g["sub"]
+        assert isinstance(sub, zarrjvm.JvmGroup)
+        assert sub.attrs == {"level": 1}
+        assert sub.members() == {"c": "array", "deeper": "group"}
+        assert_same(g["sub/c"][...], zg["sub/c"][...])
+        assert g["sub/deeper"].group_keys() == ["deepest"]
+        with pytest.raises(zarrjvm.ArrayNotFoundError, match="no member 'nope'"):
+            g["nope"]
+        with pytest.raises(zarrjvm.ArrayNotFoundError):
+            g["a/b"]
+    sub_direct = zarrjvm.open_group(store, "sub", backend=backend)
+    assert sub_direct.array_keys() == ["c"]
+
+
+def test_jzarr_refuses_v3_groups(tmp_path: Path) -> None:
+    store = _zarr_tree(tmp_path, 3)
+    with pytest.raises(zarrjvm.UnsupportedError, match="v2 only"):
+        zarrjvm.open_group(store, backend="jzarr")
+
+
+def test_array_is_not_a_group(tmp_path: Path) -> None:
+    store = _zarr_tree(tmp_path, 3)
+    with pytest.raises(zarrjvm.ArrayNotFoundError, match="is an array, not a group"):
+        zarrjvm.open_group(store, "a")
+
+
+def test_netcdf_groups(tmp_path: Path) -> None:
+    import netCDF4
+
+    p = tmp_path / "groups.nc"
+    with netCDF4.Dataset(p, "w") as ds:
+        ds.setncattr("title", "root")
+        ds.createDimension("x", 5)
+        v = ds.createVariable("top", "i4", ("x",))
+        v[:] = np.arange(5)
+        g = ds.createGroup("inner")
+        g.setncattr("level", 1)
+        g.createDimension("y", 3)
+        w = g.createVariable("w", "f8", ("y",))
+        w[:] = [1.5, 2.5, 3.5]
+        g.createGroup("deeper")
+    with zarrjvm.open_group(p, backend="netcdf-java") as root:
+        assert root.format == "netcdf4"
+        assert root.attrs == {"title": "root"}
+        assert root.array_keys() == ["top"]
+        assert root.group_keys() == ["inner"]
+        assert_same(root["top"][...], np.arange(5, dtype="i4"))
+        inner = root["inner"]
+        assert inner.attrs == {"level": 1}
+        assert inner.members() == {"deeper": "group", "w": "array"}
+        assert_same(root["inner/w"][...], np.array([1.5, 2.5, 3.5]))
+    with zarrjvm.open_array(p, "inner/w", backend="netcdf-java") as a:
+        assert_same(a[...], np.array([1.5, 2.5, 3.5]))

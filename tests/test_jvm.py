@@ -1,0 +1,129 @@
+"""JVM lifecycle: lazy start, explicit start with options, Java discovery and its errors, backends()."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import zarrjvm
+from zarrjvm import _jvm
+
+
+def _run(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env=full_env,
+                          timeout=120)
+
+
+def test_started_lazily_and_idempotent() -> None:
+    zarrjvm.jvm.ensure_started()
+    assert zarrjvm.jvm.is_started()
+    zarrjvm.jvm.start()  # same (default) arguments: nothing happens
+    with pytest.raises(zarrjvm.ZarrJvmError, match="cannot restart"):
+        zarrjvm.jvm.start(max_heap="123m")
+    assert isinstance(zarrjvm.jvm.arrow_allocated_bytes(), int)
+
+
+def test_classpath_has_the_bundled_jars() -> None:
+    cp = zarrjvm.jvm.classpath()
+    names = {Path(p).name for p in cp}
+    assert "zarrjvm-0.1.0.jar" in names
+    assert any(n.startswith("zarr-java-") for n in names)
+    assert any(n.startswith("jzarr-") for n in names)
+    assert any(n.startswith("arrow-c-data-") for n in names)
+
+
+def test_backends_are_usable_here() -> None:
+    by_name = {b.name: b for b in zarrjvm.backends()}
+    assert set(by_name) == {"zarr-java", "jzarr", "netcdf-java"}
+    assert all(b.usable and b.reason is None for b in by_name.values())
+    assert by_name["zarr-java"].formats == ("zarr-v2", "zarr-v3")
+    assert by_name["jzarr"].formats == ("zarr-v2",)
+    assert by_name["netcdf-java"].formats == ("netcdf3", "netcdf4")
+    assert any("libblosc" in n for n in by_name["jzarr"].notes)
+
+
+def test_explicit_start_with_options() -> None:
+    r = _run("""
+        import zarrjvm, jpype
+        zarrjvm.jvm.start(max_heap="256m", options=["-Dzarrjvm.test=hello"])
+        System = jpype.JClass("java.lang.System")
+        print(System.getProperty("zarrjvm.test"), int(jpype.JClass("java.lang.Runtime").getRuntime().maxMemory()))
+    """)
+    assert r.returncode == 0, r.stderr
+    prop, heap = r.stdout.split()
+    assert prop == "hello"
+    assert 200 * 2**20 < int(heap) <= 256 * 2**20
+
+
+def test_no_java_is_a_clear_error(tmp_path: Path) -> None:
+    r = _run(f"""
+        import zarrjvm
+        print([ (b.name, b.usable, b.reason) for b in zarrjvm.backends()][0])
+        try:
+            zarrjvm.open_array({str(tmp_path)!r})
+        except zarrjvm.JavaNotFoundError as e:
+            print("JavaNotFoundError:", e)
+    """, env={"JAVA_HOME": str(tmp_path / "no-jdk-here")})
+    assert r.returncode == 0, r.stderr
+    assert "JavaNotFoundError: JAVA_HOME=" in r.stdout
+    assert "needs Java 17 or newer" in r.stdout
+    assert "'zarr-java', False" in r.stdout
+
+
+def test_old_java_is_refused(tmp_path: Path) -> None:
+    home = tmp_path / "jdk11"
+    (home / "lib" / "server").mkdir(parents=True)
+    (home / "lib" / "server" / "libjvm.so").write_bytes(b"")
+    (home / "release").write_text('JAVA_VERSION="11.0.2"\n')
+    with pytest.raises(zarrjvm.JavaNotFoundError, match="Java 11.0.2 .* is too old"):
+        _jvm.find_jvm(home)
+    (home / "release").write_text('JAVA_VERSION="1.8.0_292"\n')
+    with pytest.raises(zarrjvm.JavaNotFoundError, match="too old"):
+        _jvm.find_jvm(home)
+
+
+def test_bad_jvm_path(tmp_path: Path) -> None:
+    with pytest.raises(zarrjvm.JavaNotFoundError, match="no libjvm"):
+        _jvm.find_jvm(tmp_path / "nothing")
+
+
+def test_found_java_is_17_or_newer() -> None:
+    lib = Path(_jvm.find_jvm())
+    version = _jvm._java_version(_jvm._home_of(lib))
+    assert version is not None and version[0] >= 17
+
+
+def test_build_info() -> None:
+    info = zarrjvm.jvm.build_info()
+    assert info["zarr-java.version"] == "0.0.9"
+    assert info["jzarr.version"] == "0.4.2"
+    assert info["arrow.version"] == "18.1.0"
+    assert info["read_threads"] >= 1
+    json.dumps(info)
+
+
+def test_views_alive_at_exit_do_not_crash_or_warn(tmp_path: Path) -> None:
+    """A view kept in a global until interpreter exit: JPype shuts the JVM down first; exit stays clean."""
+    import numpy as np
+    import zarr
+
+    z = zarr.create_array(str(tmp_path / "x.zarr"), shape=(100,), chunks=(10,), dtype="f8")
+    z[:] = np.arange(100.0)
+    r = _run(f"""
+        import zarrjvm
+        a = zarrjvm.open_array({str(tmp_path / "x.zarr")!r})
+        keep = [a.read_chunk(i) for i in range(10)]
+        whole = a[...]
+        print(float(whole.sum()))
+    """)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "4950.0"
+    assert "WARNING" not in r.stderr and "FATAL" not in r.stderr, r.stderr

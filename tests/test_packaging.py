@@ -1,0 +1,38 @@
+"""`pip wheel .` builds the Java side (native blosc + Maven) and the wheel carries every jar."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SKIP = {".venv", "build", "dist", "_jars", "target", ".git", ".pytest_cache", "__pycache__", ".hypothesis", "out"}
+
+
+@pytest.mark.slow
+def test_wheel_builds_and_carries_the_jars(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=lambda d, names: [n for n in names if n in SKIP or n.endswith(".egg-info")])
+    assert not (src / "zarrjvm" / "_jars").exists()
+    out = tmp_path / "wheels"
+    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out),
+                        str(src)], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout + r.stderr
+    wheels = list(out.glob("zarrjvm-*.whl"))
+    assert len(wheels) == 1
+    names = zipfile.ZipFile(wheels[0]).namelist()
+    jars = [n for n in names if n.startswith("zarrjvm/_jars/") and n.endswith(".jar")]
+    assert "zarrjvm/_jars/zarrjvm-0.1.0.jar" in jars
+    assert any("/zarr-java-0.0.9.jar" in j for j in jars)
+    assert any("/jzarr-0.4.2.jar" in j for j in jars)
+    assert any("/arrow-c-data-18.1.0.jar" in j for j in jars)
+    assert any("/cdm-4.5.5.jar" in j for j in jars)
+    assert "zarrjvm/py.typed" in names
+    with zipfile.ZipFile(wheels[0]).open("zarrjvm/_jars/zarrjvm-0.1.0.jar") as f:
+        inner = zipfile.ZipFile(f).namelist()
+    assert "linux-x86-64/libblosc.so" in inner

@@ -1,0 +1,133 @@
+"""Every case written by its Python peer (zarr-python 3 / netCDF4), read through every Java backend that reads the
+format, compared element-wise with the peer's own read. A reader's declared limitation must surface as
+UnsupportedError (strict xfail with ``raises=``): never as wrong numbers, never as another error."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import assert_same
+
+import zarrjvm
+from zarrjvm.compat.capabilities import READERS, java_reader_limitation, known_defect
+from zarrjvm.compat.cases import ALL_CASES, Case, peer_read
+
+
+def _params(decodes: bool = True) -> list:
+    """(case, reader) pairs; ``decodes=False`` for tests that only open (decode-time defects do not apply)."""
+    out = []
+    for case in ALL_CASES:
+        for reader, caps in READERS.items():
+            if case.format not in caps.formats:
+                continue
+            why = java_reader_limitation(reader, case)
+            defect = known_defect(reader, case)
+            if why:
+                marks = [pytest.mark.xfail(strict=True, raises=zarrjvm.UnsupportedError, reason=why)]
+            elif defect and (decodes or defect.error == "MetadataError"):
+                marks = [pytest.mark.xfail(strict=True, raises=getattr(zarrjvm, defect.error), reason=defect.reason)]
+            else:
+                marks = []
+            out.append(pytest.param(case, reader, id=f"{case.name}-{reader}", marks=marks))
+    return out
+
+
+PARAMS = _params()
+OPEN_PARAMS = _params(decodes=False)
+
+
+def test_peer_reads_what_was_written(written) -> None:
+    """The peers themselves round-trip every case (so a failure below is about the Java side)."""
+    for case in ALL_CASES:
+        if case.name == "netcdf3-cdf5-u2":
+            continue
+        store, path = written(case)
+        assert_same(peer_read(case, store, path), case.expected())
+
+
+@pytest.mark.parametrize("case,reader", PARAMS)
+def test_whole_array_equals_peer(written, case: Case, reader: str) -> None:
+    store, path = written(case)
+    with zarrjvm.open_array(store, path, backend=reader) as a:
+        got = a[...]
+        assert a.shape == case.shape
+        assert a.dtype == case.np_dtype or (case.format == "netcdf4" and a.dtype.newbyteorder("=") == case.np_dtype.newbyteorder("="))
+    assert_same(got, peer_read(case, store, path))
+
+
+@pytest.mark.parametrize("case,reader", PARAMS)
+def test_chunks_equal_peer_blocks(written, case: Case, reader: str) -> None:
+    """read_chunk(c) equals the peer's read of chunk c's box (edge chunks clipped), for every chunk."""
+    store, path = written(case)
+    expected = peer_read(case, store, path)
+    with zarrjvm.open_array(store, path, backend=reader) as a:
+        assert a.nchunks == int(np.prod(a.cdata_shape))
+        for coords, chunk in a.iter_chunks():
+            box = tuple(slice(c * n, min((c + 1) * n, s)) for c, n, s in zip(coords, a.chunks, a.shape))
+            assert_same(chunk, expected[box])
+            assert not chunk.flags.owndata
+
+
+@pytest.mark.parametrize("case,reader", OPEN_PARAMS)
+def test_metadata_matches_peer(written, case: Case, reader: str) -> None:
+    store, path = written(case)
+    with zarrjvm.open_array(store, path, backend=reader) as a:
+        if case.format.startswith("zarr"):
+            import zarr
+
+            z = zarr.open_array(store, mode="r")
+            assert a.chunks == tuple(z.chunks)
+            assert a.shards == (None if z.shards is None else tuple(z.shards))
+            assert a.attrs == dict(z.attrs)
+            zf = z.fill_value
+            if zf is None:
+                assert a.fill_value is None
+            else:
+                assert_same(np.asarray(a.fill_value), np.asarray(zf, dtype=a.dtype.newbyteorder("=")))
+            assert a.order == (z.order if case.format == "zarr-v2" else "C")
+        else:
+            for k, v in case.attrs.items():
+                assert a.attrs[k] == v
+            if case.fill not in ("zero", "none"):
+                assert_same(np.asarray(a.fill_value), np.asarray(case.fill_scalar()))
+        assert a.format == case.format
+        assert a.ndim == len(case.shape)
+        assert a.size == int(np.prod(case.shape))
+
+
+REGION_CASES = [c for c in ALL_CASES if len(c.shape) >= 2 and c.name in {
+    "zarr-v2-dtype-f4", "zarr-v3-dtype-u2", "zarr-v3-sharded-partial-missing", "zarr-v2-4d-partial",
+    "netcdf4-zlib-i4", "netcdf3-classic-f8", "zarr-v3-order-F-transpose", "zarr-v2-fill-nan-missing",
+}]
+
+
+@pytest.mark.parametrize("case", REGION_CASES, ids=lambda c: c.name)
+def test_regions_and_indexing_equal_numpy(written, case: Case) -> None:
+    """Basic numpy indexing (ints, negative ints, slices with steps, Ellipsis) against the peer's full read."""
+    store, path = written(case)
+    full = peer_read(case, store, path)
+    reader = "netcdf-java" if case.format.startswith("netcdf") else "zarr-java"
+    rng = np.random.default_rng(case.seed())
+    with zarrjvm.open_array(store, path, backend=reader) as a:
+        keys = [
+            (slice(None),),
+            (0,),
+            (-1,),
+            (Ellipsis, 1),
+            (slice(1, -1), slice(None, None, 3)),
+            (slice(None, None, -2),),
+            (slice(5, 2),),
+        ]
+        for _ in range(20):
+            key = []
+            for n in case.shape:
+                lo = int(rng.integers(0, n))
+                hi = int(rng.integers(lo, n + 1))
+                key.append(slice(lo, hi, int(rng.choice([1, 1, 2, 3]))))
+            keys.append(tuple(key))
+        for key in keys:
+            assert_same(a[key], full[key])
+        with pytest.raises(IndexError):
+            a[case.shape[0]]
+        with pytest.raises(IndexError):
+            a[(0,) * (len(case.shape) + 1)]

@@ -1,0 +1,47 @@
+"""zarrjvm: Java's Zarr and NetCDF readers (zarr-java, jzarr, netCDF-Java) in-process from Python.
+
+Decoded chunks cross from the JVM zero-copy through the Arrow C Data Interface::
+
+    import zarrjvm
+    a = zarrjvm.open_array("data.zarr", backend="zarr-java")
+    a[10:20, ...]               # numpy
+    a.read_chunk((0, 1))        # read-only numpy view on Java's Arrow memory
+"""
+
+from __future__ import annotations
+
+from . import _jvm as jvm
+from .array import JvmArray, JvmGroup, open_array, open_group
+from .backends import BackendInfo, backends
+from .errors import (
+    ArrayNotFoundError,
+    ChunkDecodeError,
+    InvalidArgumentError,
+    JavaNotFoundError,
+    MetadataError,
+    ResourceError,
+    StoreError,
+    UnsupportedError,
+    ZarrJvmError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ArrayNotFoundError",
+    "BackendInfo",
+    "ChunkDecodeError",
+    "InvalidArgumentError",
+    "JavaNotFoundError",
+    "JvmArray",
+    "JvmGroup",
+    "MetadataError",
+    "ResourceError",
+    "StoreError",
+    "UnsupportedError",
+    "ZarrJvmError",
+    "backends",
+    "jvm",
+    "open_array",
+    "open_group",
+]

@@ -1,0 +1,199 @@
+"""The JVM's lifecycle: the one module that finds Java, sets JVM options and starts the JVM.
+
+JPype starts one JVM per process and cannot restart it. zarrjvm starts it lazily, on first use, with its bundled
+classpath (``zarrjvm/_jars``), or explicitly through :func:`start`. Public as ``zarrjvm.jvm``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import JavaNotFoundError, ZarrJvmError, java_errors
+
+MIN_JAVA = 17
+_JARS = Path(__file__).resolve().parent / "_jars"
+# Arrow Java reaches into java.nio on JDK 17+; JNA's temp dir is left to JNA.
+_REQUIRED_OPTIONS = ("--add-opens=java.base/java.nio=ALL-UNNAMED", "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8")
+
+_lock = threading.RLock()
+_started_with: dict[str, Any] | None = None
+
+
+def jars_dir() -> Path:
+    """Where the bundled jars live."""
+    return _JARS
+
+
+def classpath(extra: Sequence[str | os.PathLike[str]] = ()) -> list[str]:
+    """zarrjvm's jars followed by ``extra``. Raises :class:`JavaNotFoundError` when the jars were never built."""
+    jars = sorted(str(p) for p in _JARS.glob("*.jar"))
+    if not any(Path(j).name.startswith("zarrjvm-") for j in jars):
+        raise JavaNotFoundError(
+            f"zarrjvm's jars are missing from {_JARS}: build them with `make setup` (or install a built wheel)"
+        )
+    return jars + [str(p) for p in extra]
+
+
+def _java_version(java_home: Path) -> tuple[int, str] | None:
+    """Major version from the JDK's ``release`` file, or None when it cannot be told."""
+    release = java_home / "release"
+    if not release.is_file():
+        return None
+    m = re.search(r'^JAVA_VERSION="([^"]+)"', release.read_text(errors="replace"), re.M)
+    if not m:
+        return None
+    text = m.group(1)
+    first = text.split(".")[0]
+    major = int(text.split(".")[1]) if first == "1" else int(re.match(r"\d+", first).group(0))  # type: ignore[union-attr]
+    return major, text
+
+
+def _home_of(libjvm: Path) -> Path:
+    # <home>/lib/server/libjvm.so (JDK 9+) or <home>/jre/lib/<arch>/server/libjvm.so (JDK 8)
+    for parent in libjvm.parents:
+        if (parent / "release").is_file():
+            return parent
+    return libjvm.parents[2]
+
+
+def _libjvm_in(home: Path) -> Path | None:
+    for rel in ("lib/server/libjvm.so", "lib/server/libjvm.dylib", "bin/server/jvm.dll", "jre/lib/amd64/server/libjvm.so"):
+        p = home / rel
+        if p.is_file():
+            return p
+    return None
+
+
+def find_jvm(jvm_path: str | os.PathLike[str] | None = None) -> str:
+    """Path of a Java ≥ 17 ``libjvm``: ``jvm_path``, else ``$JAVA_HOME``, else JPype's default. Raises
+    :class:`JavaNotFoundError` saying how to fix it."""
+    import jpype
+
+    hint = (
+        f"zarrjvm needs Java {MIN_JAVA} or newer: install a JDK (e.g. `apt install openjdk-17-jdk`) and set "
+        "JAVA_HOME to it, or pass jvm_path= to zarrjvm.jvm.start()"
+    )
+    candidates: list[tuple[str, Path]] = []
+    if jvm_path is not None:
+        p = Path(jvm_path)
+        lib = _libjvm_in(p) if p.is_dir() else p
+        if lib is None or not lib.is_file():
+            raise JavaNotFoundError(f"no libjvm at {jvm_path}. {hint}")
+        candidates.append(("jvm_path", lib))
+    else:
+        home = os.environ.get("JAVA_HOME")
+        if home:
+            lib = _libjvm_in(Path(home))
+            if lib is None:
+                raise JavaNotFoundError(f"JAVA_HOME={home} holds no libjvm. {hint}")
+            candidates.append(("JAVA_HOME", lib))
+        else:
+            try:
+                candidates.append(("default", Path(jpype.getDefaultJVMPath())))
+            except Exception as e:  # JPype raises its own JVMNotFoundException
+                raise JavaNotFoundError(f"no Java found ({e}). {hint}") from None
+    source, lib = candidates[0]
+    version = _java_version(_home_of(lib))
+    if version is not None and version[0] < MIN_JAVA:
+        raise JavaNotFoundError(f"Java {version[1]} found through {source} ({lib}) is too old. {hint}")
+    return str(lib)
+
+
+def start(
+    max_heap: str | None = None,
+    extra_classpath: Sequence[str | os.PathLike[str]] = (),
+    jvm_path: str | os.PathLike[str] | None = None,
+    options: Sequence[str] = (),
+) -> None:
+    """Starts the JVM with zarrjvm's classpath. ``max_heap`` like ``"4g"``; ``options`` are extra JVM options.
+
+    Calling it again with the same arguments does nothing; with different ones it raises, since a JVM cannot be
+    restarted in a process. If another library already started JPype's JVM, zarrjvm uses it when its classes are
+    reachable there.
+    """
+    import jpype
+
+    wanted = {
+        "max_heap": max_heap,
+        "extra_classpath": tuple(str(p) for p in extra_classpath),
+        "jvm_path": None if jvm_path is None else str(jvm_path),
+        "options": tuple(options),
+    }
+    global _started_with
+    with _lock:
+        if _started_with is not None:
+            if wanted != _started_with and wanted != _defaults():
+                raise ZarrJvmError(
+                    f"the JVM is already running (started with {_started_with}); JPype cannot restart it in this "
+                    "process — call zarrjvm.jvm.start(...) before the first read"
+                )
+            return
+        if jpype.isJVMStarted():
+            _check_foreign_jvm()
+            _started_with = wanted
+            return
+        lib = find_jvm(jvm_path)
+        opts = list(_REQUIRED_OPTIONS)
+        if max_heap:
+            opts.append(f"-Xmx{max_heap}")
+        opts.extend(options)
+        cp = classpath(extra_classpath)
+        try:
+            jpype.startJVM(lib, *opts, classpath=cp, convertStrings=False)
+        except OSError as e:
+            raise JavaNotFoundError(f"could not start the JVM at {lib}: {e}") from e
+        _started_with = wanted
+
+
+def _defaults() -> dict[str, Any]:
+    return {"max_heap": None, "extra_classpath": (), "jvm_path": None, "options": ()}
+
+
+def _check_foreign_jvm() -> None:
+    import jpype
+
+    try:
+        jpype.JClass("dev.zarrjvm.ZarrJvm")
+    except Exception as e:
+        raise ZarrJvmError(
+            "a JVM was already started in this process without zarrjvm's jars on its classpath; start it with "
+            f"classpath=zarrjvm.jvm.classpath() or let zarrjvm start it ({e})"
+        ) from None
+
+
+def is_started() -> bool:
+    """Whether zarrjvm's JVM is running in this process."""
+    return _started_with is not None
+
+
+def ensure_started() -> None:
+    """Starts the JVM with defaults unless it is running already."""
+    if _started_with is None:
+        start()
+
+
+def facade() -> Any:
+    """The Java entry class ``dev.zarrjvm.ZarrJvm`` (starts the JVM if needed)."""
+    ensure_started()
+    import jpype
+
+    return jpype.JClass("dev.zarrjvm.ZarrJvm")
+
+
+def arrow_allocated_bytes() -> int:
+    """Bytes Java's Arrow allocators hold now — chunks Python still references included."""
+    with java_errors():
+        return int(facade().arrowAllocatedBytes())
+
+
+def build_info() -> dict[str, Any]:
+    """Versions and flavour of the Java side (cdm flavour, library versions, Java version)."""
+    import json
+
+    with java_errors():
+        return json.loads(str(facade().buildJson()))

@@ -1,0 +1,59 @@
+"""The ``zarrjvm`` command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from . import demo
+
+    rows = demo.run()
+    bad = [r for r in rows if r.get("equal") == "NO"]
+    return 1 if bad else 0
+
+
+def _cmd_backends(args: argparse.Namespace) -> int:
+    from .backends import backends
+
+    for b in backends():
+        state = "usable" if b.usable else f"NOT usable: {b.reason}"
+        print(f"{b.name:12s} {b.library:32s} {','.join(b.formats):24s} {state}")
+        for n in b.notes:
+            print(f"{'':14s}- {n}")
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    from .array import open_array
+
+    with open_array(args.store, args.path, backend=args.backend) as a:
+        print(json.dumps(a.info, indent=2, default=str))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="zarrjvm", description="Java Zarr/NetCDF readers from Python")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("demo", help="write a sample with zarr-python and read it through every Java backend")
+    sub.add_parser("backends", help="list the Java backends and whether they are usable here")
+    info = sub.add_parser("info", help="print what a backend reads from an array's metadata")
+    info.add_argument("store")
+    info.add_argument("--path", default=None)
+    info.add_argument("--backend", default="zarr-java")
+    args = p.parse_args(argv)
+    handler = {"demo": _cmd_demo, "backends": _cmd_backends, "info": _cmd_info}[args.cmd]
+    from .errors import ZarrJvmError
+
+    try:
+        return handler(args)
+    except ZarrJvmError as e:
+        print(f"zarrjvm: {type(e).__name__}: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

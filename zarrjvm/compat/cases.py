@@ -1,0 +1,411 @@
+"""The declarative case list: what an array looks like (format, dtype, codec, order, separator, fill value, geometry,
+sharding, absent chunks, attributes), independent of who writes or reads it.
+
+A case knows its expected contents (:meth:`Case.expected`) and how the Python peers write it
+(:func:`write_zarr_python`, :func:`write_netcdf4`). Tests and the compatibility matrix both draw from here.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ZARR_FORMATS = ("zarr-v2", "zarr-v3")
+NETCDF_FORMATS = ("netcdf3", "netcdf4")
+
+#: Codec spellings used in case names. "blosc-<cname>-<shuffle>" covers blosc; "+crc32c" appends a checksum (v3).
+CODECS_V2 = ("none", "zlib", "gzip", "zstd", "blosc-lz4-shuffle", "blosc-lz4-noshuffle", "blosc-zstd-shuffle",
+             "blosc-zstd-noshuffle", "blosc-blosclz-bitshuffle", "blosc-lz4-bitshuffle")
+CODECS_V3 = ("none", "gzip", "zstd", "blosc-lz4-shuffle", "blosc-lz4-noshuffle", "blosc-zstd-shuffle",
+             "blosc-zstd-noshuffle", "blosc-blosclz-bitshuffle", "crc32c", "zstd+crc32c")
+
+ALL_DTYPES = ("|b1", "|i1", "<i2", "<i4", "<i8", "|u1", "<u2", "<u4", "<u8", "<f4", "<f8")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One array to write and read back."""
+
+    name: str
+    format: str
+    dtype: str = "<f4"
+    shape: tuple[int, ...] = (37, 23)
+    chunks: tuple[int, ...] = (10, 8)
+    codec: str = "none"
+    order: str = "C"
+    #: v2: "." or "/"; v3: "/" (default encoding) or "." ; netCDF: unused
+    separator: str | None = None
+    #: "zero", "nan", "inf", "min", "max", "none" (no fill value), or a number
+    fill: Any = "zero"
+    #: v3 shard shape (chunks are then the inner chunks)
+    shards: tuple[int, ...] | None = None
+    #: v3 shard index location
+    index_location: str = "end"
+    #: leave chunks after the first along dimension 0 unwritten: they read as the fill value
+    missing: bool = False
+    attrs: dict[str, Any] = field(default_factory=dict)
+    #: netCDF-4: variable in this group path; netCDF-3: "64bit_offset"/"64bit_data" variants via ``variant``
+    group: str | None = None
+    variant: str | None = None
+    #: netCDF: unlimited first dimension
+    unlimited: bool = False
+
+    # -- derived ---------------------------------------------------------------------------------------------------
+    @property
+    def np_dtype(self) -> np.dtype:
+        return np.dtype(self.dtype)
+
+    @property
+    def features(self) -> dict[str, Any]:
+        """The case's properties as plain values (for reports)."""
+        return {
+            "format": self.format, "dtype": self.dtype, "shape": list(self.shape), "chunks": list(self.chunks),
+            "codec": self.codec, "order": self.order, "separator": self.separator, "fill": _jsonable(self.fill),
+            "shards": None if self.shards is None else list(self.shards), "missing": self.missing,
+            "attrs": bool(self.attrs), "group": self.group, "variant": self.variant,
+        }
+
+    def fill_scalar(self) -> Any:
+        """The fill value as a numpy scalar of the dtype (None when the case has none)."""
+        dt = self.np_dtype
+        f = self.fill
+        if f == "none":
+            return None
+        if f == "zero":
+            return dt.type(0)
+        if f == "nan":
+            return dt.type(np.nan)
+        if f == "inf":
+            return dt.type(np.inf)
+        if f in ("min", "max"):
+            if dt.kind == "b":
+                return np.bool_(f == "max")
+            info = np.finfo(dt) if dt.kind == "f" else np.iinfo(dt)
+            return dt.type(info.min if f == "min" else info.max)
+        return dt.type(f)
+
+    def seed(self) -> int:
+        return zlib.crc32(self.name.encode())
+
+    def data(self) -> np.ndarray:
+        """The values written: random over the dtype's range, with its extremes (and NaN/inf for floats) included."""
+        dt = self.np_dtype
+        n = int(np.prod(self.shape))
+        rng = np.random.default_rng(self.seed())
+        if dt.kind == "b":
+            flat = rng.random(n) < 0.5
+        elif dt.kind in "iu":
+            info = np.iinfo(dt)
+            flat = rng.integers(info.min, info.max, size=n, dtype=dt.newbyteorder("="), endpoint=True)
+            if n >= 2:
+                flat[0], flat[-1] = info.min, info.max
+        else:
+            flat = (rng.standard_normal(n) * 1e3).astype(dt.newbyteorder("="))
+            specials = [np.nan, np.inf, -np.inf, np.finfo(dt).max, np.finfo(dt).tiny, -0.0]
+            for i, v in enumerate(specials[: max(0, n - 1)]):
+                flat[(i * 7919) % n] = v
+        return flat.reshape(self.shape).astype(dt.newbyteorder("="))
+
+    def written_region(self) -> tuple[slice, ...]:
+        """The part of the array that is written (all of it unless ``missing``)."""
+        if not self.missing or not self.shape:
+            return tuple(slice(None) for _ in self.shape)
+        return (slice(0, self.chunks[0]),) + tuple(slice(None) for _ in self.shape[1:])
+
+    def expected(self) -> np.ndarray:
+        """What a correct reader returns for the whole array."""
+        data = self.data()
+        if not self.missing:
+            return data
+        fill = self.fill_scalar()
+        out = np.full(self.shape, 0 if fill is None else fill, dtype=data.dtype)
+        region = self.written_region()
+        out[region] = data[region]
+        return out
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, (np.generic,)):
+        return v.item()
+    return v
+
+
+# -- case lists ------------------------------------------------------------------------------------------------------
+def _zarr_cases() -> list[Case]:
+    cases: list[Case] = []
+    # every dtype, both formats, a common codec each
+    for fmt, codec in (("zarr-v2", "zlib"), ("zarr-v3", "zstd")):
+        for dt in ALL_DTYPES:
+            cases.append(Case(f"{fmt}-dtype-{dt[1:]}", fmt, dtype=dt, codec=codec))
+    # every codec, a float and an unsigned dtype
+    for fmt, codecs in (("zarr-v2", CODECS_V2), ("zarr-v3", CODECS_V3)):
+        for codec in codecs:
+            for dt in ("<f4", "<u2"):
+                cases.append(Case(f"{fmt}-codec-{codec}-{dt[1:]}", fmt, dtype=dt, codec=codec))
+    # big-endian
+    for dt in (">i4", ">f8", ">u2"):
+        cases.append(Case(f"zarr-v2-bigendian-{dt[1:]}", "zarr-v2", dtype=dt, codec="zlib"))
+        cases.append(Case(f"zarr-v3-bigendian-{dt[1:]}", "zarr-v3", dtype=dt, codec="zstd"))
+    # order, separators
+    cases += [
+        Case("zarr-v2-order-F", "zarr-v2", dtype="<i4", order="F", codec="zlib"),
+        Case("zarr-v2-order-F-blosc", "zarr-v2", dtype="<f8", order="F", codec="blosc-lz4-shuffle"),
+        Case("zarr-v3-order-F-transpose", "zarr-v3", dtype="<i4", order="F", codec="zstd"),
+        Case("zarr-v2-separator-slash", "zarr-v2", dtype="<f4", separator="/", codec="zlib"),
+        Case("zarr-v3-separator-dot", "zarr-v3", dtype="<f4", separator=".", codec="zstd"),
+        Case("zarr-v2-3d-separator-slash", "zarr-v2", dtype="<i2", shape=(9, 10, 11), chunks=(4, 5, 3), separator="/",
+             codec="blosc-zstd-shuffle"),
+    ]
+    # fill values with absent chunks
+    for fmt in ZARR_FORMATS:
+        codec = "zlib" if fmt == "zarr-v2" else "zstd"
+        cases += [
+            Case(f"{fmt}-fill-nan-missing", fmt, dtype="<f8", fill="nan", missing=True, codec=codec),
+            Case(f"{fmt}-fill-inf-missing", fmt, dtype="<f4", fill="inf", missing=True, codec=codec),
+            Case(f"{fmt}-fill-max-u8-missing", fmt, dtype="<u8", fill="max", missing=True, codec=codec),
+            Case(f"{fmt}-fill-min-i8-missing", fmt, dtype="<i8", fill="min", missing=True, codec=codec),
+            Case(f"{fmt}-fill-max-u1-missing", fmt, dtype="|u1", fill="max", missing=True, codec=codec),
+            Case(f"{fmt}-fill-42-i2-missing", fmt, dtype="<i2", fill=42, missing=True, codec=codec),
+            Case(f"{fmt}-fill-true-bool-missing", fmt, dtype="|b1", fill="max", missing=True, codec=codec),
+        ]
+    cases.append(Case("zarr-v2-fill-none", "zarr-v2", dtype="<i4", fill="none", codec="zlib"))
+    # geometry edges
+    for fmt in ZARR_FORMATS:
+        codec = "zlib" if fmt == "zarr-v2" else "zstd"
+        cases += [
+            Case(f"{fmt}-chunk-larger-than-array", fmt, shape=(5, 7), chunks=(16, 16), codec=codec),
+            Case(f"{fmt}-one-element-chunks", fmt, dtype="<i4", shape=(4, 5), chunks=(1, 1), codec=codec),
+            Case(f"{fmt}-1d", fmt, dtype="<f8", shape=(1001,), chunks=(100,), codec=codec),
+            Case(f"{fmt}-0d", fmt, dtype="<f8", shape=(), chunks=(), codec=codec),
+            Case(f"{fmt}-4d-partial", fmt, dtype="<u2", shape=(3, 5, 7, 9), chunks=(2, 2, 4, 4), codec=codec),
+            Case(f"{fmt}-5d", fmt, dtype="<f4", shape=(2, 3, 4, 5, 6), chunks=(1, 2, 3, 4, 5), codec=codec),
+            Case(f"{fmt}-empty", fmt, dtype="<f4", shape=(0, 5), chunks=(2, 2), codec=codec),
+        ]
+    # sharding (v3)
+    cases += [
+        Case("zarr-v3-sharded-f4", "zarr-v3", dtype="<f4", shape=(64, 48), chunks=(8, 8), shards=(32, 16),
+             codec="zstd"),
+        Case("zarr-v3-sharded-u1-blosc", "zarr-v3", dtype="|u1", shape=(64, 48), chunks=(8, 8), shards=(32, 16),
+             codec="blosc-lz4-shuffle"),
+        Case("zarr-v3-sharded-partial-missing", "zarr-v3", dtype="<i8", shape=(50, 45), chunks=(5, 5),
+             shards=(20, 15), codec="gzip", missing=True, fill=-7),
+        Case("zarr-v3-sharded-index-start", "zarr-v3", dtype="<u4", shape=(30, 30), chunks=(5, 5), shards=(10, 10),
+             codec="none", index_location="start"),
+        Case("zarr-v3-sharded-bool", "zarr-v3", dtype="|b1", shape=(16, 16), chunks=(4, 4), shards=(8, 8),
+             codec="zstd"),
+        Case("zarr-v3-sharded-3d", "zarr-v3", dtype="<f8", shape=(8, 12, 10), chunks=(2, 3, 5), shards=(4, 6, 10),
+             codec="zstd+crc32c"),
+    ]
+    # attributes
+    attrs = {"title": "zarrjvm", "scale": 0.5, "levels": [1, 2, 3], "nested": {"a": None, "b": True}}
+    cases += [
+        Case("zarr-v2-attrs", "zarr-v2", dtype="<f4", codec="zlib", attrs=attrs),
+        Case("zarr-v3-attrs", "zarr-v3", dtype="<f4", codec="zstd", attrs=attrs),
+    ]
+    return cases
+
+
+def _netcdf_cases() -> list[Case]:
+    cases: list[Case] = []
+    for dt in ("|i1", ">i2", ">i4", ">f4", ">f8"):
+        cases.append(Case(f"netcdf3-classic-{dt[1:]}", "netcdf3", dtype=dt, shape=(20, 30), chunks=(20, 30)))
+    cases += [
+        Case("netcdf3-64bit-offset-f8", "netcdf3", dtype=">f8", shape=(20, 30), chunks=(20, 30),
+             variant="64bit_offset"),
+        Case("netcdf3-record-f4", "netcdf3", dtype=">f4", shape=(12, 30), chunks=(1, 30), unlimited=True),
+        Case("netcdf3-fill-i4", "netcdf3", dtype=">i4", shape=(20, 30), chunks=(20, 30), fill=-999),
+        Case("netcdf3-cdf5-u2", "netcdf3", dtype=">u2", shape=(20, 30), chunks=(20, 30), variant="64bit_data"),
+    ]
+    for dt in ("|i1", "|u1", "<i2", "<u2", "<i4", "<u4", "<i8", "<u8", "<f4", "<f8"):
+        cases.append(Case(f"netcdf4-zlib-{dt[1:]}", "netcdf4", dtype=dt, shape=(40, 50), chunks=(16, 20),
+                          codec="zlib"))
+    cases += [
+        Case("netcdf4-contiguous-f8", "netcdf4", dtype="<f8", shape=(20, 30), chunks=(20, 30), codec="none"),
+        Case("netcdf4-fill-nan-missing", "netcdf4", dtype="<f4", shape=(40, 50), chunks=(10, 10), codec="zlib",
+             fill="nan", missing=True),
+        Case("netcdf4-group-i4", "netcdf4", dtype="<i4", shape=(20, 30), chunks=(5, 5), codec="zlib",
+             group="inner/deeper"),
+        Case("netcdf4-3d-unlimited", "netcdf4", dtype="<f4", shape=(6, 20, 30), chunks=(1, 10, 15), codec="zlib",
+             unlimited=True),
+        Case("netcdf4-bigendian-i4", "netcdf4", dtype=">i4", shape=(20, 30), chunks=(5, 5), codec="zlib"),
+        Case("netcdf4-attrs", "netcdf4", dtype="<f4", shape=(10, 10), chunks=(5, 5), codec="zlib",
+             attrs={"units": "K", "scale": 0.5, "levels": [1, 2, 3]}),
+    ]
+    return cases
+
+
+ZARR_CASES: list[Case] = _zarr_cases()
+NETCDF_CASES: list[Case] = _netcdf_cases()
+ALL_CASES: list[Case] = ZARR_CASES + NETCDF_CASES
+CASES_BY_NAME: dict[str, Case] = {c.name: c for c in ALL_CASES}
+assert len(CASES_BY_NAME) == len(ALL_CASES), "case names must be unique"
+
+
+def select(names: list[str] | None = None) -> list[Case]:
+    """Cases by name (glob patterns allowed); all when ``names`` is None."""
+    if not names:
+        return list(ALL_CASES)
+    import fnmatch
+
+    out = [c for c in ALL_CASES if any(fnmatch.fnmatch(c.name, pat) for pat in names)]
+    if not out:
+        raise KeyError(f"no case matches {names}")
+    return out
+
+
+# -- the Python peers as writers --------------------------------------------------------------------------------------
+def _v2_compressor(codec: str) -> Any:
+    import numcodecs
+
+    if codec == "none":
+        return None
+    if codec == "zlib":
+        return numcodecs.Zlib(level=5)
+    if codec == "gzip":
+        return numcodecs.GZip(level=5)
+    if codec == "zstd":
+        return numcodecs.Zstd(level=3)
+    if codec.startswith("blosc-"):
+        _, cname, shuffle = codec.split("-")
+        mode = {"noshuffle": numcodecs.Blosc.NOSHUFFLE, "shuffle": numcodecs.Blosc.SHUFFLE,
+                "bitshuffle": numcodecs.Blosc.BITSHUFFLE}[shuffle]
+        return numcodecs.Blosc(cname=cname, clevel=5, shuffle=mode)
+    raise ValueError(f"codec {codec!r} has no Zarr v2 spelling")
+
+
+def _v3_compressors(codec: str, dtype: np.dtype) -> list[Any]:
+    from zarr.codecs import BloscCodec, Crc32cCodec, GzipCodec, ZstdCodec
+
+    out: list[Any] = []
+    for part in codec.split("+"):
+        if part == "none":
+            continue
+        if part == "gzip":
+            out.append(GzipCodec(level=5))
+        elif part == "zstd":
+            out.append(ZstdCodec(level=3))
+        elif part == "crc32c":
+            out.append(Crc32cCodec())
+        elif part.startswith("blosc-"):
+            _, cname, shuffle = part.split("-")
+            out.append(BloscCodec(cname=cname, clevel=5, shuffle=shuffle, typesize=dtype.itemsize))
+        else:
+            raise ValueError(f"codec {part!r} has no Zarr v3 spelling")
+    return out
+
+
+def zarr_fill_for_writer(case: Case) -> Any:
+    f = case.fill_scalar()
+    return None if f is None else f
+
+
+def write_zarr_python(case: Case, path: str | Path) -> str:
+    """Writes ``case`` with zarr-python 3 at ``path`` (a new directory store). Returns the array path inside it."""
+    import zarr
+    from zarr.codecs import BytesCodec, TransposeCodec
+
+    dtype = case.np_dtype
+    kwargs: dict[str, Any] = {
+        "shape": case.shape,
+        "dtype": dtype,
+        "chunks": case.chunks if case.shape else (),
+        "fill_value": zarr_fill_for_writer(case),
+        "overwrite": True,
+        "attributes": dict(case.attrs) or None,
+    }
+    if case.format == "zarr-v2":
+        kwargs["zarr_format"] = 2
+        kwargs["compressors"] = _v2_compressor(case.codec)
+        kwargs["filters"] = None
+        kwargs["order"] = case.order
+        if case.separator is not None:
+            kwargs["chunk_key_encoding"] = {"name": "v2", "separator": case.separator}
+    else:
+        kwargs["zarr_format"] = 3
+        kwargs["compressors"] = _v3_compressors(case.codec, dtype)
+        kwargs["serializer"] = BytesCodec(endian="big" if dtype.byteorder == ">" else "little")
+        if case.order == "F":
+            kwargs["filters"] = [TransposeCodec(order=tuple(reversed(range(len(case.shape)))))]
+        if case.separator is not None:
+            kwargs["chunk_key_encoding"] = {"name": "default", "separator": case.separator}
+        if case.shards is not None:
+            kwargs["shards"] = {"shape": case.shards, "index_location": case.index_location}
+    if case.fill == "none" and case.format == "zarr-v2":
+        kwargs["fill_value"] = None
+    arr = zarr.create_array(str(path), **kwargs)
+    data = case.data()
+    region = case.written_region()
+    if case.shape:
+        arr[region] = data[region]
+    else:
+        arr[()] = data[()]
+    return ""
+
+
+def write_netcdf4(case: Case, path: str | Path) -> str:
+    """Writes ``case`` with the netCDF4 package at ``path``. Returns the variable path."""
+    import netCDF4
+
+    fmt = {"netcdf4": "NETCDF4", "netcdf3": "NETCDF3_CLASSIC"}[case.format]
+    if case.variant == "64bit_offset":
+        fmt = "NETCDF3_64BIT_OFFSET"
+    elif case.variant == "64bit_data":
+        fmt = "NETCDF3_64BIT_DATA"
+    dtype = case.np_dtype
+    with netCDF4.Dataset(str(path), "w", format=fmt) as ds:
+        grp: Any = ds
+        if case.group:
+            for part in case.group.split("/"):
+                grp = grp.createGroup(part)
+        dims = []
+        for i, n in enumerate(case.shape):
+            name = f"dim{i}"
+            grp.createDimension(name, None if (case.unlimited and i == 0) else n)
+            dims.append(name)
+        kw: dict[str, Any] = {}
+        if case.format == "netcdf4":
+            kw["zlib"] = case.codec == "zlib"
+            if case.chunks != case.shape or case.unlimited or case.codec == "zlib":
+                kw["chunksizes"] = case.chunks
+            else:
+                kw["contiguous"] = True
+            kw["endian"] = "big" if dtype.byteorder == ">" else "little"
+        fill = case.fill_scalar()
+        if case.fill != "zero":
+            kw["fill_value"] = fill
+        var = grp.createVariable("v", dtype.newbyteorder("="), tuple(dims), **kw)
+        var.set_auto_maskandscale(False)
+        for k, v in case.attrs.items():
+            var.setncattr(k, v)
+        data = case.data()
+        region = case.written_region()
+        var[region] = data[region]
+    return f"{case.group}/v" if case.group else "v"
+
+
+def write_python(case: Case, root: str | Path) -> tuple[str, str]:
+    """Writes ``case`` with the format's Python peer under ``root``; returns ``(store, array_path)``."""
+    root = Path(root)
+    if case.format in ZARR_FORMATS:
+        store = root / f"{case.name}.zarr"
+        return str(store), write_zarr_python(case, store)
+    store = root / f"{case.name}.nc"
+    return str(store), write_netcdf4(case, store)
+
+
+def peer_read(case: Case, store: str, path: str) -> np.ndarray:
+    """The Python peer's own read of the whole array (zarr-python, or netCDF4 without masking/scaling)."""
+    if case.format in ZARR_FORMATS:
+        import zarr
+
+        return np.asarray(zarr.open_array(store, mode="r", path=path or None)[...])
+    import netCDF4
+
+    with netCDF4.Dataset(store, "r") as ds:
+        var = ds[path]
+        var.set_auto_maskandscale(False)
+        return np.asarray(var[...])
