@@ -141,6 +141,8 @@ def start(
         opts = list(_REQUIRED_OPTIONS)
         if max_heap:
             opts.append(f"-Xmx{max_heap}")
+        # ZARRJVM_JVM_OPTIONS: extra options for processes that start the JVM lazily (benchmarks, CLI runs)
+        opts.extend(os.environ.get("ZARRJVM_JVM_OPTIONS", "").split())
         opts.extend(options)
         cp = classpath(extra_classpath)
         try:

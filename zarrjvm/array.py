@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import _jvm
-from .arrow import import_from_java, to_numpy
+from .arrow import arrow_type, import_from_java, to_numpy
 from .errors import ArrayNotFoundError, ZarrJvmError, java_errors
 
 DEFAULT_BACKEND = "zarr-java"
@@ -73,6 +73,7 @@ class JvmArray:
         self.shards: tuple[int, ...] | None = None if info["shards"] is None else tuple(info["shards"])
         #: dtype as stored, including unsigned types and byte order; data handed out is in native byte order
         self.dtype: np.dtype = np.dtype(info["dtype"])
+        self._pa_type = arrow_type(self.dtype)
         self.fill_value: Any = _fill_value(info["fill_bits"], self.dtype)
         self.order: str = info["order"]
         self.attrs: dict[str, Any] = info["attributes"]
@@ -136,7 +137,7 @@ class JvmArray:
         import jpype
 
         jc = jpype.JArray(jpype.JLong)(c)
-        return import_from_java(lambda a, s: _jvm.facade().exportChunk(source, jc, a, s))
+        return import_from_java(lambda a, s: _jvm.facade().exportChunk(source, jc, a, s), self._pa_type)
 
     def read_chunk(self, coords: Any) -> np.ndarray:
         """The decoded chunk at chunk coordinates ``coords`` as a read-only numpy view on Java memory.
@@ -176,7 +177,7 @@ class JvmArray:
 
         jo = jpype.JArray(jpype.JLong)([int(v) for v in offset])
         js = jpype.JArray(jpype.JInt)([int(v) for v in shape])
-        arr = import_from_java(lambda a, s: _jvm.facade().exportRegion(source, jo, js, a, s))
+        arr = import_from_java(lambda a, s: _jvm.facade().exportRegion(source, jo, js, a, s), self._pa_type)
         return to_numpy(arr, shape, self.dtype)
 
     def __getitem__(self, key: Any) -> np.ndarray:

@@ -59,13 +59,26 @@ def _hook_exit() -> None:
         atexit.register(_jvm_going_down)
 
 
-def import_from_java(export: Callable[[int, int], None]) -> pa.Array:
-    """Calls ``export(array_address, schema_address)`` (a Java export into the structs) and imports the result."""
+def arrow_type(dtype: np.dtype) -> pa.DataType:
+    """The Arrow type Java exports for ``dtype`` (bool travels as uint8)."""
+    if dtype.kind == "b":
+        return pa.uint8()
+    return pa.from_numpy_dtype(dtype.newbyteorder("="))
+
+
+def import_from_java(export: Callable[[int, int], None], type: pa.DataType | None = None) -> pa.Array:
+    """Calls ``export(array_address, schema_address)`` (a Java export into the structs) and imports the result.
+
+    With ``type`` given, no schema crosses: Java is passed schema address 0 and the array is imported as ``type``.
+    """
     _hook_exit()
     c_array = ffi.new("struct ArrowArray*")
-    c_schema = ffi.new("struct ArrowSchema*")
     array_addr = int(ffi.cast("uintptr_t", c_array))
-    schema_addr = int(ffi.cast("uintptr_t", c_schema))
+    if type is None:
+        c_schema = ffi.new("struct ArrowSchema*")
+        schema_addr = int(ffi.cast("uintptr_t", c_schema))
+    else:
+        schema_addr = 0
     with java_errors():
         export(array_addr, schema_addr)
     if c_array.release != ffi.NULL:
@@ -73,7 +86,7 @@ def import_from_java(export: Callable[[int, int], None]) -> pa.Array:
         with _state["lock"]:
             _state["java_release"][key] = c_array.release
         c_array.release = _release_cb
-    return pa.Array._import_from_c(array_addr, schema_addr)
+    return pa.Array._import_from_c(array_addr, type if type is not None else schema_addr)
 
 
 def to_numpy(arr: pa.Array, shape: Sequence[int], dtype: np.dtype) -> np.ndarray:

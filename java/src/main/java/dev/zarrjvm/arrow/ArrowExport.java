@@ -13,10 +13,19 @@ import org.apache.arrow.vector.FieldVector;
 public final class ArrowExport {
   private ArrowExport() {}
 
-  /** Exports {@code vector} into the structs at the given addresses and gives up Java's reference to it. */
+  /**
+   * Exports {@code vector} into the structs at the given addresses and gives up Java's reference to it. A
+   * {@code schemaAddress} of 0 exports the array alone: a consumer that already knows the type (zarrjvm's Python side
+   * does, from the dtype) saves a schema export and parse per chunk.
+   */
   public static void exportAndRelease(FieldVector vector, long arrayAddress, long schemaAddress) {
     try (FieldVector v = vector) {
-      Data.exportVector(ArrowMemory.root(), v, null, ArrowArray.wrap(arrayAddress), ArrowSchema.wrap(schemaAddress));
+      if (schemaAddress == 0) {
+        Data.exportVector(ArrowMemory.root(), v, null, ArrowArray.wrap(arrayAddress));
+      } else {
+        Data.exportVector(ArrowMemory.root(), v, null, ArrowArray.wrap(arrayAddress),
+            ArrowSchema.wrap(schemaAddress));
+      }
     }
   }
 }

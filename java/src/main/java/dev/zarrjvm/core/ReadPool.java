@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * simply runs inline.
  */
 public final class ReadPool {
-  private static final int THREADS = Math.max(1,
+  /** Helper threads per JVM; {@code -Dzarrjvm.readThreads=0} decodes on the calling thread only (sequential). */
+  private static final int THREADS = Math.max(0,
       Integer.getInteger("zarrjvm.readThreads", Runtime.getRuntime().availableProcessors()));
   private static final ThreadLocal<Boolean> IN_POOL = ThreadLocal.withInitial(() -> false);
-  private static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, new ThreadFactory() {
+  private static final ExecutorService POOL = Executors.newFixedThreadPool(Math.max(1, THREADS), new ThreadFactory() {
     private final AtomicInteger n = new AtomicInteger();
 
     @Override

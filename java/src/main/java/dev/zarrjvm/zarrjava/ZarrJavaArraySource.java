@@ -29,6 +29,8 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
   private final dev.zarr.zarrjava.core.Array array;
   private final ShardIndex shardIndex;
   private final boolean shardFallback;
+  /** zarr-java's bytes→bytes codecs (decompressors) when the direct path applies, else null. */
+  private final dev.zarr.zarrjava.core.codec.BytesBytesCodec[] direct;
 
   public ZarrJavaArraySource(ByteStore store, String path, Options options) {
     super("zarr-java:" + path);
@@ -59,6 +61,7 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
         b.note("signed twin: " + meta.dtype.v3Name() + " read as " + meta.dtype.signedTwin().v3Name()
             + " (same bytes; " + Ma2Flavour.describe() + ")");
       }
+      this.direct = options.bool("direct", true) && shims ? directCodecs(array, meta) : null;
       if (meta.sharding != null) {
         this.shardFallback = shims && !Ma2Flavour.hasUnsignedTypes();
         if (shardFallback && !meta.codecIds.get(0).equals("sharding_indexed")) {
@@ -120,6 +123,62 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
     return Ma2Flavour.build().getProperty("zarr-java.version", "");
   }
 
+  /**
+   * The decompressors of an array whose codec chain is "bytes" + bytes→bytes codecs (no transpose, no sharding, no v2
+   * filters): zarr-java's own codecs decompress, and the decompressed element bytes go straight into Arrow memory.
+   * Anything else returns null and reads through zarr-java's full pipeline ({@code readChunk}).
+   */
+  static dev.zarr.zarrjava.core.codec.BytesBytesCodec[] directCodecs(dev.zarr.zarrjava.core.Array array,
+      ZarrMeta meta) {
+    if (meta.sharding != null) {
+      return null;
+    }
+    java.util.List<dev.zarr.zarrjava.core.codec.BytesBytesCodec> out = new java.util.ArrayList<>();
+    if (array instanceof dev.zarr.zarrjava.v3.Array a3) {
+      for (dev.zarr.zarrjava.v3.codec.Codec c : a3.metadata().codecs) {
+        if (c instanceof dev.zarr.zarrjava.core.codec.BytesBytesCodec bb) {
+          out.add(bb);
+        } else if (!(c instanceof dev.zarr.zarrjava.v3.codec.core.BytesCodec)) {
+          return null; // transpose or another array→array / array→bytes codec
+        }
+      }
+    } else if (array instanceof dev.zarr.zarrjava.v2.Array a2) {
+      dev.zarr.zarrjava.v2.ArrayMetadata md = a2.metadata();
+      if (md.filters != null && md.filters.length > 0) {
+        return null;
+      }
+      if (md.compressor != null) {
+        if (!(md.compressor instanceof dev.zarr.zarrjava.core.codec.BytesBytesCodec bb)) {
+          return null;
+        }
+        out.add(bb);
+      }
+    } else {
+      return null;
+    }
+    return out.toArray(new dev.zarr.zarrjava.core.codec.BytesBytesCodec[0]);
+  }
+
+  @Override
+  protected java.nio.ByteBuffer decodeChunkBytes(long[] chunkCoords) throws Exception {
+    if (direct == null) {
+      return null;
+    }
+    byte[] raw = store.get(chunkKey(chunkCoords));
+    if (raw == null) {
+      return ABSENT;
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(raw);
+    for (int i = direct.length - 1; i >= 0; i--) {
+      b = direct[i].decode(b);
+    }
+    return b;
+  }
+
+  private String chunkKey(long[] chunkCoords) {
+    return StoreKeys.join(meta.node, StoreKeys.join(array.metadata().chunkKeyEncoding().encodeChunkKey(chunkCoords)));
+  }
+
   @Override
   protected ucar.ma2.Array decodeChunk(long[] chunkCoords) throws Exception {
     if (shardIndex == null) {
@@ -142,9 +201,7 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
       if (shardIndex != null) {
         return shardIndex.raw(chunkCoords);
       }
-      String key = StoreKeys.join(meta.node, StoreKeys.join(array.metadata().chunkKeyEncoding()
-          .encodeChunkKey(chunkCoords)));
-      return store.get(key);
+      return store.get(chunkKey(chunkCoords));
     } catch (Throwable t) {
       throw Errors.translate(t, "reading raw chunk " + java.util.Arrays.toString(chunkCoords) + " of " + meta.node);
     }
