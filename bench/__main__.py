@@ -16,8 +16,8 @@ from typing import Any
 
 from .common import QUICK, RESULTS, machine
 
-ALL = ["b1", "b2", "b3", "b4"]
-MODULES = {"b1": "b1_handover", "b2": "b2_throughput", "b3": "b3_startup", "b4": "b4_memory"}
+ALL = ["b1", "b2", "b3", "b4", "b5"]
+MODULES = {"b1": "b1_handover", "b2": "b2_throughput", "b3": "b3_startup", "b4": "b4_memory", "b5": "b5_ablation"}
 
 
 def _ms(s: float) -> str:
@@ -63,7 +63,7 @@ def markdown(res: dict[str, Any]) -> str:
         b = res["b3"]
         out += ["## B3 start-up (fresh process)", "", "| what | seconds |", "|---|---|"]
         for k in ("python_numpy_pyarrow_import", "jpype_startjvm_only", "zarrjvm_cold_first_element",
-                  "zarrjvm_cold_first_element_cds"):
+                  "zarrjvm_cold_first_element_cds_dumping_run", "zarrjvm_cold_first_element_cds"):
             if k in b:
                 v = b[k]
                 out.append(f"| {k} | {v['median_s']:.3f} ({v['min_s']:.3f}–{v['max_s']:.3f}) |")
@@ -80,6 +80,16 @@ def markdown(res: dict[str, Any]) -> str:
         out += ["", f"{c['reads']} chunk reads: RSS {c['rss_after_warmup_mib']:.0f} → {c['rss_after_all_mib']:.0f} MiB "
                 f"(growth {c['rss_growth_mib']:.1f} MiB after the first 1000), Arrow bytes held after: "
                 f"{c['arrow_bytes_after_all']}.", ""]
+    if "b5" in res:
+        b = res["b5"]
+        names = {"schema": "hand-over without a schema (1 MiB)", "direct": "direct decode into Arrow memory",
+                 "parallel": "parallel decode in Java", "crossings": "region in one crossing"}
+        out += [f"## B5 each speed-up, before/after ({b['dataset']})", "",
+                "| speed-up | before (ms) | after (ms) | × |", "|---|---|---|---|"]
+        for k, label in names.items():
+            r = b[k]
+            out.append(f"| {label} | {_range(r['before'])} | {_range(r['after'])} | {r['speedup']:.2f}× |")
+        out.append("")
     return "\n".join(out)
 
 
