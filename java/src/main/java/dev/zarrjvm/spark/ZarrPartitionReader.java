@@ -6,6 +6,7 @@ import dev.zarrjvm.core.ChunkSource;
 import dev.zarrjvm.core.DType;
 import dev.zarrjvm.core.Grid;
 import dev.zarrjvm.errors.MetadataException;
+import dev.zarrjvm.errors.UnsupportedException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,7 +55,12 @@ final class ZarrPartitionReader implements PartitionReader<ColumnarBatch> {
     long[] coords = partition.chunk(next++);
     long[] origin = grid.chunkOrigin(coords);
     int[] shape = grid.clippedChunkShape(coords);
-    int rows = Math.toIntExact(Grid.size(shape));
+    long n = Grid.size(shape);
+    if (n > Integer.MAX_VALUE) {
+      throw new UnsupportedException("zarr: chunk " + Arrays.toString(coords) + " of " + meta.options.store + " holds "
+          + n + " elements; a Spark batch holds at most 2^31-1");
+    }
+    int rows = (int) n;
     List<ColumnVector> cols = new ArrayList<>(outputs.length);
     try {
       for (int c : outputs) {

@@ -5,10 +5,13 @@ import dev.zarrjvm.core.Backends;
 import dev.zarrjvm.core.ChunkSource;
 import dev.zarrjvm.core.DType;
 import dev.zarrjvm.core.GroupSource;
+import dev.zarrjvm.core.Json;
 import dev.zarrjvm.core.Options;
 import dev.zarrjvm.errors.ArrayNotFoundException;
 import dev.zarrjvm.errors.Errors;
+import dev.zarrjvm.errors.ZarrJvmException;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -95,7 +98,9 @@ public final class ZarrTableMeta implements Serializable {
     try {
       return b.openArray(store, path, Options.empty());
     } catch (Throwable t) {
-      RuntimeException e = Errors.translate(t, "zarr: opening array '" + path + "' in " + store + " with " + backend);
+      String where = "zarr: opening " + (path.isEmpty() ? store : "array '" + path + "' in " + store) + " with "
+          + backend;
+      ZarrJvmException e = inContext(Errors.translate(t, where), where, store);
       if (path.isEmpty() && e instanceof ArrayNotFoundException) {
         String members = groupArrays(b, store);
         if (members != null) {
@@ -107,10 +112,27 @@ public final class ZarrTableMeta implements Serializable {
     }
   }
 
+  /**
+   * The same kind of error with {@code where} in front when its message does not name the store: the adapters name
+   * the array's path inside the store, which is {@code ''} when the store is the array itself.
+   */
+  private static ZarrJvmException inContext(ZarrJvmException e, String where, String store) {
+    if (String.valueOf(e.getMessage()).contains(store)) {
+      return e;
+    }
+    try {
+      return e.getClass().getConstructor(String.class, Throwable.class).newInstance(where + ": " + e.getMessage(), e);
+    } catch (ReflectiveOperationException r) {
+      return e;
+    }
+  }
+
   private static String groupArrays(dev.zarrjvm.core.Backend b, String store) {
     try (GroupSource g = b.openGroup(store, "", Options.empty())) {
-      var node = dev.zarrjvm.core.Json.parse(g.infoJson().getBytes(java.nio.charset.StandardCharsets.UTF_8), "group");
-      return String.valueOf(node.get("arrays"));
+      var node = Json.parse(g.infoJson().getBytes(StandardCharsets.UTF_8), "group");
+      List<String> names = new ArrayList<>();
+      node.get("arrays").forEach(n -> names.add(n.asText()));
+      return names.isEmpty() ? "no arrays" : "arrays " + String.join(", ", names);
     } catch (Throwable t) {
       return null;
     }
