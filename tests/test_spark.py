@@ -325,11 +325,10 @@ def test_unknown_option_and_backend_are_refused(spark: SparkSession, stores: dic
         spark.read.format("zarr").option("array", "a").load(stores["g3"])
     with pytest.raises(zarrjvm.UnsupportedError, match="unknown backend 'zarr-rust'"):
         zarrjvm.spark.read_zarr(spark, stores["a3"], backend="zarr-rust")
-    with pytest.raises(zarrjvm.InvalidArgumentError, match="chunksPerPartition"):
-        try:
-            spark.read.format("zarr").option("chunksPerPartition", "0").load(stores["a3"])
-        except Exception as e:
-            raise zarrjvm.spark._from_spark(e) or e from e
+    with pytest.raises(Exception, match="chunksPerPartition must be a positive integer, got '0'"):
+        spark.read.format("zarr").option("chunksPerPartition", "0").load(stores["a3"])
+    with pytest.raises(zarrjvm.InvalidArgumentError, match="arrays= is empty"):
+        zarrjvm.spark.read_zarr(spark, stores["g3"], arrays=[])
 
 
 def test_jzarr_refuses_v3(spark: SparkSession, stores: dict[str, Any]) -> None:
