@@ -62,9 +62,12 @@ def measure(cells: list[Cell], n: int = 20) -> dict[str, Any]:
         "in_process_median_s": round(statistics.median(r["in_process_s"] for r in rows), 5) if rows else None,
         "all_ok": all(r["ok"] for r in rows), "cells": rows,
     }
+    out["median_ratio"] = (round(out["fresh_median_s"] / out["in_process_median_s"], 1)
+                           if rows and out["in_process_median_s"] else None)
     out["summary"] = (
         f"{out['n']} Java-reader cells read again, each in a fresh process with a fresh JVM ({out['method']}): "
         f"{out['fresh_total_s']} s in total (median {out['fresh_median_s']} s per read) versus "
         f"{out['in_process_total_s']} s for the same reads in this run's one JVM (median "
-        f"{out['in_process_median_s']} s): {out['ratio']}× slower. All fresh reads correct: {out['all_ok']}.")
+        f"{out['in_process_median_s']} s): {out['ratio']}× slower in total, {out['median_ratio']}× per median read. "
+        f"All fresh reads correct: {out['all_ok']}.")
     return out

@@ -87,14 +87,15 @@ def one_line(cell: dict[str, Any]) -> str:
     if s == UNSUPPORTED:
         return f"unsupported, declared by the {d.get('side')}: {d.get('reason')}"
     if s == FAIL:
+        finding = f" [findings {d['finding']}]" if d.get("finding") else " [unexplained]"
         if d.get("reason") == "values":
-            return (f"fail: {d['n_differ']} of {d['n']} elements differ; first at {tuple(d['index'])}: "
+            return (f"fail{finding}: {d['n_differ']} of {d['n']} elements differ; first at {tuple(d['index'])}: "
                     f"expected {d['expected']}, got {d['got']}")
         if d.get("reason") == "attrs":
-            return f"fail: attribute {d['key']!r}: expected {d['expected']}, got {d['got']}"
-        return f"fail: {d.get('reason')}: expected {d.get('expected')}, got {d.get('got')}"
+            return f"fail{finding}: attribute {d['key']!r}: expected {d['expected']}, got {d['got']}"
+        return f"fail{finding}: {d.get('reason')}: expected {d.get('expected')}, got {d.get('got')}"
     label = " [Central-only ucar.ma2]" if d.get("central_only") else ""
-    finding = f" [findings {d['finding']}]" if d.get("finding") else ""
+    finding = f" [findings {d['finding']}]" if d.get("finding") else " [unexplained]"
     cause = d.get("java_class") or d.get("exception")
     msg = d.get("java_message") if d.get("java_class") else d.get("message")
     return f"error in {d.get('stage')}{label}{finding}: {cause}: {str(msg)[:220]}"
@@ -133,19 +134,21 @@ def text_matrix(report: dict[str, Any]) -> str:
         if not cases or not pairs:
             continue
         writers_ = _order([w for w, _ in pairs])
-        width = max(len(c) for c in cases)
-        out.append(f"{fmt}: columns are writer → reader; ✓ pass  ✗ fail  E error  · unsupported")
-        for w in writers_:
-            rs = [r for ww, r in pairs if ww == w]
-            out.append(f"  {'':{width}}  {w} → " + " ".join(_abbrev(r) for r in rs))
-        header = " | ".join(" ".join(_abbrev(r) for ww, r in pairs if ww == w) for w in writers_)
-        out.append(f"  {'case':{width}}  {header}")
+        groups = {w: [r for ww, r in pairs if ww == w] for w in writers_}
+        colw = 4
+        gw = {w: max(len(w) + 2, colw * len(rs)) for w, rs in groups.items()}
+        width = max(len(c) for c in cases + ["case"])
+
+        def row(label: str, cell: Any) -> str:
+            return f"  {label:{width}} |" + "|".join(
+                "".join(cell(w, r).center(colw) for r in groups[w]).center(gw[w]) for w in writers_) + "|"
+
+        out.append(f"{fmt}  (✓ pass  ✗ fail  E error  · unsupported; columns: writer, then reader)")
+        out.append(f"  {'writer':{width}} |" + "|".join(w.center(gw[w]) for w in writers_) + "|")
+        out.append(row("case \\ reader", lambda w, r: _abbrev(r)))
         for case in cases:
-            groups = []
-            for w in writers_:
-                groups.append(" ".join(SYMBOL[by_key.get((w, r, case), UNSUPPORTED)].center(len(_abbrev(r)))
-                                       for ww, r in pairs if ww == w))
-            out.append(f"  {case:{width}}  " + " | ".join(groups))
+            out.append(row(case, lambda w, r, case=case: SYMBOL[by_key.get((w, r, case), UNSUPPORTED)]))
+        out.append("  readers: " + ", ".join(f"{_abbrev(r)} = {r}" for r in _order([r for _, r in pairs])))
         out.append("")
     return "\n".join(out)
 
@@ -190,6 +193,11 @@ def markdown(report: dict[str, Any]) -> str:
     lines += ["", "| per writer | pass | fail | error | unsupported |", "|---|---|---|---|---|"]
     for name, c in report["summary"]["by_writer"].items():
         lines.append(f"| {name} | {c[PASS]} | {c[FAIL]} | {c[ERROR]} | {c[UNSUPPORTED]} |")
+    byf = report["summary"].get("by_finding", {})
+    if byf or report["summary"].get("unexplained"):
+        lines += ["", "## Fail and error cells by finding (docs/findings.md)", "", "| finding | cells |", "|---|---|"]
+        lines += [f"| {k} | {v} |" for k, v in sorted(byf.items())]
+        lines.append(f"| unexplained | {report['summary'].get('unexplained', 0)} |")
     bad = [c for c in report["cells"] if c["status"] in (FAIL, ERROR)]
     lines += ["", f"## Failures and errors ({len(bad)})", ""]
     if bad:

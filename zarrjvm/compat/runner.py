@@ -10,6 +10,7 @@ import shutil
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,12 +18,8 @@ from typing import Any, TextIO
 
 from .capabilities import known_defect
 from .cases import Case, select
-from .implementations import Reader, Writer, describe, readers, writers
+from .implementations import JavaWriter, JvmReader, Reader, Writer, describe, readers, writers
 from .judge import ERROR, PASS, STATUSES, UNSUPPORTED, error_detail, judge
-
-#: known upstream defects (capabilities.DEFECTS ids) → their entry in docs/findings.md
-FINDING_OF_DEFECT = {"zarr-java-zstd-slice": "Z2", "zarr-java-infinity-fill": "Z3"}
-
 
 @dataclass
 class Cell:
@@ -75,7 +72,7 @@ class Progress:
 
 
 def _pick(available: dict[str, Any], names: Sequence[str] | None, what: str) -> list[Any]:
-    if not names:
+    if names is None:
         return list(available.values())
     unknown = [n for n in names if n not in available]
     if unknown:
@@ -85,7 +82,7 @@ def _pick(available: dict[str, Any], names: Sequence[str] | None, what: str) -> 
 
 def resolve(writer_names: Sequence[str] | None = None, reader_names: Sequence[str] | None = None,
             case_patterns: Sequence[str] | None = None) -> tuple[list[Writer], list[Reader], list[Case]]:
-    """Implementations and cases by name (case names may be glob patterns); all when None/empty."""
+    """Implementations and cases by name (case names may be glob patterns); all when None, none when empty."""
     return (_pick(writers(), writer_names, "writers"), _pick(readers(), reader_names, "readers"),
             select(list(case_patterns) if case_patterns else None))
 
@@ -97,11 +94,12 @@ def plan(ws: Iterable[Writer], rs: Iterable[Reader], cs: Iterable[Case]) -> list
     return [(w, r, c) for c in cs for w in ws if c.format in w.caps.formats for r in rs if c.format in r.caps.formats]
 
 
-def run_cells(cells: list[tuple[Writer, Reader, Case]], workdir: Path,
-              progress: Progress | None = None) -> list[Cell]:
-    """Writes each (writer, case) once, reads it with every reader of its cells, judges. Never raises for a cell."""
+def run_cells(cells: list[tuple[Writer, Reader, Case]], workdir: Path, progress: Progress | None = None,
+              written: dict[tuple[str, str], tuple[str, Any]] | None = None) -> list[Cell]:
+    """Writes each (writer, case) once, reads it with every reader of its cells, judges. Never raises for a cell.
+    ``written`` caches the writes across calls (same ``workdir``)."""
     out: list[Cell] = []
-    written: dict[tuple[str, str], tuple[str, Any]] = {}
+    written = {} if written is None else written
     expected_cache: dict[str, Any] = {}
     for w, r, c in cells:
         key = (w.name, c.name)
@@ -140,9 +138,12 @@ def _write(w: Writer, c: Case, workdir: Path) -> tuple[str, Any]:
     root.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     try:
-        store, path, notes = w.write(c, root)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            store, path, notes = w.write(c, root)
     except Exception as e:  # a writer's failure is that cell's result, never the run's
         return ERROR, error_detail(e, "write")
+    notes = list(notes) + [f"warning: {w_.message}" for w_ in caught]
     return "written", (store, path, notes, time.perf_counter() - t0)
 
 
@@ -155,7 +156,6 @@ def _read(r: Reader, c: Case, store: str, path: str, expected: Any) -> tuple[str
         defect = known_defect(r.name, c)
         if defect is not None:
             detail["known_defect"] = defect.id
-            detail["finding"] = FINDING_OF_DEFECT.get(defect.id)
         detail["read_s"] = round(time.perf_counter() - t0, 5)
         return ERROR, detail
     read_s = time.perf_counter() - t0
@@ -217,13 +217,23 @@ def build_report(ws: list[Writer], rs: list[Reader], cs: list[Case], cells: list
         if impl.role not in d["roles"]:
             d["roles"].append(impl.role)
         d["declared"][impl.role] = describe(impl)["declared"]
+    from .findings import annotate
+
+    cell_dicts = [cell.to_json() for cell in cells]
+    unexplained = annotate(cell_dicts, {c.name: c.features for c in cs})
+    summary = summarize(cells)
+    summary["unexplained"] = unexplained
+    summary["by_finding"] = {}
+    for cd in cell_dicts:
+        if cd["detail"].get("finding"):
+            summary["by_finding"][cd["detail"]["finding"]] = summary["by_finding"].get(cd["detail"]["finding"], 0) + 1
     report: dict[str, Any] = {
         "implementations": [{"name": d["name"], "version": d["version"], "roles": d["roles"],
                              "library": d["library"], "declared": d["declared"]} for d in impls.values()],
         "cases": [{"name": c.name, **c.features} for c in cs],
-        "cells": [cell.to_json() for cell in cells],
-        "elapsed_s": round(elapsed, 3),
-        "summary": summarize(cells),
+        "cells": cell_dicts,
+        "elapsed_s": float(round(elapsed, 3)),
+        "summary": summary,
         "environment": environment(),
     }
     if extra:
@@ -243,13 +253,21 @@ def run_matrix(writer_names: Sequence[str] | None = None, reader_names: Sequence
     ws += list(extra_writers)
     rs += list(extra_readers)
     cells_plan = plan(ws, rs, cs)
+    extra: dict[str, Any] = {}
+    if any(isinstance(i, (JavaWriter, JvmReader)) for i in [*ws, *rs]):
+        # the one JVM of the run, started up front so per-cell read times are reads only
+        from .. import _jvm
+
+        t1 = time.perf_counter()
+        was_running = _jvm.is_started()
+        _jvm.ensure_started()
+        extra["jvm_start_s"] = 0.0 if was_running else round(time.perf_counter() - t1, 3)
     tmp = Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="zarrjvm-compat-"))
     bar = progress if isinstance(progress, Progress) else Progress(len(cells_plan), enabled=bool(progress))
     try:
         cells = run_cells(cells_plan, tmp, bar)
         bar.close()
         elapsed = time.perf_counter() - t0  # the matrix itself, JVM start included
-        extra: dict[str, Any] = {}
         if probe:
             t1 = time.perf_counter()
             from .probe import central_only_probe
