@@ -10,7 +10,7 @@ declared here: a link failure there is an ``error`` cell labelled Central-only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -119,24 +119,19 @@ PEER_READERS: dict[str, Caps] = {
     ),
     "netcdf4-python": Caps(
         name="netcdf4-python", library="netCDF4", formats=frozenset({"netcdf3", "netcdf4"}), dtypes=_NC_KINDS,
-        netcdf_variants=_NC3_VARIANTS, source="netCDF4 docs: Dataset formats NETCDF3_CLASSIC/64BIT_OFFSET/64BIT_DATA, NETCDF4",
+        netcdf_variants=_NC3_VARIANTS,
+        source="netCDF4 docs: Dataset formats NETCDF3_CLASSIC/64BIT_OFFSET/64BIT_DATA, NETCDF4",
     ),
 }
 
 #: Every writer. Java writers go through zarrjvm (numpy → Arrow C Data → the library's own API).
 WRITERS: dict[str, Caps] = {
-    "zarr-python": Caps(
-        name="zarr-python", library="zarr", formats=frozenset({"zarr-v2", "zarr-v3"}), dtypes=_ALL_KINDS,
-        v2_codecs=_ALL_V2, v3_codecs=_ALL_V3, v2_orders=frozenset({"C", "F"}), sharding=True,
-        source="zarr 3.1.6 docs: zarr.create_array / Group.create_array",
-    ),
-    "tensorstore": Caps(
-        name="tensorstore", library="tensorstore", formats=frozenset({"zarr-v2", "zarr-v3"}), dtypes=_ALL_KINDS,
-        v2_codecs=_ALL_V2, v3_codecs=_ALL_V3, v2_orders=frozenset({"C", "F"}), sharding=True, groups=False,
-        attrs_formats=frozenset({"zarr-v3"}),
-        notes=("opens arrays only: no group nodes", "the 'zarr' driver writes no .zattrs"),
-        source="tensorstore docs: 'zarr' and 'zarr3' drivers (metadata, codecs), file kvstore",
-    ),
+    # the Python peers write what they read (same libraries, same codec registries)
+    "zarr-python": replace(PEER_READERS["zarr-python"],
+                           source="zarr 3.1.6 docs: zarr.create_array / Group.create_array"),
+    "tensorstore": replace(PEER_READERS["tensorstore"], groups=False,
+                           notes=("opens arrays only: no group nodes", "the 'zarr' driver writes no .zattrs"),
+                           source="tensorstore docs: 'zarr' and 'zarr3' drivers (metadata, codecs), file kvstore"),
     "zarr-java": Caps(
         name="zarr-java", library="dev.zarr:zarr-java:0.0.9", formats=frozenset({"zarr-v2", "zarr-v3"}),
         dtypes=_ALL_KINDS, v2_codecs=frozenset({"zlib", "blosc"}), v3_codecs=_ALL_V3,
@@ -156,10 +151,8 @@ WRITERS: dict[str, Caps] = {
         attrs_formats=frozenset({"zarr-v2"}),
         source="jzarr 0.4.2: ArrayParams, CompressorFactory, ZarrGroup.createSubGroup/createArray, ZarrArray.write",
     ),
-    "netcdf4-python": Caps(
-        name="netcdf4-python", library="netCDF4", formats=frozenset({"netcdf3", "netcdf4"}), dtypes=_NC_KINDS,
-        netcdf_variants=_NC3_VARIANTS, source="netCDF4 docs: Dataset(format=...), createVariable",
-    ),
+    "netcdf4-python": replace(PEER_READERS["netcdf4-python"],
+                              source="netCDF4 docs: Dataset(format=...), createVariable"),
     "netcdf-java": Caps(
         name="netcdf-java", library="edu.ucar:cdm (netCDF-Java)", formats=frozenset({"netcdf3"}),
         # NetCDF-3 classic types through NetcdfFileWriter (Version.netcdf3); NetCDF-4 writing needs netCDF-C (JNI)

@@ -209,7 +209,8 @@ def markdown(report: dict[str, Any]) -> str:
         lines += ["", "## Java writers on this build's ucar.ma2: declared vs measured", "",
                   "Each dtype written as the library is (`as is`) and with zarrjvm's labelled chunk shim, read back "
                   "by zarr-python. A link error here is Central-only (cdm 4.5.5), not a defect of the library.", "",
-                  "| writer | format | dtype | declared | as is | shimmed | as-is error |", "|---|---|---|---|---|---|---|"]
+                  "| writer | format | dtype | declared | as is | shimmed | as-is error |",
+                  "|---|---|---|---|---|---|---|"]
         for row in probe:
             dt = row["dtype"] + (" (sharded)" if row.get("sharded") else "")
             lines.append(f"| {row['writer']} | {row['format']} | {dt} | {'yes' if row['declared'] else 'no'} | "
@@ -246,7 +247,8 @@ td.c:hover{outline:2px solid #000}
 
 _JS = """
 function show(el){const d=document.getElementById('detail');const c=CELLS[el.dataset.i];
- d.textContent=c.writer+' \u2192 '+c.reader+'\\n'+c.case+'\\n'+c.status.toUpperCase()+'\\n\\n'+JSON.stringify(c.detail,null,1);
+ d.textContent=c.writer+' \u2192 '+c.reader+'\\n'+c.case+'\\n'+c.status.toUpperCase()+'\\n\\n'
+  +JSON.stringify(c.detail,null,1);
  d.style.display='block';}
 document.addEventListener('keydown',e=>{if(e.key==='Escape')document.getElementById('detail').style.display='none'});
 """
@@ -261,7 +263,8 @@ def html_page(report: dict[str, Any]) -> str:
         f"<style>{_CSS}</style>",
         "<h1>zarrjvm compatibility matrix</h1>",
         f"<p>{len(cells)} cells, {len(report['cases'])} cases, {report['elapsed_s']:.1f} s in one process. "
-        f"pass {t[PASS]} · fail {t[FAIL]} · error {t[ERROR]} (Central-only {report['summary']['errors_central_only']})"
+        f"pass {t[PASS]} · fail {t[FAIL]} · error {t[ERROR]} "
+        f"(Central-only {report['summary']['errors_central_only']})"
         f" · unsupported {t[UNSUPPORTED]}. Hover a cell for its detail, click to pin it (Esc closes).</p>",
         "<p class='legend'><span class='pass'></span>pass<span class='fail'></span>fail<span class='error'></span>"
         "error<span class='central'></span>error, Central-only ucar.ma2<span class='unsupported'></span>"

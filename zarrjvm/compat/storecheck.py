@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .cases import Case
-from .implementations import NetCDF4Reader, Reader, Writer, ZarrPythonReader, readers
+from .implementations import NetCDF4Reader, Reader, Writer, ZarrPythonReader, _plain, readers
 from .judge import ERROR, UNSUPPORTED, error_detail, judge
 from .runner import Cell, build_report
 
@@ -172,14 +172,6 @@ def netcdf_cases(path: str) -> list[Case]:
 
         walk(ds, "")
     return out
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, np.ndarray):
-        return [x.item() for x in v.reshape(-1)]
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
 
 
 # -- the check -------------------------------------------------------------------------------------------------------

@@ -13,9 +13,9 @@ public interface JavaWriter {
   String name();
 
   /**
-   * Writes {@code spec} with {@code data} (the region {@code spec.regionOffset}+{@code spec.regionShape}, C order) into a
-   * new store at {@code store}. With {@code shims}, a writer may route around a Central-only {@code ucar.ma2} gap
-   * through a lower-level entry point of the same library; it then says so in the returned notes.
+   * Writes {@code spec} with {@code data} (the region {@code spec.regionOffset}+{@code spec.regionShape}, C order)
+   * into a new store at {@code store}. With {@code shims}, a writer may route around a Central-only {@code ucar.ma2}
+   * gap through a lower-level entry point of the same library; it then says so in the returned notes.
    */
   List<String> write(Path store, WriteSpec spec, FieldVector data, boolean shims) throws Exception;
 }

@@ -33,8 +33,8 @@ import org.apache.arrow.vector.FieldVector;
  *
  * <p>On cdm 4.5.5 {@code ZarrArray.write} cannot link ({@code ucar.ma2.DataType.getType(Class, boolean)}), nor can any
  * {@code ChunkReaderWriter.write} ({@code Array.get1DJavaArray(DataType)}): both are netCDF-Java 5.x methods. With
- * {@code shims}, zarrjvm then drives jzarr's own lower-level pieces chunk by chunk, exactly in {@code ZarrArray.write}'s
- * order: {@code ZarrUtils.computeChunkIndices}, {@code createChunkFilename}, {@code NetCDF_Util.createFilledArray},
+ * {@code shims}, zarrjvm then drives jzarr's own lower-level pieces chunk by chunk, in {@code ZarrArray.write}'s order:
+ * {@code ZarrUtils.computeChunkIndices}, {@code createChunkFilename}, {@code NetCDF_Util.createFilledArray},
  * {@code PartialDataCopier.copy}, the array's {@code Compressor} and {@code Store}. zarrjvm's part is the element
  * serialisation, done as jzarr's chunk writers do it (an {@code ImageOutputStream} in the array's byte order).
  */
