@@ -78,6 +78,12 @@ def run(args: argparse.Namespace) -> int:
     if args.matrix:
         print(text_matrix(report))
     print(text_summary(report))
+    if args.store:
+        from .report import one_line
+
+        for c in report["cells"]:
+            if c["status"] != "pass":
+                print(f"  {c['reader']} on {c['case']}: {one_line(c)}")
     if "fresh_jvm" in report:
         print(report["fresh_jvm"]["summary"])
     if args.out:

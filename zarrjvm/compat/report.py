@@ -137,7 +137,7 @@ def text_matrix(report: dict[str, Any]) -> str:
         groups = {w: [r for ww, r in pairs if ww == w] for w in writers_}
         colw = 4
         gw = {w: max(len(w) + 2, colw * len(rs)) for w, rs in groups.items()}
-        width = max(len(c) for c in cases + ["case"])
+        width = max(len(c) for c in cases + ["case \\ reader"])
 
         def row(label: str, cell: Any) -> str:
             return f"  {label:{width}} |" + "|".join(
