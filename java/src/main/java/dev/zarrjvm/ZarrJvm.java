@@ -53,6 +53,16 @@ public final class ZarrJvm {
     ArrowExport.exportAndRelease(v, arrayAddress, schemaAddress);
   }
 
+  /**
+   * Writes one array with a Java writer (zarr-java, jzarr, netcdf-java): the data comes from Python through the C Data
+   * structs at the given addresses (imported without a copy), {@code specJson} says what to write. Returns a JSON object
+   * with the writer's notes. See {@link dev.zarrjvm.write.Writers}.
+   */
+  public static String writeArray(String writer, String store, String specJson, long arrayAddress, long schemaAddress,
+      boolean shims) {
+    return dev.zarrjvm.write.Writers.write(writer, store, specJson, arrayAddress, schemaAddress, shims);
+  }
+
   public static long arrowAllocatedBytes() {
     return ArrowMemory.allocatedBytes();
   }
