@@ -45,6 +45,8 @@ _ids = itertools.count(1)
 _lock = threading.Lock()
 _pump: list[threading.Thread] = []
 _stop = threading.Event()
+#: reads whose future was cancelled after Java had exported them: imported and dropped here (diagnostics, tests)
+dropped_after_export = 0
 
 
 def async_reads() -> Any:
@@ -82,6 +84,7 @@ def _run_pump(reads: Any) -> None:
                 p.loop.call_soon_threadsafe(_settle, p)
             except RuntimeError:  # the loop is closed: nobody awaits this any more, release it here
                 _settle(p)
+            del p  # this thread must not keep the last result (and its Java memory) alive while it waits
 
 
 def _shutdown() -> None:
@@ -104,6 +107,8 @@ def _settle(p: _Pending) -> None:
     if status == "exported":
         arr = import_structs(p.c_array, p.c_schema)
         if fut.done():  # cancelled after Java exported: dropping the import releases the memory
+            global dropped_after_export
+            dropped_after_export += 1
             del arr
             return
         try:
