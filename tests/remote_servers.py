@@ -68,6 +68,15 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def _serve(self, head: bool) -> None:
         s = self.stats
+        if self.path == "/__stats":  # the request count, for a parent process (not counted itself)
+            with s.lock:
+                body = f'{{"requests": {len(s.log)}, "max_active": {s.max_active}}}'.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         with s.lock:
             s.log.append((self.command, self.path, self.headers.get("Range"), dict(self.headers.items())))
             over = len(s.log) > s.max_requests
