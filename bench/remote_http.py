@@ -12,7 +12,7 @@ stand in for network latency (loopback has none). Reads compared, each run in al
 zarr-python runs with its ``async.concurrency`` at the default (10) and at 32 (zarrjvm's async pool size). Every
 result is checked equal to the data written. Requests per read are counted by zarrjvm's store and by the server.
 
-    .venv/bin/python bench/remote_http.py [--reps 5] [--delays 0,0.01] [--out bench/results]
+    .venv/bin/python bench/remote_http.py [--reps 7] [--warmup 3] [--delays 0,0.01] [--out bench/results]
 
 Results: ``remote_http.json``, ``remote_http.md`` and ``remote_http.png`` in ``--out``. Numbers depend on the
 machine's load: this project's machines are shared, so quote medians and say so.
@@ -126,7 +126,7 @@ async def zarr_python_reads(url: str, concurrency: int) -> dict[str, Callable[[]
             f"zarr-python region async (concurrency {concurrency})": region}
 
 
-async def run_delay(directory: Path, want: np.ndarray, delay: float, reps: int) -> list[dict[str, Any]]:
+async def run_delay(directory: Path, want: np.ndarray, delay: float, reps: int, warmup: int) -> list[dict[str, Any]]:
     server = Server(directory, delay)
     try:
         reads: dict[str, Callable[[], Awaitable[Any]]] = {}
@@ -136,8 +136,9 @@ async def run_delay(directory: Path, want: np.ndarray, delay: float, reps: int) 
         times: dict[str, list[float]] = {k: [] for k in reads}
         requests: dict[str, list[int]] = {k: [] for k in reads}
         client_requests: dict[str, list[int]] = {k: [] for k in reads}
-        for name, fn in reads.items():  # warm-up (JIT, connection pools), checked for equality
-            check(await fn(), want)
+        for _ in range(warmup):  # warm-up (Java's JIT, connection pools), checked for equality
+            for name, fn in reads.items():
+                check(await fn(), want)
         for _ in range(reps):
             for name, fn in reads.items():  # alternate, so load changes hit every reader alike
                 stats = getattr(fn, "stats", None)
@@ -173,7 +174,7 @@ def report(rows: list[dict[str, Any]], out: Path, meta: dict[str, Any]) -> None:
         "# Remote (HTTP, loopback) async reads: zarrjvm vs zarr-python",
         "",
         f"{meta['array']}; server: Python http.server with Range support in its own process; "
-        f"{meta['reps']} runs per reader, alternating, median. Machine: {meta['machine']} "
+        f"{meta['warmup']} warm-up and {meta['reps']} measured runs per reader, alternating, median. Machine: {meta['machine']} "
         "(shared with other jobs while measuring).",
         "",
         "| server delay per request | reader | median s | MB/s | chunks/s | requests (server) | vs zarrjvm per-chunk |",
@@ -212,7 +213,8 @@ def report(rows: list[dict[str, Any]], out: Path, meta: dict[str, Any]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--reps", type=int, default=7)
+    ap.add_argument("--warmup", type=int, default=3, help="unmeasured runs of every reader first")
     ap.add_argument("--delays", default="0,0.01", help="server delay per request, seconds, comma-separated")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
     args = ap.parse_args()
@@ -222,13 +224,17 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         want = write_store(Path(tmp))
-        rows: list[dict[str, Any]] = []
-        for d in (float(x) for x in args.delays.split(",")):
-            rows += asyncio.run(run_delay(Path(tmp), want, d, args.reps))
+        async def run_all() -> list[dict[str, Any]]:  # one event loop: fsspec caches its HTTP session per loop
+            rows: list[dict[str, Any]] = []
+            for d in (float(x) for x in args.delays.split(",")):
+                rows += await run_delay(Path(tmp), want, d, args.reps, args.warmup)
+            return rows
+
+        rows = asyncio.run(run_all())
     info = zarrjvm.jvm.build_info()
     meta = {
         "array": f"{SHAPE} {DTYPE}, chunks {CHUNKS} ({len(chunk_boxes())} chunks, zstd), {want.nbytes / 2**20:.0f} MiB",
-        "reps": args.reps, "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "reps": args.reps, "warmup": args.warmup, "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "zarr_python": zarr.__version__, "zarrjvm_async_threads": info["async_threads"],
         "zarrjvm_io_threads": info["io_threads"], "java": info["java_version"],
     }

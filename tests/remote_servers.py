@@ -61,6 +61,7 @@ class _Stats:
 
 class _Handler(SimpleHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+    disable_nagle_algorithm = True  # TCP_NODELAY, as real servers set it (else each response tail waits for an ACK)
     stats: _Stats
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
@@ -148,6 +149,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256  # socketserver's default backlog of 5 resets clients that open many connections at once
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):  # clients that gave up (timeouts, cancellation)
