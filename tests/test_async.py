@@ -215,7 +215,7 @@ def test_loops_in_several_threads(local: tuple[Path, np.ndarray]) -> None:
     assert not errors, errors
 
 
-def test_async_over_http_and_s3_shapes(server: RangeHTTPServer) -> None:
+def test_async_open_and_region_over_http_sharded(server: RangeHTTPServer) -> None:
     async def main() -> None:
         a = await zarrjvm.open_array_async(f"{server.url}/sharded.zarr")
         b = zarrjvm.open_array(f"{server.url}/sharded.zarr")

@@ -106,3 +106,19 @@ def test_s3_missing_bucket_key_and_bad_options(s3: dict[str, Any]) -> None:
                                                                                  "key": "testing"})
     with pytest.raises(zarrjvm.StoreError, match="inside the store"):
         zarrjvm.open_array("s3://zarr-bucket/data/v1/grp", path="../v2.zarr", storage_options=so)
+
+
+def test_s3_async_reads(s3: dict[str, Any], stores: Path) -> None:
+    import asyncio
+
+    want = zarr.open_array(stores / "v3.zarr")[...]
+
+    async def main() -> None:
+        a = await zarrjvm.open_array_async("s3://zarr-bucket/data/v1/v3.zarr", storage_options=s3["storage_options"])
+        coords = list(np.ndindex(*a.cdata_shape))
+        chunks = await asyncio.gather(*(a.read_chunk_async(c) for c in coords))
+        for c, got in zip(coords, chunks):
+            assert_same(got, want[c[0] * 10:(c[0] + 1) * 10, c[1] * 8:(c[1] + 1) * 8])
+        assert_same(await a.get_async((slice(1, 30), 5)), want[1:30, 5])
+
+    asyncio.run(asyncio.wait_for(main(), LIMIT))
