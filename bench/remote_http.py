@@ -134,6 +134,7 @@ async def run_delay(directory: Path, want: np.ndarray, delay: float, reps: int, 
         reads.update(await zarr_python_reads(server.url, 10))
         reads.update(await zarr_python_reads(server.url, 32))
         times: dict[str, list[float]] = {k: [] for k in reads}
+        cpu: dict[str, list[float]] = {k: [] for k in reads}  # this process's CPU time: JVM threads included
         requests: dict[str, list[int]] = {k: [] for k in reads}
         client_requests: dict[str, list[int]] = {k: [] for k in reads}
         for _ in range(warmup):  # warm-up (Java's JIT, connection pools), checked for equality
@@ -144,9 +145,10 @@ async def run_delay(directory: Path, want: np.ndarray, delay: float, reps: int, 
                 stats = getattr(fn, "stats", None)
                 c0 = stats()["requests"] if stats else None
                 s0 = server.requests()
-                t0 = time.perf_counter()
+                t0, c0cpu = time.perf_counter(), time.process_time()
                 out = await fn()
                 times[name].append(time.perf_counter() - t0)
+                cpu[name].append(time.process_time() - c0cpu)
                 requests[name].append(server.requests() - s0)
                 if stats:
                     client_requests[name].append(stats()["requests"] - c0)
@@ -158,6 +160,7 @@ async def run_delay(directory: Path, want: np.ndarray, delay: float, reps: int, 
             rows.append({
                 "delay_s": delay, "reader": name, "reps": reps, "median_s": med,
                 "min_s": min(times[name]), "max_s": max(times[name]),
+                "client_cpu_s": statistics.median(cpu[name]),
                 "MB_per_s": want.nbytes / med / 1e6, "chunks_per_s": len(chunk_boxes()) / med,
                 "server_requests": statistics.median(requests[name]),
                 "client_requests": statistics.median(client_requests[name]) if client_requests[name] else None,
@@ -175,17 +178,19 @@ def report(rows: list[dict[str, Any]], out: Path, meta: dict[str, Any]) -> None:
         "",
         f"{meta['array']}; server: Python http.server with Range support in its own process; "
         f"{meta['warmup']} warm-up and {meta['reps']} measured runs per reader, alternating, median. Machine: {meta['machine']} "
-        "(shared with other jobs while measuring).",
+        "(shared with other jobs while measuring). Client CPU s: CPU time of the reading process (JVM threads "
+        "included) per read, median.",
         "",
-        "| server delay per request | reader | median s | MB/s | chunks/s | requests (server) | vs zarrjvm per-chunk |",
-        "|---|---|---|---|---|---|---|",
+        "| server delay per request | reader | median s | MB/s | chunks/s | client CPU s | requests (server) "
+        "| time vs zarrjvm per-chunk |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for delay in sorted({r["delay_s"] for r in rows}):
         group = [r for r in rows if r["delay_s"] == delay]
         base = next(r for r in group if r["reader"] == "zarrjvm per-chunk async")["median_s"]
         for r in group:
             lines.append(f"| {delay * 1000:.0f} ms | {r['reader']} | {r['median_s']:.3f} | {r['MB_per_s']:.1f} | "
-                         f"{r['chunks_per_s']:.0f} | {r['server_requests']:.0f} | {r['median_s'] / base:.2f}x |")
+                         f"{r['chunks_per_s']:.0f} | {r['client_cpu_s']:.3f} | {r['server_requests']:.0f} | {r['median_s'] / base:.2f}x |")
     (out / "remote_http.md").write_text("\n".join(lines) + "\n")
     try:
         import matplotlib
