@@ -164,6 +164,10 @@ def test_fsspec_group_listing(memfs: AbstractFileSystem) -> None:
     assert g.members() == {"v2.zarr": "array", "v3.zarr": "array"}
 
 
-def test_netcdf_backend_refuses_fsspec_objects(memfs: AbstractFileSystem) -> None:
+def test_netcdf_backend_refuses_fsspec_objects_and_objects_refuse_storage_options(memfs: AbstractFileSystem) -> None:
     with pytest.raises(zarrjvm.UnsupportedError, match="local files"):
         zarrjvm.open_array(memfs, "x.nc", backend="netcdf-java")
+    with pytest.raises(zarrjvm.InvalidArgumentError, match="already configured"):
+        zarrjvm.open_array(memfs, "bridge/v3.zarr", storage_options={"anon": True})
+    with pytest.raises(TypeError, match="unsupported store"):
+        zarrjvm.open_array(object())

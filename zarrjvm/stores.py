@@ -108,7 +108,9 @@ def resolve(store: Any, storage_options: Mapping[str, Any] | None, backend: str)
         raise UnsupportedError(f"netcdf-java reads local files only, not {type(store).__name__} stores")
     fs, root = _fsspec_parts(store)
     if so:
-        raise ValueError("storage_options apply to URLs; an fsspec object is already configured")
+        from .errors import InvalidArgumentError
+
+        raise InvalidArgumentError("storage_options apply to URLs; an fsspec object is already configured")
     return _bridge(fs, root)
 
 
