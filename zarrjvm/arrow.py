@@ -59,21 +59,35 @@ def _hook_exit() -> None:
         atexit.register(_jvm_going_down)
 
 
-def import_from_java(export: Callable[[int, int], None]) -> pa.Array:
-    """Calls ``export(array_address, schema_address)`` (a Java export into the structs) and imports the result."""
+def new_structs() -> tuple[Any, Any]:
+    """A fresh pair of C structs (``struct ArrowArray*``, ``struct ArrowSchema*``) for Java to export into."""
+    return ffi.new("struct ArrowArray*"), ffi.new("struct ArrowSchema*")
+
+
+def addresses(c_array: Any, c_schema: Any) -> tuple[int, int]:
+    """The structs' addresses, as Java's ``ArrowArray.wrap`` / ``ArrowSchema.wrap`` take them."""
+    return int(ffi.cast("uintptr_t", c_array)), int(ffi.cast("uintptr_t", c_schema))
+
+
+def import_structs(c_array: Any, c_schema: Any) -> pa.Array:
+    """Imports structs Java has filled (on any thread, before this call), routing their release through zarrjvm."""
     _hook_exit()
-    c_array = ffi.new("struct ArrowArray*")
-    c_schema = ffi.new("struct ArrowSchema*")
-    array_addr = int(ffi.cast("uintptr_t", c_array))
-    schema_addr = int(ffi.cast("uintptr_t", c_schema))
-    with java_errors():
-        export(array_addr, schema_addr)
     if c_array.release != ffi.NULL:
         key = int(ffi.cast("uintptr_t", c_array.private_data))
         with _state["lock"]:
             _state["java_release"][key] = c_array.release
         c_array.release = _release_cb
+    array_addr, schema_addr = addresses(c_array, c_schema)
     return pa.Array._import_from_c(array_addr, schema_addr)
+
+
+def import_from_java(export: Callable[[int, int], None]) -> pa.Array:
+    """Calls ``export(array_address, schema_address)`` (a Java export into the structs) and imports the result."""
+    _hook_exit()
+    c_array, c_schema = new_structs()
+    with java_errors():
+        export(*addresses(c_array, c_schema))
+    return import_structs(c_array, c_schema)
 
 
 def to_numpy(arr: pa.Array, shape: Sequence[int], dtype: np.dtype) -> np.ndarray:

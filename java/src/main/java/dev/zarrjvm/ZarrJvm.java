@@ -97,6 +97,8 @@ public final class ZarrJvm {
     Ma2Flavour.build().forEach((k, v) -> o.put(String.valueOf(k), String.valueOf(v)));
     o.put("ma2_unsigned_types", Ma2Flavour.hasUnsignedTypes());
     o.put("read_threads", ReadPool.threads());
+    o.put("io_threads", ReadPool.ioThreads());
+    o.put("async_threads", ReadPool.asyncThreads());
     o.put("java_version", System.getProperty("java.version"));
     return Json.write(o);
   }

@@ -99,6 +99,11 @@ public final class JzarrArraySource extends Ma2ChunkSource {
   }
 
   @Override
+  protected boolean remoteStore() {
+    return store.localPath() == null;
+  }
+
+  @Override
   protected ucar.ma2.Array decodeChunk(long[] chunkCoords) throws Exception {
     int[] c = new int[chunkCoords.length];
     for (int i = 0; i < c.length; i++) {

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * zarrjvm's own view of a store: read-only bytes under '/'-separated keys relative to the store root. Every adapter wraps
- * this into its reader's store interface, so confinement, strict I/O errors and (later) remote access live in one place.
+ * this into its reader's store interface, so confinement, strict I/O errors and remote access live in one place.
  * Absent keys give null; anything else that goes wrong is a {@link dev.zarrjvm.errors.StoreException}.
  */
 public interface ByteStore extends AutoCloseable {
@@ -29,6 +29,11 @@ public interface ByteStore extends AutoCloseable {
   }
 
   String describe();
+
+  /** Requests this store made to the service behind it and the bytes it received; null for local stores. */
+  default RequestStats stats() {
+    return null;
+  }
 
   @Override
   default void close() {}

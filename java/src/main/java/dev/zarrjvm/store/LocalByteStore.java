@@ -95,16 +95,9 @@ public final class LocalByteStore implements ByteStore {
       return null;
     }
     try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-      long size = ch.size();
-      long s = start < 0 ? size + start : start;
-      long e = end < 0 ? size : end;
-      if (s < 0 || e > size || s > e) {
-        throw new StoreException("range [" + start + ", " + end + ") of '" + key + "' is outside its " + size
-            + " bytes");
-      }
-      if (e - s > Integer.MAX_VALUE - 16) {
-        throw new StoreException("range of " + (e - s) + " bytes of '" + key + "' is too large for one read");
-      }
+      long[] se = Ranges.resolve(start, end, ch.size(), key, root.toString());
+      long s = se[0];
+      long e = se[1];
       ByteBuffer buf = ByteBuffer.allocate((int) (e - s));
       long pos = s;
       while (buf.hasRemaining()) {

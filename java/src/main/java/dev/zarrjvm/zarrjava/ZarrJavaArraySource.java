@@ -121,6 +121,11 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
   }
 
   @Override
+  protected boolean remoteStore() {
+    return store.localPath() == null;
+  }
+
+  @Override
   protected ucar.ma2.Array decodeChunk(long[] chunkCoords) throws Exception {
     if (shardIndex == null) {
       return array.readChunk(chunkCoords);
