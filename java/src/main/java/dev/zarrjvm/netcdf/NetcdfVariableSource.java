@@ -6,6 +6,7 @@ import dev.zarrjvm.core.FillValues;
 import dev.zarrjvm.core.Grid;
 import dev.zarrjvm.core.Ma2ChunkSource;
 import dev.zarrjvm.errors.ArrayNotFoundException;
+import dev.zarrjvm.errors.ChunkDecodeException;
 import dev.zarrjvm.errors.Errors;
 import dev.zarrjvm.errors.UnsupportedException;
 import java.nio.file.Path;
@@ -82,7 +83,12 @@ public final class NetcdfVariableSource extends Ma2ChunkSource {
       origin[i] = Math.toIntExact(offset[i]);
     }
     synchronized (nc) {
-      return var.read(origin, shape);
+      try {
+        return var.read(origin, shape);
+      } catch (java.io.EOFException e) {
+        throw new ChunkDecodeException("netcdf-java: " + nc.getLocation() + " ends before the data of '"
+            + var.getFullName() + "' (truncated file): " + e, e);
+      }
     }
   }
 
