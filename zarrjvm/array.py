@@ -57,8 +57,12 @@ class JvmArray:
     """
 
     def __init__(self, source: Any, backend: str) -> None:
-        with java_errors():
-            info = json.loads(str(source.info().toJson()))
+        try:
+            with java_errors():
+                info = json.loads(str(source.info().toJson()))
+        except BaseException:
+            _close_source(source)  # the reader is open: do not leave it to the garbage collector
+            raise
         self._source = source
         self._lock = threading.Lock()
         self._closed = False
@@ -267,8 +271,12 @@ class JvmGroup(Mapping[str, Any]):
     """A group read by a Java backend: ``group[name]`` gives a :class:`JvmArray` or a nested :class:`JvmGroup`."""
 
     def __init__(self, source: Any, backend: str) -> None:
-        with java_errors():
-            info = json.loads(str(source.infoJson()))
+        try:
+            with java_errors():
+                info = json.loads(str(source.infoJson()))
+        except BaseException:
+            _close_source(source)
+            raise
         self._source = source
         self._finalizer = weakref.finalize(self, _close_source, source)
         self.backend = backend

@@ -68,12 +68,13 @@ final class NetcdfFiles {
       if (m.contains("not a valid CDM file") || m.contains("Cant read")) {
         throw new MetadataException("netcdf-java cannot read " + p + " as NetCDF/HDF5: " + m, e);
       }
-      if (!(root instanceof IOException)) {
-        // the reader failed inside its own parsing (e.g. IllegalStateException from a damaged HDF5 message)
-        throw new MetadataException("netcdf-java cannot read " + p + ": damaged NetCDF/HDF5 structure: "
-            + root.getClass().getName() + ": " + root.getMessage(), e);
+      if (!Files.isReadable(p)) {
+        throw new StoreException("netcdf-java cannot open " + p + ": " + e, e);
       }
-      throw new StoreException("netcdf-java cannot open " + p + ": " + e, e);
+      // the file is there and readable: the reader failed in its own parsing (an IllegalStateException from a damaged
+      // HDF5 message, a negative seek offset read from a damaged address, ...)
+      throw new MetadataException("netcdf-java cannot read " + p + ": damaged NetCDF/HDF5 structure: "
+          + root.getClass().getName() + ": " + root.getMessage(), e);
     }
   }
 
