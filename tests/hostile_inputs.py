@@ -243,11 +243,6 @@ def find_zlib_chunk(raw: bytes, want: bytes, *, shuffled_itemsize: int = 0) -> i
     raise AssertionError("chunk not found")
 
 
-def copy_tree(src: Path, dst: Path) -> Path:
-    shutil.copytree(src, dst, symlinks=True)
-    return dst
-
-
 def make_fifo(path: Path) -> None:
     os.remove(path)
     os.mkfifo(path)

@@ -30,7 +30,6 @@ from hostile_inputs import (
     blosc_header,
     chunk00,
     chunk_file,
-    copy_tree,
     damage_blosc_payload,
     edit_file,
     edit_json,
@@ -78,22 +77,23 @@ class Hostile:
 
 
 # -- builders ------------------------------------------------------------------------------------------------------
-def v2_chunk(codec: str, edit: Callable[[bytes], bytes], dtype: str = "<i4") -> Build:
+def damaged_chunk(fmt: str, codec: str, edit: Callable[[bytes], bytes], dtype: str = "<i4") -> Build:
+    """A good store of format ``fmt`` ("v2"/"v3") whose chunk (0, 0) is rewritten by ``edit``."""
+
     def build(tmp: Path) -> tuple[Path, str]:
-        store = write_v2(tmp / "s.zarr", codec, dtype)
-        edit_file(chunk_file(store, "v2"), edit)
+        store = (write_v2 if fmt == "v2" else write_v3)(tmp / "s.zarr", codec, dtype)
+        edit_file(chunk_file(store, fmt), edit)
         return store, ""
 
     return build
 
 
-def v3_chunk(codec: str, edit: Callable[[bytes], bytes], dtype: str = "<i4") -> Build:
-    def build(tmp: Path) -> tuple[Path, str]:
-        store = write_v3(tmp / "s.zarr", codec, dtype)
-        edit_file(chunk_file(store, "v3"), edit)
-        return store, ""
+def v2_chunk(codec: str, edit: Callable[[bytes], bytes]) -> Build:
+    return damaged_chunk("v2", codec, edit)
 
-    return build
+
+def v3_chunk(codec: str, edit: Callable[[bytes], bytes]) -> Build:
+    return damaged_chunk("v3", codec, edit)
 
 
 def planted(fmt: str, codec: str, raw: Callable[[bytes], bytes], dtype: str = "<i4") -> Build:
