@@ -399,6 +399,10 @@ def _metadata_cases() -> Iterator[Hostile]:
     yield m2("order-X", v2_meta(set_key("order", "X")), MDE, r"order must be 'C' or 'F'")
     yield m2("separator-escapes", v2_meta(set_key("dimension_separator", "../")), MDE, r"dimension_separator must be")
     yield m2("compressor-unknown", v2_meta(set_key("compressor", {"id": "lzma"})), UE, r"no Zarr v2 codec 'lzma'")
+    yield m2("blosc-cname-unknown", v2_meta(lambda d: d.update(compressor={"id": "blosc", "cname": "snappy",
+                                                                          "clevel": 5, "shuffle": 1})), MDE,
+             {"zarr-java": r"Could not parse the Blosc.Compressor. Got 'snappy'",
+              "jzarr": r"blosc: compressor not supported: 'snappy'"}, "backend")
     yield m2("compressor-without-id", v2_meta(set_key("compressor", {"level": 1})), MDE, r"has no 'id'")
     yield m2("filter-unknown", v2_meta(set_key("filters", [{"id": "delta", "dtype": "<i4"}])), UE,
              {"zarr-java": r"no Zarr v2 codec 'delta'", "jzarr": r"ignores v2 'filters'"})

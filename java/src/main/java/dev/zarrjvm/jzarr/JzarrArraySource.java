@@ -84,7 +84,7 @@ public final class JzarrArraySource extends Ma2ChunkSource {
       setInfo(b.build());
     } catch (Throwable t) {
       close();
-      throw Errors.translate(t, "opening '" + path + "' in " + store.describe() + " with " + BACKEND);
+      throw Errors.translateOpen(t, "opening '" + path + "' in " + store.describe() + " with " + BACKEND);
     }
   }
 

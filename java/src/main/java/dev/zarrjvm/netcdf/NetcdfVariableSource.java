@@ -62,7 +62,7 @@ public final class NetcdfVariableSource extends Ma2ChunkSource {
       setInfo(b.build());
     } catch (Throwable t) {
       close(); // closes the file too, when it was opened
-      throw Errors.translate(t, "opening variable '" + name + "' of " + file + " with " + BACKEND);
+      throw Errors.translateOpen(t, "opening variable '" + name + "' of " + file + " with " + BACKEND);
     }
   }
 
