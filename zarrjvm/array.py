@@ -49,8 +49,12 @@ class JvmArray:
     """
 
     def __init__(self, source: Any, backend: str, store: stores.StoreHandle | None = None) -> None:
-        with java_errors():
-            info = json.loads(str(source.info().toJson()))
+        try:
+            with java_errors():
+                info = json.loads(str(source.info().toJson()))
+        except BaseException:
+            _close_source(source)  # the reader is open: do not leave it to the garbage collector
+            raise
         self._source = source
         #: the zip / HTTP / S3 / fsspec store this array reads (closed when its last reader is gone); None for a path
         self._store = store
@@ -309,8 +313,12 @@ class JvmGroup(Mapping[str, Any]):
     """A group read by a Java backend: ``group[name]`` gives a :class:`JvmArray` or a nested :class:`JvmGroup`."""
 
     def __init__(self, source: Any, backend: str, store: stores.StoreHandle | None = None) -> None:
-        with java_errors():
-            info = json.loads(str(source.infoJson()))
+        try:
+            with java_errors():
+                info = json.loads(str(source.infoJson()))
+        except BaseException:
+            _close_source(source)
+            raise
         self._source = source
         self._store = store  # shared with every member opened from here
         self._finalizer = weakref.finalize(self, _close_source, source)

@@ -20,6 +20,15 @@ public interface ByteStore extends AutoCloseable {
 
   boolean exists(String key);
 
+  /**
+   * Size in bytes of {@code key}'s value, or -1 when the key does not exist. Readers of indexed containers (shards)
+   * check their offsets against it. The default reads the value; stores that know sizes override it.
+   */
+  default long size(String key) {
+    byte[] b = get(key);
+    return b == null ? -1 : b.length;
+  }
+
   /** Names directly under {@code prefix} (a key ending in '/' or the empty string), without the prefix. */
   List<String> list(String prefix);
 

@@ -19,6 +19,9 @@ import java.util.stream.Stream;
  * refused, a directory where a value should be is an error, and short reads are errors.
  */
 public final class LocalByteStore implements ByteStore {
+  /** The largest value one read returns: a Java byte array's limit. */
+  static final long MAX_VALUE_BYTES = Integer.MAX_VALUE - 16;
+
   private final Path root;
   private final Path realRoot;
 
@@ -65,12 +68,34 @@ public final class LocalByteStore implements ByteStore {
     }
   }
 
+  /**
+   * The regular file behind {@code key}, or null when absent. A directory, a FIFO, a device or a socket where a value
+   * should be is an error (reading a FIFO would block forever).
+   */
   private Path resolveFile(String key) {
     Path p = resolve(key);
     if (p != null && Files.isDirectory(p)) {
       throw new StoreException("'" + key + "' in " + root + " is a directory where a file is expected");
     }
+    if (p != null && !Files.isRegularFile(p)) {
+      throw new StoreException("'" + key + "' in " + root + " is not a regular file (a FIFO, device or socket?)");
+    }
     return p;
+  }
+
+  @Override
+  public long size(String key) {
+    Path p = resolveFile(key);
+    if (p == null) {
+      return -1;
+    }
+    try {
+      return Files.size(p);
+    } catch (NoSuchFileException e) {
+      return -1;
+    } catch (IOException e) {
+      throw new StoreException("cannot stat '" + key + "' in " + root + ": " + e, e);
+    }
   }
 
   @Override
@@ -80,6 +105,11 @@ public final class LocalByteStore implements ByteStore {
       return null;
     }
     try {
+      long size = Files.size(p);
+      if (size > MAX_VALUE_BYTES) {
+        throw new StoreException("'" + key + "' in " + root + " has " + size + " bytes, more than one Java array "
+            + "holds (" + MAX_VALUE_BYTES + ")");
+      }
       return Files.readAllBytes(p);
     } catch (NoSuchFileException e) {
       return null;

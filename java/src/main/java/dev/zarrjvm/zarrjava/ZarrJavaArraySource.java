@@ -13,6 +13,9 @@ import dev.zarrjvm.errors.Errors;
 import dev.zarrjvm.errors.UnsupportedException;
 import dev.zarrjvm.store.ByteStore;
 import dev.zarrjvm.store.StoreKeys;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,6 +32,8 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
   private final dev.zarr.zarrjava.core.Array array;
   private final ShardIndex shardIndex;
   private final boolean shardFallback;
+  /** zarr-java's codec pipeline with zarrjvm's size check (unsharded arrays); null for sharded ones. */
+  private final CheckedPipeline pipeline;
 
   public ZarrJavaArraySource(ByteStore store, String path, Options options) {
     super("zarr-java:" + path);
@@ -72,15 +77,17 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
           b.note("shard index read by zarrjvm, inner chunks decoded by zarr-java's codec pipeline (zarr-java's own "
               + "index decoding needs ucar.ma2.DataType.ULONG; " + Ma2Flavour.describe() + ")");
         }
+        this.pipeline = null;
       } else {
         this.shardIndex = null;
         this.shardFallback = false;
+        this.pipeline = new CheckedPipeline(codecs(array), coreMetadata(array));
         b.chunks(array.metadata().chunkShape());
       }
       setInfo(b.build());
     } catch (Throwable t) {
       close();
-      throw Errors.translate(t, "opening '" + path + "' in " + store.describe() + " with " + BACKEND);
+      throw Errors.translateOpen(t, "opening '" + path + "' in " + store.describe() + " with " + BACKEND);
     }
   }
 
@@ -116,6 +123,29 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
     }
   }
 
+  /** The codecs zarr-java's own pipeline is built from: v3 lists them; v2 is filters → bytes → compressor. */
+  private static dev.zarr.zarrjava.core.codec.Codec[] codecs(dev.zarr.zarrjava.core.Array array) {
+    if (array instanceof dev.zarr.zarrjava.v3.Array a3) {
+      return a3.metadata().codecs;
+    }
+    dev.zarr.zarrjava.v2.ArrayMetadata m = ((dev.zarr.zarrjava.v2.Array) array).metadata();
+    List<dev.zarr.zarrjava.core.codec.Codec> out = new ArrayList<>();
+    if (m.filters != null) {
+      out.addAll(Arrays.asList(m.filters));
+    }
+    out.add(new dev.zarr.zarrjava.v2.codec.core.BytesCodec(m.endianness.toEndian()));
+    if (m.compressor != null) {
+      out.add(m.compressor);
+    }
+    return out.toArray(new dev.zarr.zarrjava.core.codec.Codec[0]);
+  }
+
+  private static dev.zarr.zarrjava.core.ArrayMetadata.CoreArrayMetadata coreMetadata(
+      dev.zarr.zarrjava.core.Array array) {
+    return array instanceof dev.zarr.zarrjava.v3.Array a3 ? a3.metadata().coreArrayMetadata
+        : ((dev.zarr.zarrjava.v2.Array) array).metadata().coreArrayMetadata;
+  }
+
   static String version() {
     return Ma2Flavour.build().getProperty("zarr-java.version", "");
   }
@@ -128,7 +158,10 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
   @Override
   protected ucar.ma2.Array decodeChunk(long[] chunkCoords) throws Exception {
     if (shardIndex == null) {
-      return array.readChunk(chunkCoords);
+      // what zarr-java's Array.readChunk does (key, bytes, pipeline), with zarrjvm's checks in the pipeline
+      String key = chunkKey(chunkCoords);
+      byte[] encoded = store.get(key);
+      return encoded == null ? null : pipeline.decode(encoded, "chunk '" + key + "'");
     }
     if (shardFallback) {
       return shardIndex.decode(chunkCoords);
@@ -147,12 +180,14 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
       if (shardIndex != null) {
         return shardIndex.raw(chunkCoords);
       }
-      String key = StoreKeys.join(meta.node, StoreKeys.join(array.metadata().chunkKeyEncoding()
-          .encodeChunkKey(chunkCoords)));
-      return store.get(key);
+      return store.get(chunkKey(chunkCoords));
     } catch (Throwable t) {
       throw Errors.translate(t, "reading raw chunk " + java.util.Arrays.toString(chunkCoords) + " of " + meta.node);
     }
+  }
+
+  private String chunkKey(long[] chunkCoords) {
+    return StoreKeys.join(meta.node, StoreKeys.join(array.metadata().chunkKeyEncoding().encodeChunkKey(chunkCoords)));
   }
 
   DType dtype() {
