@@ -120,6 +120,19 @@ def test_http_shard_index_is_read_with_a_suffix_range(srv: RangeHTTPServer, stor
     assert any(r is not None and re.fullmatch(r"bytes=\d+-\d+", r) for r in ranges), ranges
 
 
+def test_http_each_shard_index_is_fetched_once(srv: RangeHTTPServer, stores: Path) -> None:
+    """Inner chunks of one shard are fetched in parallel; their shard's index is read once, not once per chunk."""
+    from collections import Counter
+
+    a = zarrjvm.open_array(f"{srv.url}/sharded.zarr", backend="zarr-java")
+    before = len(srv.log())
+    assert_same(within(LIMIT, lambda: a[...]), zarr.open_array(stores / "sharded.zarr")[...])
+    suffix = Counter(path for (_, path, r, _) in srv.log()[before:] if r is not None and r.startswith("bytes=-"))
+    shards = sorted(p.relative_to(stores).as_posix() for p in (stores / "sharded.zarr" / "c").rglob("*") if p.is_file())
+    assert sorted(k.lstrip("/") for k in suffix) == shards
+    assert set(suffix.values()) == {1}
+
+
 def test_http_group_lists_from_the_server_index(srv: RangeHTTPServer, stores: Path) -> None:
     g = within(LIMIT, lambda: zarrjvm.open_group(f"{srv.url}/grp", backend="jzarr"))
     want = zarr.open_group(stores / "grp", mode="r")

@@ -222,6 +222,15 @@ def _source_class() -> type:
                 raise self._fail("cannot read", key, e) from None
 
         @jpype.JOverride
+        def size(self, key: str) -> int:
+            try:
+                return int(self.fs.size(self._path(str(key))))
+            except FileNotFoundError:
+                return -1
+            except Exception as e:
+                raise self._fail("cannot stat", key, e) from None
+
+        @jpype.JOverride
         def exists(self, key: str) -> bool:
             try:
                 return bool(self.fs.exists(self._path(str(key))))

@@ -29,6 +29,23 @@ public interface ByteStore extends AutoCloseable {
     return b == null ? -1 : b.length;
   }
 
+  /** A range of a value and the value's total size. */
+  record Sized(byte[] bytes, long total) {}
+
+  /**
+   * Bytes [start, end) of {@code key} (as {@link #getRange}) together with the value's total size, or null when absent.
+   * Readers of indexed containers (shards) read their index and learn the size to check offsets against in one go;
+   * remote stores override this to take the size from the range response instead of a separate request.
+   */
+  default Sized getRangeSized(String key, long start, long end) {
+    long size = size(key);
+    if (size < 0) {
+      return null;
+    }
+    byte[] b = getRange(key, start, end);
+    return b == null ? null : new Sized(b, size);
+  }
+
   /** Names directly under {@code prefix} (a key ending in '/' or the empty string), without the prefix. */
   List<String> list(String prefix);
 

@@ -97,8 +97,40 @@ public final class HttpByteStore implements ByteStore {
 
   @Override
   public byte[] getRange(String key, long start, long end) {
+    Sized s = fetch(key, start, end);
+    return s == null ? null : s.bytes();
+  }
+
+  /** The range and the value's size from the same response (Content-Range), with a HEAD only if the server hides it. */
+  @Override
+  public Sized getRangeSized(String key, long start, long end) {
+    Sized s = fetch(key, start, end);
+    if (s == null || s.total() >= 0) {
+      return s;
+    }
+    long size = size(key);
+    return size < 0 ? null : new Sized(s.bytes(), size);
+  }
+
+  @Override
+  public long size(String key) {
+    HttpResponse<byte[]> r = HttpTransport.send(
+        request(uri(key)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), stats);
+    if (absent(r.statusCode())) {
+      return -1;
+    }
+    if (r.statusCode() != 200) {
+      throw failed(r);
+    }
+    return r.headers().firstValueAsLong("Content-Length").orElseGet(() -> {
+      byte[] all = get(key);
+      return all == null ? -1L : all.length;
+    });
+  }
+
+  private Sized fetch(String key, long start, long end) {
     if (start >= 0 && end == start) {
-      return exists(key) ? new byte[0] : null;
+      return exists(key) ? new Sized(new byte[0], -1) : null;
     }
     String range = Ranges.header(start, end);
     HttpResponse<byte[]> r = HttpTransport.send(request(uri(key)).header("Range", range).GET().build(), stats);
@@ -107,7 +139,7 @@ public final class HttpByteStore implements ByteStore {
       return null;
     }
     if (status == 200) { // the server ignored Range: cut the range out of the whole value
-      return Ranges.slice(r.body(), start, end, key, base);
+      return new Sized(Ranges.slice(r.body(), start, end, key, base), r.body().length);
     }
     if (status == 416) {
       throw new StoreException("range " + range + " of '" + key + "' in " + base + " is outside the value (HTTP 416)");
@@ -126,7 +158,7 @@ public final class HttpByteStore implements ByteStore {
     } else if (start >= 0 && end >= 0 && body.length != end - start) {
       throw new StoreException("'" + key + "' in " + base + ": " + range + " gave " + body.length + " bytes");
     }
-    return body;
+    return new Sized(body, total);
   }
 
   /** The complete length from a Content-Range header ("bytes 0-9/100"), or -1 when unknown ("*"). */

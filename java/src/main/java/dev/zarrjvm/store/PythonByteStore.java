@@ -25,6 +25,9 @@ public final class PythonByteStore implements ByteStore {
 
     boolean exists(String key);
 
+    /** Size of {@code key}'s value in bytes, or -1 when absent. */
+    long size(String key);
+
     /** Names directly under {@code prefix} ("" or ending in '/'). */
     String[] list(String prefix);
 
@@ -84,6 +87,12 @@ public final class PythonByteStore implements ByteStore {
   public boolean exists(String key) {
     StoreKeys.checkKey(key);
     return call("checking", key, () -> source.exists(key));
+  }
+
+  @Override
+  public long size(String key) {
+    StoreKeys.checkKey(key);
+    return call("measuring", key, () -> source.size(key));
   }
 
   @Override

@@ -148,8 +148,37 @@ public final class S3ByteStore implements ByteStore {
 
   @Override
   public byte[] getRange(String key, long start, long end) {
+    Sized s = fetch(key, start, end);
+    return s == null ? null : s.bytes();
+  }
+
+  /** The range and the object's size from the same GET (Content-Range); a HEAD only when it is missing. */
+  @Override
+  public Sized getRangeSized(String key, long start, long end) {
+    Sized s = fetch(key, start, end);
+    if (s == null || s.total() >= 0) {
+      return s;
+    }
+    long size = size(key);
+    return size < 0 ? null : new Sized(s.bytes(), size);
+  }
+
+  @Override
+  public long size(String key) {
+    try {
+      Long n = s3.headObject(HeadObjectRequest.builder().bucket(bucket).key(objectKey(key)).build()).contentLength();
+      return n == null ? -1 : n;
+    } catch (SdkException e) {
+      if (absent(e)) {
+        return -1;
+      }
+      throw failed("HEAD", key, e);
+    }
+  }
+
+  private Sized fetch(String key, long start, long end) {
     if (start >= 0 && end == start) {
-      return exists(key) ? new byte[0] : null;
+      return exists(key) ? new Sized(new byte[0], -1) : null;
     }
     String range = Ranges.header(start, end);
     ResponseBytes<GetObjectResponse> r;
@@ -175,7 +204,7 @@ public final class S3ByteStore implements ByteStore {
       }
     }
     if (cr == null) { // no Content-Range: the whole object came back
-      return Ranges.slice(body, start, end, key, describe());
+      return new Sized(Ranges.slice(body, start, end, key, describe()), body.length);
     }
     if (total >= 0) {
       long[] se = Ranges.resolve(start, end, total, key, describe());
@@ -184,7 +213,7 @@ public final class S3ByteStore implements ByteStore {
             + " bytes, expected " + (se[1] - se[0]));
       }
     }
-    return body;
+    return new Sized(body, total);
   }
 
   @Override

@@ -85,6 +85,19 @@ public final class ZipByteStore implements ByteStore {
   }
 
   @Override
+  public long size(String key) {
+    ZipEntry e = entry(key);
+    if (e == null) {
+      return -1;
+    }
+    if (e.getSize() >= 0) {
+      return e.getSize();
+    }
+    byte[] all = get(key);
+    return all == null ? -1 : all.length;
+  }
+
+  @Override
   public byte[] getRange(String key, long start, long end) {
     ZipEntry e = entry(key);
     if (e == null) {

@@ -36,9 +36,11 @@ final class ShardIndex {
   private final ByteOrder order;
   private final int indexBytes;
   private final CheckedPipeline innerPipeline;
-  private final Map<String, long[]> cache = new LinkedHashMap<>(64, 0.75f, true) {
+  /** Shard indexes by shard key, single-flight: parallel readers of one shard wait for one index read. */
+  private final Map<String, java.util.concurrent.CompletableFuture<long[]>> cache = new LinkedHashMap<>(64, 0.75f,
+      true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, long[]> e) {
+    protected boolean removeEldestEntry(Map.Entry<String, java.util.concurrent.CompletableFuture<long[]>> e) {
       return size() > 1024;
     }
   };
@@ -104,15 +106,7 @@ final class ShardIndex {
     }
     String key = StoreKeys.join(node, StoreKeys.join(keys.encodeChunkKey(shard)));
     long[] index;
-    synchronized (cache) {
-      index = cache.get(key);
-    }
-    if (index == null) {
-      index = readIndex(key);
-      synchronized (cache) {
-        cache.put(key, index);
-      }
-    }
+    index = index(key);
     if (index == NO_SHARD) {
       return null;
     }
@@ -130,23 +124,67 @@ final class ShardIndex {
     return b == null ? null : innerPipeline.decode(b, "inner chunk " + java.util.Arrays.toString(innerCoords));
   }
 
+  /** The shard's index, read once however many threads ask for it at the same time; failures are not cached. */
+  private long[] index(String key) {
+    java.util.concurrent.CompletableFuture<long[]> f;
+    boolean mine = false;
+    synchronized (cache) {
+      f = cache.get(key);
+      if (f == null) {
+        f = new java.util.concurrent.CompletableFuture<>();
+        cache.put(key, f);
+        mine = true;
+      }
+    }
+    if (mine) {
+      try {
+        f.complete(readIndex(key));
+      } catch (Throwable t) {
+        synchronized (cache) {
+          cache.remove(key, f);
+        }
+        f.completeExceptionally(t);
+      }
+    }
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
+  }
+
   /**
    * The shard's index, checked: the shard must hold the index, the index's crc32c must match, and every entry must
    * lie inside the shard's data (not over the index, no overflow). A truncated or damaged shard is refused as a
    * whole, so no inner chunk is read from a shard known to be broken.
    */
   private long[] readIndex(String key) {
-    long size = store.size(key);
-    if (size < 0) {
+    ByteStore.Sized sized;
+    try {
+      // one read gives the index and the shard's size (remote stores take it from the range response)
+      sized = atStart ? store.getRangeSized(key, 0, indexBytes) : store.getRangeSized(key, -indexBytes, -1);
+    } catch (dev.zarrjvm.errors.StoreException e) {
+      long have = store.size(key);
+      if (have >= 0 && have < indexBytes) {
+        throw new ChunkDecodeException("shard " + key + " has " + have + " bytes, fewer than its " + indexBytes
+            + "-byte index (truncated shard?)", e);
+      }
+      throw e;
+    }
+    if (sized == null) {
       return NO_SHARD;
     }
-    if (size < indexBytes) {
-      throw new ChunkDecodeException("shard " + key + " has " + size + " bytes, fewer than its " + indexBytes
-          + "-byte index (truncated shard?)");
-    }
-    byte[] b = atStart ? store.getRange(key, 0, indexBytes) : store.getRange(key, size - indexBytes, size);
-    if (b == null) {
-      return NO_SHARD;
+    long size = sized.total();
+    byte[] b = sized.bytes();
+    if (b.length != indexBytes) {
+      throw new ChunkDecodeException("shard " + key + ": index has " + b.length + " bytes, expected " + indexBytes);
     }
     ByteBuffer buf = ByteBuffer.wrap(b);
     if (crc) {
