@@ -33,6 +33,9 @@ def test_wheel_builds_and_carries_the_jars(tmp_path: Path) -> None:
     assert any("/arrow-c-data-18.1.0.jar" in j for j in jars)
     assert any("/cdm-4.5.5.jar" in j for j in jars)
     assert "zarrjvm/py.typed" in names
+    assert "zarrjvm/compat/__init__.py" in names and "zarrjvm/compat/cases.py" in names
+    assert "zarrjvm/_jars/spark/zarrjvm-spark-0.1.0.jar" in names
+    assert not any("/_jars/spark-sql" in n or "/_jars/scala-library" in n for n in names)
     with zipfile.ZipFile(wheels[0]).open("zarrjvm/_jars/zarrjvm-0.1.0.jar") as f:
         inner = zipfile.ZipFile(f).namelist()
     assert "linux-x86-64/libblosc.so" in inner

@@ -75,7 +75,7 @@ def test_metadata_matches_peer(written, case: Case, reader: str) -> None:
         if case.format.startswith("zarr"):
             import zarr
 
-            z = zarr.open_array(store, mode="r")
+            z = zarr.open_array(store, mode="r", path=path or None)
             assert a.chunks == tuple(z.chunks)
             assert a.shards == (None if z.shards is None else tuple(z.shards))
             assert a.attrs == dict(z.attrs)

@@ -11,7 +11,7 @@ Decoded chunks cross from the JVM zero-copy through the Arrow C Data Interface::
 from __future__ import annotations
 
 from . import _jvm as jvm
-from .array import JvmArray, JvmGroup, open_array, open_group
+from .array import JvmArray, JvmGroup, open_array, open_array_async, open_group
 from .backends import BackendInfo, backends
 from .errors import (
     ArrayNotFoundError,
@@ -43,5 +43,6 @@ __all__ = [
     "backends",
     "jvm",
     "open_array",
+    "open_array_async",
     "open_group",
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import threading
 import weakref
 from collections.abc import Iterator, Mapping
@@ -13,18 +12,11 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from . import _jvm
+from . import _async, _jvm, stores
 from .arrow import arrow_type, import_from_java, to_numpy
 from .errors import ArrayNotFoundError, ZarrJvmError, java_errors
 
 DEFAULT_BACKEND = "zarr-java"
-
-
-def _location(store: str | os.PathLike[str]) -> str:
-    s = os.fspath(store)
-    if "://" in s:
-        return s
-    return os.path.abspath(s)
 
 
 def _options_json(options: Mapping[str, Any]) -> str:
@@ -56,10 +48,16 @@ class JvmArray:
     reader early; it is also released when garbage collected.
     """
 
-    def __init__(self, source: Any, backend: str) -> None:
-        with java_errors():
-            info = json.loads(str(source.info().toJson()))
+    def __init__(self, source: Any, backend: str, store: stores.StoreHandle | None = None) -> None:
+        try:
+            with java_errors():
+                info = json.loads(str(source.info().toJson()))
+        except BaseException:
+            _close_source(source)  # the reader is open: do not leave it to the garbage collector
+            raise
         self._source = source
+        #: the zip / HTTP / S3 / fsspec store this array reads (closed when its last reader is gone); None for a path
+        self._store = store
         self._lock = threading.Lock()
         self._closed = False
         self._finalizer = weakref.finalize(self, _close_source, source)
@@ -166,11 +164,7 @@ class JvmArray:
     def read_region(self, offset: tuple[int, ...], shape: tuple[int, ...]) -> np.ndarray:
         """The box ``[offset, offset + shape)`` as a read-only numpy view (one boundary crossing)."""
         source = self._check_open()
-        if len(offset) != self.ndim or len(shape) != self.ndim:
-            raise IndexError(f"region rank must be {self.ndim}")
-        for o, n, s in zip(offset, shape, self.shape):
-            if o < 0 or n < 0 or o + n > s:
-                raise IndexError(f"region {tuple(offset)}+{tuple(shape)} is outside the array shape {self.shape}")
+        self._check_region(offset, shape)
         if math.prod(shape) == 0:
             return np.empty(tuple(shape), dtype=self.dtype.newbyteorder("="))
         import jpype
@@ -179,6 +173,13 @@ class JvmArray:
         js = jpype.JArray(jpype.JInt)([int(v) for v in shape])
         arr = import_from_java(lambda a, s: _jvm.facade().exportRegion(source, jo, js, a, s), self._pa_type)
         return to_numpy(arr, shape, self.dtype)
+
+    def _check_region(self, offset: tuple[int, ...], shape: tuple[int, ...]) -> None:
+        if len(offset) != self.ndim or len(shape) != self.ndim:
+            raise IndexError(f"region rank must be {self.ndim}")
+        for o, n, s in zip(offset, shape, self.shape):
+            if o < 0 or n < 0 or o + n > s:
+                raise IndexError(f"region {tuple(offset)}+{tuple(shape)} is outside the array shape {self.shape}")
 
     def __getitem__(self, key: Any) -> np.ndarray:
         offset, shape, post = _normalize_selection(key, self.shape)
@@ -189,6 +190,52 @@ class JvmArray:
         a = self[...]
         return a.astype(dtype) if dtype is not None else a
 
+    # -- asyncio and remote stores (zarrjvm._async, zarrjvm.stores) ---------------------------------------------------
+    def store_stats(self) -> dict[str, Any] | None:
+        """Requests sent to the store, bytes received and the most requests in flight at once, counted by the Java
+        store since it was opened (shared by every array of one ``open_group``); None for local directories."""
+        store = self._store
+        return None if store is None else store.stats()
+
+    async def read_chunk_arrow_async(self, coords: Any) -> pa.Array:
+        """Like :meth:`read_chunk_arrow`, read on Java's async pool while the event loop runs on."""
+        c = self._chunk_coords(coords)
+        source = self._check_open()
+        import jpype
+
+        jc = jpype.JArray(jpype.JLong)(c)
+        reads = _async.async_reads()
+        return await _async.submit(lambda rid, a, s: reads.exportChunk(rid, source, jc, a, s), lambda arr: arr,
+                                   self._pa_type)
+
+    async def read_chunk_async(self, coords: Any) -> np.ndarray:
+        """Like :meth:`read_chunk`, awaitable: thousands may be in flight; cancelling releases the Java work."""
+        c = self._chunk_coords(coords)
+        _, shape = self._chunk_box(c)
+        return to_numpy(await self.read_chunk_arrow_async(c), shape, self.dtype)
+
+    async def read_region_async(self, offset: tuple[int, ...], shape: tuple[int, ...]) -> np.ndarray:
+        """Like :meth:`read_region`, awaitable (the region's chunks are fetched and decoded in parallel in Java)."""
+        source = self._check_open()
+        self._check_region(offset, shape)
+        if math.prod(shape) == 0:
+            return np.empty(tuple(shape), dtype=self.dtype.newbyteorder("="))
+        import jpype
+
+        jo = jpype.JArray(jpype.JLong)([int(v) for v in offset])
+        js = jpype.JArray(jpype.JInt)([int(v) for v in shape])
+        reads = _async.async_reads()
+        return await _async.submit(
+            lambda rid, a, s: reads.exportRegion(rid, source, jo, js, a, s), lambda arr: to_numpy(arr, shape, self.dtype),
+            self._pa_type,
+        )
+
+    async def get_async(self, selection: Any) -> np.ndarray:
+        """``await a.get_async(sel)`` is ``a[sel]`` without blocking the event loop."""
+        offset, shape, post = _normalize_selection(selection, self.shape)
+        region = await self.read_region_async(tuple(offset), tuple(shape))
+        return region[post] if post else region
+
     # -- lifecycle ------------------------------------------------------------------------------------------------
     def close(self) -> None:
         """Releases the reader (open files). Views already handed out stay valid."""
@@ -196,6 +243,7 @@ class JvmArray:
             if not self._closed:
                 self._closed = True
                 self._finalizer()
+                self._store = None
 
     def __enter__(self) -> JvmArray:
         return self
@@ -267,10 +315,15 @@ def _normalize_selection(key: Any, shape: tuple[int, ...]) -> tuple[list[int], l
 class JvmGroup(Mapping[str, Any]):
     """A group read by a Java backend: ``group[name]`` gives a :class:`JvmArray` or a nested :class:`JvmGroup`."""
 
-    def __init__(self, source: Any, backend: str) -> None:
-        with java_errors():
-            info = json.loads(str(source.infoJson()))
+    def __init__(self, source: Any, backend: str, store: stores.StoreHandle | None = None) -> None:
+        try:
+            with java_errors():
+                info = json.loads(str(source.infoJson()))
+        except BaseException:
+            _close_source(source)
+            raise
         self._source = source
+        self._store = store  # shared with every member opened from here
         self._finalizer = weakref.finalize(self, _close_source, source)
         self.backend = backend
         self.path: str = info["path"]
@@ -295,11 +348,11 @@ class JvmGroup(Mapping[str, Any]):
         head, _, rest = name.strip("/").partition("/")
         if head in self._groups:
             with java_errors():
-                g = JvmGroup(self._source.openGroup(head), self.backend)
+                g = JvmGroup(self._source.openGroup(head), self.backend, self._store)
             return g[rest] if rest else g
         if head in self._arrays and not rest:
             with java_errors():
-                return JvmArray(self._source.openArray(head), self.backend)
+                return JvmArray(self._source.openArray(head), self.backend, self._store)
         raise ArrayNotFoundError(f"no member '{name}' in group '{self.path or '/'}' (members: {list(self.members())})")
 
     def __iter__(self) -> Iterator[str]:
@@ -321,30 +374,67 @@ class JvmGroup(Mapping[str, Any]):
         self.close()
 
 
+def _resolve(store: Any, backend: str, options: Mapping[str, Any]) -> tuple[stores.Resolved, str]:
+    """How the Java side opens ``store`` (:mod:`zarrjvm.stores`), and the reader options as JSON."""
+    opts = dict(options)
+    r = stores.resolve(store, opts.pop("storage_options", None), backend)
+    if not r.own_store and r.java_store is None and r.storage_options_json != "{}":
+        opts["storage_options"] = json.loads(r.storage_options_json)  # a plain location: the backend opens it
+    return r, _options_json(opts)
+
+
+def _open(group: bool, store: Any, path: str | None, backend: str, options: Mapping[str, Any]) -> Any:
+    """Java's ``Opening.Opened`` (the reader and its store) and the handle for that store."""
+    import jpype
+
+    _jvm.ensure_started()
+    r, opts = _resolve(store, backend, options)
+    with java_errors():
+        opened = jpype.JClass("dev.zarrjvm.Opening").open(
+            group, backend, r.location, r.storage_options_json, r.java_store, r.own_store, path or "", opts
+        )
+    return opened, r.handle(opened.store())
+
+
 def open_array(
-    store: str | os.PathLike[str],
+    store: Any,
     path: str | None = None,
     *,
     backend: str = DEFAULT_BACKEND,
     **options: Any,
 ) -> JvmArray:
-    """Opens the array at ``path`` inside ``store`` (a directory, or a file for netcdf-java) with a Java backend.
+    """Opens the array at ``path`` inside ``store`` with a Java backend.
 
-    ``backend`` is ``"zarr-java"`` (Zarr v2 and v3), ``"jzarr"`` (Zarr v2) or ``"netcdf-java"`` (NetCDF-3/4; ``path``
-    is the variable name). Reader options: ``checks=False`` lets through inputs the reader is known to misread (to
-    measure upstream behaviour), ``shims=False`` disables the Central-only ucar.ma2 workarounds.
+    ``store`` is a directory, a ``.zip`` file (zarr-python's ZipStore), an ``http(s)://`` or ``s3://bucket/prefix``
+    URL (with ``storage_options={...}``), any other fsspec URL, an fsspec mapper or filesystem, or a zarr-python
+    ``FsspecStore``; for netcdf-java, a local file. ``backend`` is ``"zarr-java"`` (Zarr v2 and v3), ``"jzarr"``
+    (Zarr v2) or ``"netcdf-java"`` (NetCDF-3/4; ``path`` is the variable name). Reader options: ``checks=False`` lets
+    through inputs the reader is known to misread (to measure upstream behaviour), ``shims=False`` disables the
+    Central-only ucar.ma2 workarounds, ``storage_options`` configures remote stores (README: Async and remote stores).
     """
-    facade = _jvm.facade()
-    with java_errors():
-        source = facade.openArray(backend, _location(store), path or "", _options_json(options))
-    return JvmArray(source, backend)
+    opened, handle = _open(False, store, path, backend, options)
+    return JvmArray(opened.array(), backend, handle)
 
 
-def open_group(
-    store: str | os.PathLike[str], path: str | None = None, *, backend: str = DEFAULT_BACKEND, **options: Any
-) -> JvmGroup:
-    """Opens the group at ``path`` (the root by default) inside ``store`` with a Java backend."""
-    facade = _jvm.facade()
-    with java_errors():
-        source = facade.openGroup(backend, _location(store), path or "", _options_json(options))
-    return JvmGroup(source, backend)
+async def open_array_async(
+    store: Any,
+    path: str | None = None,
+    *,
+    backend: str = DEFAULT_BACKEND,
+    **options: Any,
+) -> JvmArray:
+    """:func:`open_array` on Java's async pool: the metadata reads (remote round trips) do not block the event loop."""
+    r, opts = _resolve(store, backend, options)
+    reads = _async.async_reads()
+    so, js, own, p = r.storage_options_json, r.java_store, r.own_store, path or ""
+
+    def finish(opened: Any) -> JvmArray:
+        return JvmArray(opened.array(), backend, r.handle(opened.store()))
+
+    return await _async.submit(lambda rid, a, s: reads.openArray(rid, backend, r.location, so, js, own, p, opts), finish)
+
+
+def open_group(store: Any, path: str | None = None, *, backend: str = DEFAULT_BACKEND, **options: Any) -> JvmGroup:
+    """Opens the group at ``path`` (the root by default) inside ``store`` (as for :func:`open_array`)."""
+    opened, handle = _open(True, store, path, backend, options)
+    return JvmGroup(opened.group(), backend, handle)

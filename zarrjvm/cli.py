@@ -35,6 +35,16 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- compat (issue 3: the cross-implementation compatibility matrix) ----------------------------------------------
+def _cmd_compat(args: argparse.Namespace) -> int:
+    from .compat.cli import run
+
+    return run(args)
+
+
+# -- end compat -------------------------------------------------------------------------------------------------------
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="zarrjvm", description="Java Zarr/NetCDF readers from Python")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -44,8 +54,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     info.add_argument("store")
     info.add_argument("--path", default=None)
     info.add_argument("--backend", default="zarr-java")
+    from .compat.cli import add_arguments as _compat_arguments  # compat (issue 3)
+
+    _compat_arguments(sub.add_parser("compat", help="the writer × reader × case compatibility matrix, or check one "
+                                                    "existing store with every reader"))
     args = p.parse_args(argv)
-    handler = {"demo": _cmd_demo, "backends": _cmd_backends, "info": _cmd_info}[args.cmd]
+    handler = {"demo": _cmd_demo, "backends": _cmd_backends, "info": _cmd_info, "compat": _cmd_compat}[args.cmd]
     from .errors import ZarrJvmError
 
     try:

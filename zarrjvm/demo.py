@@ -131,9 +131,33 @@ def run(root: Path | None = None, out: Any = print) -> list[dict[str, Any]]:
                 row["notes"] = str(e).splitlines()[0][:120]
             rows.append(row)
     _print_table(rows, out)
+    compat_matrix(out)
     if tmp is not None:
         tmp.cleanup()
     return rows
+
+
+#: a few cases that show the matrix's four outcomes (the full list: ``zarrjvm compat --list-cases``)
+DEMO_CASES = ("zarr-v2-dtype-u2", "zarr-v2-codec-blosc-lz4-shuffle-f4", "zarr-v2-order-F", "zarr-v3-dtype-f8",
+              "zarr-v3-codec-zstd+crc32c-f4", "zarr-v3-sharded-f4", "netcdf3-classic-i4", "netcdf4-zlib-u2")
+
+
+def compat_matrix(out: Any = print) -> dict[str, Any]:
+    """A short compatibility matrix: :data:`DEMO_CASES`, every writer × every reader, in this process."""
+    from .compat.report import text_matrix, text_summary
+    from .compat.runner import run_matrix
+
+    out("")
+    out("Compatibility matrix (a short one; `zarrjvm compat --out DIR` runs them all):")
+    report = run_matrix(case_patterns=DEMO_CASES)
+    out(text_matrix(report))
+    out(text_summary(report))
+    bad = [c for c in report["cells"] if c["status"] in ("fail", "error")]
+    for c in bad:
+        d = c["detail"]
+        why = d.get("finding_title") or d.get("reason") or d.get("java_class") or d.get("exception")
+        out(f"  {c['writer']} → {c['reader']} {c['case']}: {c['status']} (findings {d.get('finding')}: {why})")
+    return report
 
 
 def _print_table(rows: list[dict[str, Any]], out: Any) -> None:

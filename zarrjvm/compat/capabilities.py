@@ -1,12 +1,16 @@
-"""What each Java reader claims to read, declared from its documentation and source — never guessed from failures.
+"""What each implementation claims to write and read, declared from its documentation and source — never guessed
+from failures.
 
-:func:`java_reader_limitation` says, for a case, why a reader declares it cannot read it (or None). A declared
-limitation must surface as :class:`zarrjvm.UnsupportedError`; anything else the reader does wrong is a finding.
+:data:`READERS` holds the Java readers (zarrjvm's backends), :data:`PEER_READERS` the Python ones, :data:`WRITERS`
+every writer. :func:`limitation` says, for a case, why an implementation declares it cannot write or read it (or None).
+A declared limitation of a Java reader must surface as :class:`zarrjvm.UnsupportedError`; anything else an
+implementation does wrong is a finding. How an implementation fares on the Central-only ``ucar.ma2`` is *measured*, not
+declared here: a link failure there is an ``error`` cell labelled Central-only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -14,7 +18,9 @@ from .cases import Case
 
 
 @dataclass(frozen=True)
-class ReaderCaps:
+class Caps:
+    """One implementation's declared capabilities in one role (writer or reader)."""
+
     name: str
     library: str
     formats: frozenset[str]
@@ -31,6 +37,20 @@ class ReaderCaps:
     sharding: bool = False
     netcdf_variants: frozenset[str] = frozenset()
     notes: tuple[str, ...] = ()
+    #: Zarr v2 'fill_value: null'
+    v2_fill_none: bool = True
+    #: arrays inside nested groups (a writer writes the groups' metadata; a reader opens the array by its path)
+    groups: bool = True
+    #: formats whose attributes it writes (writer) or hands out (reader: only these are compared)
+    attrs_formats: frozenset[str] = frozenset({"zarr-v2", "zarr-v3", "netcdf3", "netcdf4"})
+    #: NetCDF: an unlimited (record) dimension
+    unlimited: bool = True
+    #: where the source of a declaration is, for the report
+    source: str = ""
+
+
+#: the old name, kept for callers of the first version
+ReaderCaps = Caps
 
 
 _ALL_KINDS = frozenset({"b1", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f4", "f8"})
@@ -78,15 +98,82 @@ READERS: dict[str, ReaderCaps] = {
 }
 
 
+_ALL_V2 = frozenset({"zlib", "gzip", "zstd", "blosc"})
+_ALL_V3 = frozenset({"bytes", "transpose", "blosc", "gzip", "zstd", "crc32c", "sharding_indexed"})
+_NC_KINDS = _ALL_KINDS - {"b1"}
+_NC3_VARIANTS = frozenset({"classic", "64bit_offset", "64bit_data"})
+
+#: The Python readers, compared like the Java ones (they are also the references of ``zarrjvm compat --store``).
+PEER_READERS: dict[str, Caps] = {
+    "zarr-python": Caps(
+        name="zarr-python", library="zarr", formats=frozenset({"zarr-v2", "zarr-v3"}), dtypes=_ALL_KINDS,
+        v2_codecs=_ALL_V2, v3_codecs=_ALL_V3, v2_orders=frozenset({"C", "F"}), sharding=True,
+        source="zarr 3.1.6 docs: zarr.open_array (v2 numcodecs compressors, v3 core codecs, sharding)",
+    ),
+    "tensorstore": Caps(
+        name="tensorstore", library="tensorstore", formats=frozenset({"zarr-v2", "zarr-v3"}), dtypes=_ALL_KINDS,
+        v2_codecs=_ALL_V2, v3_codecs=_ALL_V3, v2_orders=frozenset({"C", "F"}), sharding=True,
+        attrs_formats=frozenset({"zarr-v3"}),
+        notes=("the 'zarr' driver has no attributes API (.zattrs); the 'zarr3' driver's metadata carries them",),
+        source="tensorstore docs: 'zarr' driver (compressors zlib, gzip, zstd, blosc, bz2) and 'zarr3' driver codecs",
+    ),
+    "netcdf4-python": Caps(
+        name="netcdf4-python", library="netCDF4", formats=frozenset({"netcdf3", "netcdf4"}), dtypes=_NC_KINDS,
+        netcdf_variants=_NC3_VARIANTS,
+        source="netCDF4 docs: Dataset formats NETCDF3_CLASSIC/64BIT_OFFSET/64BIT_DATA, NETCDF4",
+    ),
+}
+
+#: Every writer. Java writers go through zarrjvm (numpy → Arrow C Data → the library's own API).
+WRITERS: dict[str, Caps] = {
+    # the Python peers write what they read (same libraries, same codec registries)
+    "zarr-python": replace(PEER_READERS["zarr-python"],
+                           source="zarr 3.1.6 docs: zarr.create_array / Group.create_array"),
+    "tensorstore": replace(PEER_READERS["tensorstore"], groups=False,
+                           notes=("opens arrays only: no group nodes", "the 'zarr' driver writes no .zattrs"),
+                           source="tensorstore docs: 'zarr' and 'zarr3' drivers (metadata, codecs), file kvstore"),
+    "zarr-java": Caps(
+        name="zarr-java", library="dev.zarr:zarr-java:0.0.9", formats=frozenset({"zarr-v2", "zarr-v3"}),
+        dtypes=_ALL_KINDS, v2_codecs=frozenset({"zlib", "blosc"}), v3_codecs=_ALL_V3,
+        # v2 ArrayMetadataBuilder.withOrder(Order.C | Order.F)
+        v2_orders=frozenset({"C", "F"}),
+        # v2/DataType enum has no big-endian spellings
+        v2_byteorders=frozenset({"|", "<"}),
+        # V2ChunkKeyEncoding joins the coordinates: '' for a 0-d array
+        v2_zero_dim=False, sharding=True,
+        source="zarr-java 0.0.9: v2/v3 ArrayMetadataBuilder, CodecBuilder, Group.createGroup/createArray",
+    ),
+    "jzarr": Caps(
+        name="jzarr", library="dev.zarr:jzarr:0.4.2", formats=frozenset({"zarr-v2"}),
+        dtypes=frozenset({"i1", "u1", "i2", "u2", "i4", "u4", "i8", "f4", "f8"}),
+        # CompressorFactory: null, zlib, blosc; ArrayParams has no order; createChunkFilename needs ≥ 1 dimension
+        v2_codecs=frozenset({"zlib", "blosc"}), v2_orders=frozenset({"C"}), v2_zero_dim=False,
+        attrs_formats=frozenset({"zarr-v2"}),
+        source="jzarr 0.4.2: ArrayParams, CompressorFactory, ZarrGroup.createSubGroup/createArray, ZarrArray.write",
+    ),
+    "netcdf4-python": replace(PEER_READERS["netcdf4-python"],
+                              source="netCDF4 docs: Dataset(format=...), createVariable"),
+    "netcdf-java": Caps(
+        name="netcdf-java", library="edu.ucar:cdm (netCDF-Java)", formats=frozenset({"netcdf3"}),
+        # NetCDF-3 classic types through NetcdfFileWriter (Version.netcdf3); NetCDF-4 writing needs netCDF-C (JNI)
+        dtypes=frozenset({"i1", "i2", "i4", "f4", "f8"}), netcdf_variants=frozenset({"classic", "64bit_offset"}),
+        groups=False,
+        notes=("NetCDF-4 writing goes through the netCDF-C library (Nc4Iosp, JNA), not bundled: not declared",),
+        source="netCDF-Java 4.5.5: ucar.nc2.NetcdfFileWriter (Version.netcdf3, setLargeFile)",
+    ),
+}
+
+
 def _kind(dtype: str) -> str:
     dt = np.dtype(dtype)
     return f"{dt.kind}{dt.itemsize}"
 
 
 def case_v2_codec_ids(case: Case) -> list[str]:
+    """numcodecs ids of the case's filters and compressor ("delta+zlib" → delta, zlib)."""
     if case.codec == "none":
         return []
-    return ["blosc" if case.codec.startswith("blosc") else case.codec]
+    return ["blosc" if part.startswith("blosc") else part for part in case.codec.split("+")]
 
 
 def case_v3_codec_names(case: Case) -> list[str]:
@@ -102,31 +189,47 @@ def case_v3_codec_names(case: Case) -> list[str]:
 
 
 def java_reader_limitation(reader: str, case: Case) -> str | None:
-    """Why ``reader`` declares it cannot read ``case``, or None when it claims to."""
-    caps = READERS[reader]
+    """Why the Java reader ``reader`` declares it cannot read ``case``, or None when it claims to."""
+    return limitation(READERS[reader], case, "reader")
+
+
+def limitation(caps: Caps, case: Case, role: str = "reader") -> str | None:
+    """Why ``caps`` (a writer's or a reader's declaration) says it cannot handle ``case``, or None when it claims to."""
+    who = caps.name
+    verb = "write" if role == "writer" else "read"
     if case.format not in caps.formats:
-        return f"{reader} does not read {case.format}"
+        return f"{who} does not {verb} {case.format}"
     kind = _kind(case.dtype)
     if kind not in caps.dtypes:
-        return f"{reader} has no dtype {kind}"
+        return f"{who} has no dtype {kind}"
     if case.format == "zarr-v2":
         if np.dtype(case.dtype).byteorder not in caps.v2_byteorders and np.dtype(case.dtype).byteorder != "=":
-            return f"{reader} has no big-endian Zarr v2 dtypes"
+            return f"{who} has no big-endian Zarr v2 dtypes"
         if not case.shape and not caps.v2_zero_dim:
-            return f"{reader} cannot read 0-d Zarr v2 arrays"
+            return f"{who} cannot {verb} 0-d Zarr v2 arrays"
         for cid in case_v2_codec_ids(case):
             if cid not in caps.v2_codecs:
-                return f"{reader} has no Zarr v2 codec '{cid}'"
+                return f"{who} has no Zarr v2 codec '{cid}'"
         if case.order not in caps.v2_orders and _order_matters(case):
-            return f"{reader} ignores the v2 'order' field ('{case.order}' would read transposed)"
+            if role == "writer":
+                return f"{who} writes Zarr v2 order {sorted(caps.v2_orders)} only"
+            return f"{who} ignores the v2 'order' field ('{case.order}' would read transposed)"
+        if case.fill == "none" and not caps.v2_fill_none:
+            return f"{who} has no Zarr v2 'fill_value: null'"
     elif case.format == "zarr-v3":
         for name in case_v3_codec_names(case):
             if name not in caps.v3_codecs:
-                return f"{reader} has no Zarr v3 codec '{name}'"
+                return f"{who} has no Zarr v3 codec '{name}'"
     else:
         variant = case.variant or "classic"
         if case.format == "netcdf3" and variant not in caps.netcdf_variants:
-            return f"{reader} does not read NetCDF-3 variant '{variant}' (CDF-5)"
+            return f"{who} does not {verb} NetCDF-3 variant '{variant}'"
+        if case.unlimited and not caps.unlimited:
+            return f"{who} has no unlimited dimensions"
+    if case.group and not caps.groups:
+        return f"{who} does not {verb} nested groups"
+    if role == "writer" and case.attrs and case.format not in caps.attrs_formats:
+        return f"{who} does not write {case.format} attributes"
     return None
 
 

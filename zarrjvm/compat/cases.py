@@ -22,6 +22,9 @@ CODECS_V2 = ("none", "zlib", "gzip", "zstd", "blosc-lz4-shuffle", "blosc-lz4-nos
              "blosc-zstd-noshuffle", "blosc-blosclz-bitshuffle", "blosc-lz4-bitshuffle")
 CODECS_V3 = ("none", "gzip", "zstd", "blosc-lz4-shuffle", "blosc-lz4-noshuffle", "blosc-zstd-shuffle",
              "blosc-zstd-noshuffle", "blosc-blosclz-bitshuffle", "crc32c", "zstd+crc32c")
+#: blosc's cname × shuffle grid; the combinations not in CODECS_V2/V3 get one int32 case each
+BLOSC_GRID = tuple(f"blosc-{cname}-{shuffle}" for cname in ("lz4", "zstd", "blosclz")
+                   for shuffle in ("noshuffle", "shuffle", "bitshuffle"))
 
 ALL_DTYPES = ("|b1", "|i1", "<i2", "<i4", "<i8", "|u1", "<u2", "<u4", "<u8", "<f4", "<f8")
 
@@ -48,7 +51,7 @@ class Case:
     #: leave chunks after the first along dimension 0 unwritten: they read as the fill value
     missing: bool = False
     attrs: dict[str, Any] = field(default_factory=dict)
-    #: netCDF-4: variable in this group path; netCDF-3: "64bit_offset"/"64bit_data" variants via ``variant``
+    #: the array (Zarr: ``arr``; netCDF-4: variable ``v``) lives in this nested group path, e.g. "inner/deeper"
     group: str | None = None
     variant: str | None = None
     #: netCDF: unlimited first dimension
@@ -58,6 +61,15 @@ class Case:
     @property
     def np_dtype(self) -> np.dtype:
         return np.dtype(self.dtype)
+
+    @property
+    def array_path(self) -> str:
+        """Path of the array inside its store: Zarr ``""`` (the store is the array) or ``<group>/arr``; NetCDF the
+        variable ``v`` or ``<group>/v``."""
+        leaf = "v" if self.format in NETCDF_FORMATS else "arr"
+        if self.group:
+            return f"{self.group}/{leaf}"
+        return leaf if self.format in NETCDF_FORMATS else ""
 
     @property
     def features(self) -> dict[str, Any]:
@@ -146,8 +158,12 @@ def _zarr_cases() -> list[Case]:
         for codec in codecs:
             for dt in ("<f4", "<u2"):
                 cases.append(Case(f"{fmt}-codec-{codec}-{dt[1:]}", fmt, dtype=dt, codec=codec))
+    for fmt, codecs in (("zarr-v2", CODECS_V2), ("zarr-v3", CODECS_V3)):
+        for codec in BLOSC_GRID:
+            if codec not in codecs:
+                cases.append(Case(f"{fmt}-codec-{codec}-i4", fmt, dtype="<i4", codec=codec))
     # big-endian
-    for dt in (">i4", ">f8", ">u2"):
+    for dt in (">i4", ">f8", ">u2", ">i8", ">u8", ">f4"):
         cases.append(Case(f"zarr-v2-bigendian-{dt[1:]}", "zarr-v2", dtype=dt, codec="zlib"))
         cases.append(Case(f"zarr-v3-bigendian-{dt[1:]}", "zarr-v3", dtype=dt, codec="zstd"))
     # order, separators
@@ -205,6 +221,11 @@ def _zarr_cases() -> list[Case]:
     cases += [
         Case("zarr-v2-attrs", "zarr-v2", dtype="<f4", codec="zlib", attrs=attrs),
         Case("zarr-v3-attrs", "zarr-v3", dtype="<f4", codec="zstd", attrs=attrs),
+    ]
+    # nested groups: the array at g1/g2/arr, each level a group (the groups are written by the writer)
+    cases += [
+        Case("zarr-v2-nested-groups", "zarr-v2", dtype="<i2", codec="zlib", group="g1/g2", attrs={"level": 2}),
+        Case("zarr-v3-nested-groups", "zarr-v3", dtype="<i2", codec="zstd", group="g1/g2", attrs={"level": 2}),
     ]
     return cases
 
@@ -336,14 +357,22 @@ def write_zarr_python(case: Case, path: str | Path) -> str:
             kwargs["shards"] = {"shape": case.shards, "index_location": case.index_location}
     if case.fill == "none" and case.format == "zarr-v2":
         kwargs["fill_value"] = None
-    arr = zarr.create_array(str(path), **kwargs)
+    if case.group:
+        root = zarr.open_group(str(path), mode="w", zarr_format=kwargs.pop("zarr_format"))
+        g = root
+        for part in case.group.split("/"):
+            g = g.create_group(part)
+        kwargs.pop("overwrite")
+        arr = g.create_array("arr", **kwargs)
+    else:
+        arr = zarr.create_array(str(path), **kwargs)
     data = case.data()
     region = case.written_region()
     if case.shape:
         arr[region] = data[region]
     else:
         arr[()] = data[()]
-    return ""
+    return case.array_path
 
 
 def write_netcdf4(case: Case, path: str | Path) -> str:
@@ -384,7 +413,7 @@ def write_netcdf4(case: Case, path: str | Path) -> str:
         data = case.data()
         region = case.written_region()
         var[region] = data[region]
-    return f"{case.group}/v" if case.group else "v"
+    return case.array_path
 
 
 def write_python(case: Case, root: str | Path) -> tuple[str, str]:

@@ -53,6 +53,16 @@ public final class ZarrJvm {
     ArrowExport.exportAndRelease(v, arrayAddress, schemaAddress);
   }
 
+  /**
+   * Writes one array with a Java writer (zarr-java, jzarr, netcdf-java): the data comes from Python through the C Data
+   * structs at the given addresses (imported without a copy), {@code specJson} says what to write. Returns a JSON object
+   * with the writer's notes. See {@link dev.zarrjvm.write.Writers}.
+   */
+  public static String writeArray(String writer, String store, String specJson, long arrayAddress, long schemaAddress,
+      boolean shims) {
+    return dev.zarrjvm.write.Writers.write(writer, store, specJson, arrayAddress, schemaAddress, shims);
+  }
+
   public static long arrowAllocatedBytes() {
     return ArrowMemory.allocatedBytes();
   }
@@ -87,6 +97,8 @@ public final class ZarrJvm {
     Ma2Flavour.build().forEach((k, v) -> o.put(String.valueOf(k), String.valueOf(v)));
     o.put("ma2_unsigned_types", Ma2Flavour.hasUnsignedTypes());
     o.put("read_threads", ReadPool.threads());
+    o.put("io_threads", ReadPool.ioThreads());
+    o.put("async_threads", ReadPool.asyncThreads());
     o.put("java_version", System.getProperty("java.version"));
     return Json.write(o);
   }

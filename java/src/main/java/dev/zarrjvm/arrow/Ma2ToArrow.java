@@ -43,8 +43,8 @@ public final class Ma2ToArrow {
     int size = dtype.itemSize;
     long need = (long) dev.zarrjvm.core.Grid.size(srcShape) * size;
     if (src.remaining() != need) {
-      throw new ChunkDecodeException("decoded chunk has " + src.remaining() + " bytes, expected " + need + " ("
-          + java.util.Arrays.toString(srcShape) + " × " + size + ")");
+      throw new ChunkDecodeException("decompressed to " + src.remaining() + " bytes, but a chunk of shape "
+          + java.util.Arrays.toString(srcShape) + " of " + dtype + " is " + need + " bytes");
     }
     ByteBuffer base = src.slice();
     boolean swap = size > 1 && dtype.byteOrder == '>';
@@ -149,11 +149,21 @@ public final class Ma2ToArrow {
   /**
    * The array's storage laid out in canonical C order. Views whose index is not the identity (a transpose or section
    * made by the reader) are copied into canonical order first; that second heap copy only happens for such views.
+   *
+   * <p>A canonical index over storage of another length is no view: it is what {@code Array.factory(type, shape,
+   * storage)} makes of a chunk that decoded to the wrong number of elements (jzarr's byte reader, ucar.ma2's
+   * ByteBuffer factory). Copying the first elements would hand out plausible wrong numbers, so it is refused.
    */
   static Object canonicalStorage(ucar.ma2.Array a) {
     Object storage = a.getStorage();
     long size = a.getSize();
-    if (storage != null && java.lang.reflect.Array.getLength(storage) == size && isCanonical(a.getIndex())) {
+    boolean canonical = isCanonical(a.getIndex());
+    if (storage != null && canonical) {
+      long length = java.lang.reflect.Array.getLength(storage);
+      if (length != size) {
+        throw new ChunkDecodeException("reader decoded " + length + " elements for shape "
+            + java.util.Arrays.toString(a.getShape()) + " (" + size + " elements): refusing a wrongly sized chunk");
+      }
       return storage;
     }
     return a.copy().getStorage();

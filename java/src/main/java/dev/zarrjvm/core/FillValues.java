@@ -66,6 +66,39 @@ public final class FillValues {
     throw new MetadataException("fill value " + v + " is not valid for " + dtype);
   }
 
+  /**
+   * Checks a fill value as written in metadata JSON against the dtype: the right JSON type, an integral value within the
+   * integer type's range, 0/1 or a boolean for bool. Both readers would otherwise wrap or truncate it silently
+   * (zarr-java and jzarr read 300 for uint8 as 44, 1.5 for int32 as 1, and jzarr reads "abc" as 0).
+   */
+  public static void checkJson(JsonNode v, DType dtype, String where) {
+    try {
+      bitsFromJson(v, dtype);
+    } catch (MetadataException e) {
+      throw new MetadataException(where + ": " + e.getMessage(), e);
+    }
+    if (v == null || !v.isNumber() || dtype.kind == 'f') {
+      return;
+    }
+    BigInteger x = v.bigIntegerValue();
+    BigInteger lo;
+    BigInteger hi;
+    if (dtype.kind == 'b') {
+      lo = BigInteger.ZERO;
+      hi = BigInteger.ONE;
+    } else if (dtype.kind == 'u') {
+      lo = BigInteger.ZERO;
+      hi = BigInteger.ONE.shiftLeft(8 * dtype.itemSize).subtract(BigInteger.ONE);
+    } else {
+      lo = BigInteger.ONE.shiftLeft(8 * dtype.itemSize - 1).negate();
+      hi = BigInteger.ONE.shiftLeft(8 * dtype.itemSize - 1).subtract(BigInteger.ONE);
+    }
+    if (x.compareTo(lo) < 0 || x.compareTo(hi) > 0) {
+      throw new MetadataException(where + ": fill value " + v + " is outside the range of " + dtype + " [" + lo + ", "
+          + hi + "]");
+    }
+  }
+
   static long mask(long bits, int itemSize) {
     return itemSize == 8 ? bits : bits & ((1L << (8 * itemSize)) - 1);
   }

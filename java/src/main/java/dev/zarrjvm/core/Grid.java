@@ -7,6 +7,9 @@ import java.util.List;
 
 /** Regular chunk grid arithmetic: which chunks a region touches, and where they overlap. */
 public final class Grid {
+  /** numpy's NPY_MAXDIMS: arrays of higher rank cannot be handed to Python. */
+  public static final int MAX_RANK = 64;
+
   public final long[] shape;
   public final int[] chunks;
 
@@ -20,6 +23,10 @@ public final class Grid {
   public static void check(long[] shape, int[] chunks) {
     if (shape == null || chunks == null) {
       throw new MetadataException("shape and chunk shape are required");
+    }
+    if (shape.length > MAX_RANK) {
+      throw new dev.zarrjvm.errors.UnsupportedException("rank " + shape.length + " exceeds the " + MAX_RANK
+          + " dimensions numpy arrays have");
     }
     if (shape.length != chunks.length) {
       throw new MetadataException("shape " + Arrays.toString(shape) + " and chunk shape " + Arrays.toString(chunks)

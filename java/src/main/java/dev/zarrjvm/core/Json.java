@@ -63,6 +63,26 @@ public final class Json {
     if (!n.isObject()) {
       throw new MetadataException("attributes must be a JSON object, got " + n.getNodeType());
     }
+    if (depth(n, 0) > MAX_ATTRIBUTE_DEPTH) {
+      throw new MetadataException("attributes nest deeper than " + MAX_ATTRIBUTE_DEPTH + " levels: refused (they cross "
+          + "to Python as JSON, whose decoder recurses once per level)");
+    }
     return MAPPER.convertValue(n, LinkedHashMap.class);
+  }
+
+  /** Attributes deeper than this are refused; real metadata stays far below it. */
+  public static final int MAX_ATTRIBUTE_DEPTH = 100;
+
+  private static int depth(JsonNode n, int level) {
+    if (level > MAX_ATTRIBUTE_DEPTH) {
+      return level;
+    }
+    int max = level;
+    for (JsonNode c : n) {
+      if (c.isContainerNode()) {
+        max = Math.max(max, depth(c, level + 1));
+      }
+    }
+    return max;
   }
 }

@@ -72,6 +72,11 @@ public abstract class Ma2ChunkSource implements ChunkSource {
     return true;
   }
 
+  /** Whether chunk reads mostly wait for a remote store: a region's chunks are then fetched on ReadPool's wider io pool. */
+  protected boolean remoteStore() {
+    return false;
+  }
+
   @Override
   public FieldVector readChunk(long[] chunkCoords, BufferAllocator alloc) {
     ensureOpen();
@@ -168,7 +173,7 @@ public abstract class Ma2ChunkSource implements ChunkSource {
         Ma2ToArrow.copy(decoded, srcOff, box, dst, shape, dstOff, info.dtype);
       });
     }
-    ReadPool.runAll(tasks, parallelDecode() && tasks.size() > 1, what);
+    ReadPool.runAll(tasks, parallelDecode() && tasks.size() > 1, remoteStore(), what);
   }
 
   private void checkRegion(long[] offset, int[] shape) {

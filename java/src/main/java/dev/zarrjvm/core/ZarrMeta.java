@@ -141,6 +141,9 @@ public final class ZarrMeta {
     if (!doc.has("fill_value")) {
       throw new MetadataException(key + ": fill_value is required");
     }
+    FillValues.checkJson(doc.get("fill_value"), dtype, key);
+    checkSize(shape, key);
+    Grid.check(shape, chunks);
     return new ZarrMeta(2, key, node, doc, shape, chunks, dtype, doc.get("fill_value"), order.charAt(0), codecs, sep,
         null);
   }
@@ -193,6 +196,9 @@ public final class ZarrMeta {
     if (!doc.has("fill_value")) {
       throw new MetadataException(key + ": fill_value is required");
     }
+    FillValues.checkJson(doc.get("fill_value"), dtype, key);
+    checkSize(shape, key);
+    Grid.check(shape, chunks);
     return new ZarrMeta(3, key, node, doc, shape, chunks, dtype, doc.get("fill_value"), 'C', codecs, sep, sharding);
   }
 
@@ -284,6 +290,16 @@ public final class ZarrMeta {
           + "arrays hold");
     }
     return out;
+  }
+
+  /** Refuses shapes whose element count overflows 64 bits (each extent fits, their product does not). */
+  static void checkSize(long[] shape, String key) {
+    try {
+      Grid.size(shape);
+    } catch (ArithmeticException e) {
+      throw new MetadataException(key + ": shape " + java.util.Arrays.toString(shape) + " has more than 2^63-1 "
+          + "elements");
+    }
   }
 
   /** Rejects a v2 node path that also has a v3 document (ambiguous stores). */

@@ -28,8 +28,10 @@ public final class Errors {
       return (ZarrJvmException) t;
     }
     String msg = what + ": " + t.getClass().getName() + ": " + t.getMessage();
-    if (t instanceof OutOfMemoryError || t instanceof StackOverflowError) {
-      return new ResourceException(msg, t);
+    Throwable exhausted = resourceExhaustion(t);
+    if (exhausted != null) {
+      return new ResourceException(what + ": " + exhausted.getClass().getName() + ": " + exhausted.getMessage()
+          + " (the JVM stays usable; a larger -Xmx / -Xss may read this)", t);
     }
     if (t instanceof NoSuchFieldError && MA2_5X_FIELDS.contains(String.valueOf(t.getMessage()))) {
       return new UnsupportedException(what + ": the reader needs ucar.ma2.DataType." + t.getMessage()
@@ -64,11 +66,42 @@ public final class Errors {
    */
   public static ZarrJvmException translateDecode(Throwable t, String what) {
     Throwable u = unwrap(t);
-    if (u instanceof IOException && !(u instanceof com.fasterxml.jackson.core.JsonProcessingException)
+    if (u instanceof IOException && resourceExhaustion(u) == null
+        && !(u instanceof com.fasterxml.jackson.core.JsonProcessingException)
         && !(u instanceof NoSuchFileException) && !(u instanceof FileNotFoundException)) {
       return new ChunkDecodeException(what + ": " + u.getClass().getName() + ": " + u.getMessage(), u);
     }
     return translate(u, what);
+  }
+
+  /**
+   * Like {@link #translate}, for failures while opening an array: what the reader throws there without a more specific
+   * kind is its refusal of the metadata (e.g. zarr-java's "Exactly 1 ArrayBytesCodec is required"), not a decode error.
+   */
+  public static ZarrJvmException translateOpen(Throwable t, String what) {
+    ZarrJvmException e = translate(t, what);
+    if (e.getClass() == ChunkDecodeException.class && !(unwrap(t) instanceof ChunkDecodeException)) {
+      return new MetadataException(e.getMessage(), e.getCause());
+    }
+    return e;
+  }
+
+  /**
+   * The OutOfMemoryError or StackOverflowError anywhere in {@code t}'s cause chain, or null. Readers wrap them (netCDF-Java
+   * turns a StackOverflowError into an IOException), yet they mean the JVM ran out of a resource, not bad data.
+   */
+  public static Throwable resourceExhaustion(Throwable t) {
+    Throwable cur = t;
+    for (int depth = 0; cur != null && depth < 64; depth++) {
+      if (cur instanceof OutOfMemoryError || cur instanceof StackOverflowError) {
+        return cur;
+      }
+      if (cur.getCause() == cur) {
+        break;
+      }
+      cur = cur.getCause();
+    }
+    return null;
   }
 
   /** Strips the wrappers executors and streams put around the real cause. */

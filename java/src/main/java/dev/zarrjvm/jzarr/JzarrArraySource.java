@@ -1,5 +1,7 @@
 package dev.zarrjvm.jzarr;
 
+import com.bc.zarr.Compressor;
+import com.bc.zarr.CompressorFactory;
 import com.bc.zarr.ZarrArray;
 import com.bc.zarr.ZarrUtils;
 import com.bc.zarr.chunk.ChunkReaderWriter;
@@ -9,6 +11,7 @@ import dev.zarrjvm.core.Ma2ChunkSource;
 import dev.zarrjvm.core.Ma2Flavour;
 import dev.zarrjvm.core.Options;
 import dev.zarrjvm.core.ZarrMeta;
+import dev.zarrjvm.errors.ChunkDecodeException;
 import dev.zarrjvm.errors.Errors;
 import dev.zarrjvm.errors.UnsupportedException;
 import dev.zarrjvm.store.ByteStore;
@@ -56,13 +59,19 @@ public final class JzarrArraySource extends Ma2ChunkSource {
       JzarrStore js = new JzarrStore(store, node);
       ZarrArray za = ZarrArray.open(js);
       this.separator = za.getDimensionSeparator().getSeparatorChar();
-      this.chunks = ChunkReaderWriter.create(za.getCompressor(), za.getDataType(), za.getByteOrder(), za.getChunks(),
-          za.getFillValue(), js);
       int[] shape = za.getShape();
       long[] lshape = new long[shape.length];
       for (int i = 0; i < shape.length; i++) {
         lshape[i] = shape[i];
       }
+      if (!java.util.Arrays.equals(lshape, meta.shape)) {
+        throw new UnsupportedException("jzarr " + version() + " holds shapes as 32-bit ints: it reads shape "
+            + java.util.Arrays.toString(meta.shape) + " of " + meta.key + " as " + java.util.Arrays.toString(shape));
+      }
+      long chunkBytes = (long) meta.dtype.itemSize * dev.zarrjvm.core.Grid.size(za.getChunks());
+      Compressor compressor = za.getCompressor() == null ? CompressorFactory.nullCompressor : za.getCompressor();
+      this.chunks = ChunkReaderWriter.create(new CheckedCompressor(compressor, chunkBytes), za.getDataType(),
+          za.getByteOrder(), za.getChunks(), za.getFillValue(), js);
       ArrayInfo.Builder b = ArrayInfo.builder(BACKEND, meta.format(), node)
           .shape(lshape)
           .chunks(za.getChunks())
@@ -75,7 +84,7 @@ public final class JzarrArraySource extends Ma2ChunkSource {
       setInfo(b.build());
     } catch (Throwable t) {
       close();
-      throw Errors.translate(t, "opening '" + path + "' in " + store.describe() + " with " + BACKEND);
+      throw Errors.translateOpen(t, "opening '" + path + "' in " + store.describe() + " with " + BACKEND);
     }
   }
 
@@ -99,12 +108,22 @@ public final class JzarrArraySource extends Ma2ChunkSource {
   }
 
   @Override
+  protected boolean remoteStore() {
+    return store.localPath() == null;
+  }
+
+  @Override
   protected ucar.ma2.Array decodeChunk(long[] chunkCoords) throws Exception {
     int[] c = new int[chunkCoords.length];
     for (int i = 0; i < c.length; i++) {
       c[i] = Math.toIntExact(chunkCoords[i]);
     }
-    return chunks.read(ZarrUtils.createChunkFilename(c, separator));
+    String key = ZarrUtils.createChunkFilename(c, separator);
+    try {
+      return chunks.read(key);
+    } catch (ChunkDecodeException e) {
+      throw new ChunkDecodeException("chunk '" + StoreKeys.join(node, key) + "': " + e.getMessage(), e);
+    }
   }
 
   @Override

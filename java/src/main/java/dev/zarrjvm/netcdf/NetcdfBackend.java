@@ -26,7 +26,7 @@ public final class NetcdfBackend implements Backend {
 
   @Override
   public ChunkSource openArray(String store, String path, Options options) {
-    return new NetcdfVariableSource(NetcdfFiles.localFile(store), path);
+    return new NetcdfVariableSource(NetcdfFiles.localFile(store), path, options.bool("checks", true));
   }
 
   @Override

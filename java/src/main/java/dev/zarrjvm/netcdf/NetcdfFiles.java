@@ -2,6 +2,8 @@ package dev.zarrjvm.netcdf;
 
 import dev.zarrjvm.core.DType;
 import dev.zarrjvm.errors.ArrayNotFoundException;
+import dev.zarrjvm.errors.ChunkDecodeException;
+import dev.zarrjvm.errors.Errors;
 import dev.zarrjvm.errors.MetadataException;
 import dev.zarrjvm.errors.StoreException;
 import dev.zarrjvm.errors.UnsupportedException;
@@ -37,19 +39,42 @@ final class NetcdfFiles {
     return p;
   }
 
+  static {
+    // netCDF-Java reads past the end of a truncated NetCDF-3 file as zeros (it "extends" the file, for files still
+    // being written); netCDF-C does the same. zarrjvm reads files at rest: a NetCDF-3 file shorter than its header
+    // says is refused when opened. A JVM-wide switch of netCDF-Java's (set once, here).
+    ucar.nc2.iosp.netcdf3.N3header.disallowFileTruncation = true;
+  }
+
   static NetcdfFile open(Path p) {
     try {
+      if (Files.size(p) == 0) {
+        throw new MetadataException("netcdf-java cannot read " + p + ": the file is empty (0 bytes), not NetCDF/HDF5");
+      }
       return NetcdfFile.open(p.toString());
     } catch (IOException e) {
       String m = String.valueOf(e.getMessage());
+      Throwable root = dev.zarrjvm.errors.ZarrJvmException.rootCause(e);
+      if (Errors.resourceExhaustion(e) != null) {
+        throw Errors.translate(e, "netcdf-java opening " + p);
+      }
       if (isCdf5(p)) {
         throw new UnsupportedException("netcdf-java (" + dev.zarrjvm.core.Ma2Flavour.describe() + ") cannot read "
             + "CDF-5 (NETCDF3_64BIT_DATA) files: " + p, e);
       }
+      if (m.contains("truncated") || root instanceof java.io.EOFException) {
+        throw new ChunkDecodeException("netcdf-java: " + p + " is truncated (" + m + ")", e);
+      }
       if (m.contains("not a valid CDM file") || m.contains("Cant read")) {
         throw new MetadataException("netcdf-java cannot read " + p + " as NetCDF/HDF5: " + m, e);
       }
-      throw new StoreException("netcdf-java cannot open " + p + ": " + e, e);
+      if (!Files.isReadable(p)) {
+        throw new StoreException("netcdf-java cannot open " + p + ": " + e, e);
+      }
+      // the file is there and readable: the reader failed in its own parsing (an IllegalStateException from a damaged
+      // HDF5 message, a negative seek offset read from a damaged address, ...)
+      throw new MetadataException("netcdf-java cannot read " + p + ": damaged NetCDF/HDF5 structure: "
+          + root.getClass().getName() + ": " + root.getMessage(), e);
     }
   }
 

@@ -6,6 +6,7 @@ import dev.zarrjvm.core.FillValues;
 import dev.zarrjvm.core.Grid;
 import dev.zarrjvm.core.Ma2ChunkSource;
 import dev.zarrjvm.errors.ArrayNotFoundException;
+import dev.zarrjvm.errors.ChunkDecodeException;
 import dev.zarrjvm.errors.Errors;
 import dev.zarrjvm.errors.UnsupportedException;
 import java.nio.file.Path;
@@ -25,6 +26,11 @@ public final class NetcdfVariableSource extends Ma2ChunkSource {
   private final Variable var;
 
   public NetcdfVariableSource(Path file, String name) {
+    this(file, name, true);
+  }
+
+  /** {@code checks=false} lets through what netCDF-Java is known to misread (see {@link #refuseKnownMisreads}). */
+  public NetcdfVariableSource(Path file, String name, boolean checks) {
     super("netcdf-java:" + name);
     try {
       this.nc = NetcdfFiles.open(file);
@@ -36,6 +42,9 @@ public final class NetcdfVariableSource extends Ma2ChunkSource {
         throw new ArrayNotFoundException("no variable '" + name + "' in " + file);
       }
       this.var = v;
+      if (checks) {
+        refuseKnownMisreads(v);
+      }
       String format = NetcdfFiles.format(nc);
       DType dtype = NetcdfFiles.dtype(v, format);
       int[] ishape = v.getShape();
@@ -53,7 +62,32 @@ public final class NetcdfVariableSource extends Ma2ChunkSource {
       setInfo(b.build());
     } catch (Throwable t) {
       close(); // closes the file too, when it was opened
-      throw Errors.translate(t, "opening variable '" + name + "' of " + file + " with " + BACKEND);
+      throw Errors.translateOpen(t, "opening variable '" + name + "' of " + file + " with " + BACKEND);
+    }
+  }
+
+  /**
+   * netCDF-Java (cdm 4.5.5) strips an HDF5 chunk's Fletcher32 checksum without checking it, so a damaged chunk of a
+   * variable written with {@code fletcher32=True} reads as wrong numbers where netCDF-C refuses it. Such variables are
+   * refused unless {@code checks=false}. The filter names come from netCDF-Java's public
+   * {@code H5header.Vinfo.getCompression()}, looked up by name so the adapter also compiles against 5.x; when it is
+   * not there, nothing is refused.
+   */
+  static void refuseKnownMisreads(Variable v) {
+    Object sp = v.getSPobject();
+    if (sp == null) {
+      return;
+    }
+    String filters;
+    try {
+      filters = String.valueOf(sp.getClass().getMethod("getCompression").invoke(sp));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return;
+    }
+    if (filters.toLowerCase(java.util.Locale.ROOT).contains("fletcher32")) {
+      throw new UnsupportedException("netcdf-java does not verify HDF5 Fletcher32 checksums (it strips them unread): "
+          + "a damaged chunk of '" + v.getFullName() + "' (filters: " + filters.trim() + ") would read as wrong "
+          + "numbers; pass checks=False to read it without verification");
     }
   }
 
@@ -82,7 +116,12 @@ public final class NetcdfVariableSource extends Ma2ChunkSource {
       origin[i] = Math.toIntExact(offset[i]);
     }
     synchronized (nc) {
-      return var.read(origin, shape);
+      try {
+        return var.read(origin, shape);
+      } catch (java.io.EOFException e) {
+        throw new ChunkDecodeException("netcdf-java: " + nc.getLocation() + " ends before the data of '"
+            + var.getFullName() + "' (truncated file): " + e, e);
+      }
     }
   }
 

@@ -19,6 +19,9 @@ import java.util.stream.Stream;
  * refused, a directory where a value should be is an error, and short reads are errors.
  */
 public final class LocalByteStore implements ByteStore {
+  /** The largest value one read returns: a Java byte array's limit. */
+  static final long MAX_VALUE_BYTES = Integer.MAX_VALUE - 16;
+
   private final Path root;
   private final Path realRoot;
 
@@ -65,12 +68,34 @@ public final class LocalByteStore implements ByteStore {
     }
   }
 
+  /**
+   * The regular file behind {@code key}, or null when absent. A directory, a FIFO, a device or a socket where a value
+   * should be is an error (reading a FIFO would block forever).
+   */
   private Path resolveFile(String key) {
     Path p = resolve(key);
     if (p != null && Files.isDirectory(p)) {
       throw new StoreException("'" + key + "' in " + root + " is a directory where a file is expected");
     }
+    if (p != null && !Files.isRegularFile(p)) {
+      throw new StoreException("'" + key + "' in " + root + " is not a regular file (a FIFO, device or socket?)");
+    }
     return p;
+  }
+
+  @Override
+  public long size(String key) {
+    Path p = resolveFile(key);
+    if (p == null) {
+      return -1;
+    }
+    try {
+      return Files.size(p);
+    } catch (NoSuchFileException e) {
+      return -1;
+    } catch (IOException e) {
+      throw new StoreException("cannot stat '" + key + "' in " + root + ": " + e, e);
+    }
   }
 
   @Override
@@ -80,6 +105,11 @@ public final class LocalByteStore implements ByteStore {
       return null;
     }
     try {
+      long size = Files.size(p);
+      if (size > MAX_VALUE_BYTES) {
+        throw new StoreException("'" + key + "' in " + root + " has " + size + " bytes, more than one Java array "
+            + "holds (" + MAX_VALUE_BYTES + ")");
+      }
       return Files.readAllBytes(p);
     } catch (NoSuchFileException e) {
       return null;
@@ -95,16 +125,9 @@ public final class LocalByteStore implements ByteStore {
       return null;
     }
     try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-      long size = ch.size();
-      long s = start < 0 ? size + start : start;
-      long e = end < 0 ? size : end;
-      if (s < 0 || e > size || s > e) {
-        throw new StoreException("range [" + start + ", " + end + ") of '" + key + "' is outside its " + size
-            + " bytes");
-      }
-      if (e - s > Integer.MAX_VALUE - 16) {
-        throw new StoreException("range of " + (e - s) + " bytes of '" + key + "' is too large for one read");
-      }
+      long[] se = Ranges.resolve(start, end, ch.size(), key, root.toString());
+      long s = se[0];
+      long e = se[1];
       ByteBuffer buf = ByteBuffer.allocate((int) (e - s));
       long pos = s;
       while (buf.hasRemaining()) {

@@ -2,7 +2,6 @@ package dev.zarrjvm.zarrjava;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.zarr.zarrjava.core.ArrayMetadata.CoreArrayMetadata;
-import dev.zarr.zarrjava.core.codec.CodecPipeline;
 import dev.zarr.zarrjava.v3.codec.core.ShardingIndexedCodec;
 import dev.zarrjvm.errors.ChunkDecodeException;
 import dev.zarrjvm.errors.UnsupportedException;
@@ -36,10 +35,12 @@ final class ShardIndex {
   private final boolean crc;
   private final ByteOrder order;
   private final int indexBytes;
-  private final CodecPipeline innerPipeline;
-  private final Map<String, long[]> cache = new LinkedHashMap<>(64, 0.75f, true) {
+  private final CheckedPipeline innerPipeline;
+  /** Shard indexes by shard key, single-flight: parallel readers of one shard wait for one index read. */
+  private final Map<String, java.util.concurrent.CompletableFuture<long[]>> cache = new LinkedHashMap<>(64, 0.75f,
+      true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, long[]> e) {
+    protected boolean removeEldestEntry(Map.Entry<String, java.util.concurrent.CompletableFuture<long[]>> e) {
       return size() > 1024;
     }
   };
@@ -85,7 +86,7 @@ final class ShardIndex {
     if (decode) {
       CoreArrayMetadata shardMeta = new CoreArrayMetadata(toLong(shardShape), inner, md.dataType,
           md.parsedFillValue);
-      this.innerPipeline = new CodecPipeline(codec.configuration.codecs, shardMeta);
+      this.innerPipeline = new CheckedPipeline(codec.configuration.codecs, shardMeta);
     } else {
       this.innerPipeline = null;
     }
@@ -105,15 +106,7 @@ final class ShardIndex {
     }
     String key = StoreKeys.join(node, StoreKeys.join(keys.encodeChunkKey(shard)));
     long[] index;
-    synchronized (cache) {
-      index = cache.get(key);
-    }
-    if (index == null) {
-      index = readIndex(key);
-      synchronized (cache) {
-        cache.put(key, index);
-      }
-    }
+    index = index(key);
     if (index == NO_SHARD) {
       return null;
     }
@@ -122,30 +115,74 @@ final class ShardIndex {
     if (off == ABSENT && len == ABSENT) {
       return null;
     }
-    if (off < 0 || len < 0) {
-      throw new ChunkDecodeException("shard " + key + ": index entry " + local + " (" + Long.toUnsignedString(off)
-          + ", " + Long.toUnsignedString(len) + ") is invalid");
-    }
     return store.getRange(key, off, off + len);
   }
 
   /** Inner chunk decoded by zarr-java's codec pipeline (full inner chunk shape), or null when absent. */
   ucar.ma2.Array decode(long[] innerCoords) throws Exception {
     byte[] b = raw(innerCoords);
-    return b == null ? null : innerPipeline.decode(ByteBuffer.wrap(b));
+    return b == null ? null : innerPipeline.decode(b, "inner chunk " + java.util.Arrays.toString(innerCoords));
   }
 
-  private long[] readIndex(String key) {
-    byte[] b = atStart ? store.getRange(key, 0, indexBytes) : null;
-    if (!atStart) {
-      if (!store.exists(key)) {
-        return NO_SHARD;
+  /** The shard's index, read once however many threads ask for it at the same time; failures are not cached. */
+  private long[] index(String key) {
+    java.util.concurrent.CompletableFuture<long[]> f;
+    boolean mine = false;
+    synchronized (cache) {
+      f = cache.get(key);
+      if (f == null) {
+        f = new java.util.concurrent.CompletableFuture<>();
+        cache.put(key, f);
+        mine = true;
       }
-      b = store.getRange(key, -indexBytes, -1);
     }
-    if (b == null) {
+    if (mine) {
+      try {
+        f.complete(readIndex(key));
+      } catch (Throwable t) {
+        synchronized (cache) {
+          cache.remove(key, f);
+        }
+        f.completeExceptionally(t);
+      }
+    }
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The shard's index, checked: the shard must hold the index, the index's crc32c must match, and every entry must
+   * lie inside the shard's data (not over the index, no overflow). A truncated or damaged shard is refused as a
+   * whole, so no inner chunk is read from a shard known to be broken.
+   */
+  private long[] readIndex(String key) {
+    ByteStore.Sized sized;
+    try {
+      // one read gives the index and the shard's size (remote stores take it from the range response)
+      sized = atStart ? store.getRangeSized(key, 0, indexBytes) : store.getRangeSized(key, -indexBytes, -1);
+    } catch (dev.zarrjvm.errors.StoreException e) {
+      long have = store.size(key);
+      if (have >= 0 && have < indexBytes) {
+        throw new ChunkDecodeException("shard " + key + " has " + have + " bytes, fewer than its " + indexBytes
+            + "-byte index (truncated shard?)", e);
+      }
+      throw e;
+    }
+    if (sized == null) {
       return NO_SHARD;
     }
+    long size = sized.total();
+    byte[] b = sized.bytes();
     if (b.length != indexBytes) {
       throw new ChunkDecodeException("shard " + key + ": index has " + b.length + " bytes, expected " + indexBytes);
     }
@@ -163,6 +200,21 @@ final class ShardIndex {
     long[] out = new long[2 * nInner];
     for (int i = 0; i < out.length; i++) {
       out[i] = buf.getLong(8 * i);
+    }
+    long dataStart = atStart ? indexBytes : 0;
+    long dataEnd = atStart ? size : size - indexBytes;
+    for (int i = 0; i < nInner; i++) {
+      long off = out[2 * i];
+      long len = out[2 * i + 1];
+      if (off == ABSENT && len == ABSENT) {
+        continue;
+      }
+      // unsigned in the spec: values ≥ 2^63 arrive negative here and are refused with the rest
+      if (off < dataStart || len < 0 || off > dataEnd || len > dataEnd - off) {
+        throw new ChunkDecodeException("shard " + key + ": index entry " + i + " (offset "
+            + Long.toUnsignedString(off) + ", length " + Long.toUnsignedString(len) + ") lies outside the shard's data ["
+            + dataStart + ", " + dataEnd + ") of " + size + " bytes (truncated or damaged shard?)");
+      }
     }
     return out;
   }

@@ -13,6 +13,9 @@ import dev.zarrjvm.errors.Errors;
 import dev.zarrjvm.errors.UnsupportedException;
 import dev.zarrjvm.store.ByteStore;
 import dev.zarrjvm.store.StoreKeys;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -31,6 +34,8 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
   private final boolean shardFallback;
   /** zarr-java's bytes→bytes codecs (decompressors) when the direct path applies, else null. */
   private final dev.zarr.zarrjava.core.codec.BytesBytesCodec[] direct;
+  /** zarr-java's codec pipeline with zarrjvm's size check (unsharded arrays); null for sharded ones. */
+  private final CheckedPipeline pipeline;
 
   public ZarrJavaArraySource(ByteStore store, String path, Options options) {
     super("zarr-java:" + path);
@@ -75,15 +80,17 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
           b.note("shard index read by zarrjvm, inner chunks decoded by zarr-java's codec pipeline (zarr-java's own "
               + "index decoding needs ucar.ma2.DataType.ULONG; " + Ma2Flavour.describe() + ")");
         }
+        this.pipeline = null;
       } else {
         this.shardIndex = null;
         this.shardFallback = false;
+        this.pipeline = new CheckedPipeline(codecs(array), coreMetadata(array));
         b.chunks(array.metadata().chunkShape());
       }
       setInfo(b.build());
     } catch (Throwable t) {
       close();
-      throw Errors.translate(t, "opening '" + path + "' in " + store.describe() + " with " + BACKEND);
+      throw Errors.translateOpen(t, "opening '" + path + "' in " + store.describe() + " with " + BACKEND);
     }
   }
 
@@ -119,6 +126,29 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
     }
   }
 
+  /** The codecs zarr-java's own pipeline is built from: v3 lists them; v2 is filters → bytes → compressor. */
+  private static dev.zarr.zarrjava.core.codec.Codec[] codecs(dev.zarr.zarrjava.core.Array array) {
+    if (array instanceof dev.zarr.zarrjava.v3.Array a3) {
+      return a3.metadata().codecs;
+    }
+    dev.zarr.zarrjava.v2.ArrayMetadata m = ((dev.zarr.zarrjava.v2.Array) array).metadata();
+    List<dev.zarr.zarrjava.core.codec.Codec> out = new ArrayList<>();
+    if (m.filters != null) {
+      out.addAll(Arrays.asList(m.filters));
+    }
+    out.add(new dev.zarr.zarrjava.v2.codec.core.BytesCodec(m.endianness.toEndian()));
+    if (m.compressor != null) {
+      out.add(m.compressor);
+    }
+    return out.toArray(new dev.zarr.zarrjava.core.codec.Codec[0]);
+  }
+
+  private static dev.zarr.zarrjava.core.ArrayMetadata.CoreArrayMetadata coreMetadata(
+      dev.zarr.zarrjava.core.Array array) {
+    return array instanceof dev.zarr.zarrjava.v3.Array a3 ? a3.metadata().coreArrayMetadata
+        : ((dev.zarr.zarrjava.v2.Array) array).metadata().coreArrayMetadata;
+  }
+
   static String version() {
     return Ma2Flavour.build().getProperty("zarr-java.version", "");
   }
@@ -126,7 +156,7 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
   /**
    * The decompressors of an array whose codec chain is "bytes" + bytes→bytes codecs (no transpose, no sharding, no v2
    * filters): zarr-java's own codecs decompress, and the decompressed element bytes go straight into Arrow memory.
-   * Anything else returns null and reads through zarr-java's full pipeline ({@code readChunk}).
+   * Anything else returns null and reads through zarr-java's full (size-checked) pipeline.
    */
   static dev.zarr.zarrjava.core.codec.BytesBytesCodec[] directCodecs(dev.zarr.zarrjava.core.Array array,
       ZarrMeta meta) {
@@ -164,9 +194,14 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
     if (direct == null) {
       return null;
     }
-    byte[] raw = store.get(chunkKey(chunkCoords));
+    String key = chunkKey(chunkCoords);
+    byte[] raw = store.get(key);
     if (raw == null) {
       return ABSENT;
+    }
+    if (raw.length == 0) {
+      throw new dev.zarrjvm.errors.ChunkDecodeException("chunk '" + key + "' is empty (0 bytes): no codec encodes a "
+          + "chunk to nothing");
     }
     java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(raw);
     for (int i = direct.length - 1; i >= 0; i--) {
@@ -180,9 +215,17 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
   }
 
   @Override
+  protected boolean remoteStore() {
+    return store.localPath() == null;
+  }
+
+  @Override
   protected ucar.ma2.Array decodeChunk(long[] chunkCoords) throws Exception {
     if (shardIndex == null) {
-      return array.readChunk(chunkCoords);
+      // what zarr-java's Array.readChunk does (key, bytes, pipeline), with zarrjvm's checks in the pipeline
+      String key = chunkKey(chunkCoords);
+      byte[] encoded = store.get(key);
+      return encoded == null ? null : pipeline.decode(encoded, "chunk '" + key + "'");
     }
     if (shardFallback) {
       return shardIndex.decode(chunkCoords);
@@ -206,6 +249,7 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
       throw Errors.translate(t, "reading raw chunk " + java.util.Arrays.toString(chunkCoords) + " of " + meta.node);
     }
   }
+
 
   DType dtype() {
     return meta.dtype;

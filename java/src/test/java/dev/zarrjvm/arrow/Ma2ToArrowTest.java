@@ -82,6 +82,34 @@ class Ma2ToArrowTest {
   }
 
   @Test
+  void refusesWronglySizedStorageButCopiesRealViews() {
+    DType i1 = DType.parseNumpy("|i1");
+    DType i4 = DType.parseNumpy("<i4");
+    BufferAllocator a = ArrowMemory.newChild("test");
+    try (FieldVector v = ChunkVectors.allocate("x", i1, 4, a)) {
+      // what Array.factory makes of a chunk that decoded to too many or too few elements
+      Array longer = Array.factory(DataType.BYTE, new int[] {2, 2}, new byte[] {1, 2, 3, 4, 5});
+      Array shorter = Array.factory(DataType.BYTE, new int[] {2, 2}, new byte[] {1, 2, 3});
+      for (Array bad : new Array[] {longer, shorter}) {
+        ChunkDecodeException e = assertThrows(ChunkDecodeException.class, () -> Ma2ToArrow.copy(bad,
+            new int[] {0, 0}, new int[] {2, 2}, v.getDataBuffer(), new int[] {2, 2}, new int[] {0, 0}, i1));
+        assertTrue(e.getMessage().contains("4 elements"), e.getMessage());
+      }
+    }
+    try (IntVector v = (IntVector) ChunkVectors.allocate("x", i4, 2, a)) {
+      // a section that is not a prefix (origin 1) is a real view: copied, values right
+      Array src = Array.factory(DataType.INT, new int[] {4}, new int[] {10, 11, 12, 13});
+      Array view = src.section(new int[] {1}, new int[] {2});
+      Ma2ToArrow.copy(view, new int[] {0}, new int[] {2}, v.getDataBuffer(), new int[] {2}, new int[] {0}, i4);
+      assertEquals(11, v.get(0));
+      assertEquals(12, v.get(1));
+    } catch (ucar.ma2.InvalidRangeException e) {
+      throw new AssertionError(e);
+    }
+    ArrowMemory.release(a);
+  }
+
+  @Test
   void exportThroughCDataAndBackReleasesEverything() {
     DType f4 = DType.parseNumpy("<f4");
     BufferAllocator a = ArrowMemory.newChild("test");

@@ -1,0 +1,228 @@
+package dev.zarrjvm.store;
+
+import dev.zarrjvm.errors.StoreException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A store served over {@code http(s)://}: a key is the URL {@code base/key} (each segment percent-encoded, so a key can
+ * only name something under the base). {@link #getRange} sends a Range request ({@code bytes=-n} for a suffix); 404 and
+ * 410 mean absent, any other failure is a {@link StoreException} with the status. Listing reads the HTML index a server
+ * may give for a directory URL (as fsspec's HTTP filesystem does); a server without one lists nothing.
+ *
+ * <p>storage_options: {@code headers} (dict, sent with every request), {@code timeout} (seconds per request).
+ */
+public final class HttpByteStore implements ByteStore {
+  private static final Pattern HREF = Pattern.compile("href\\s*=\\s*[\"']([^\"'#?]+)[\"']", Pattern.CASE_INSENSITIVE);
+
+  private final String base;
+  private final Map<String, String> headers;
+  private final Duration timeout;
+  private final RequestStats stats = new RequestStats();
+
+  public HttpByteStore(String url, Map<String, Object> storageOptions) {
+    URI u = URI.create(url);
+    if (u.getHost() == null || u.getRawQuery() != null || u.getRawFragment() != null) {
+      throw new StoreException("an HTTP store needs a URL with a host and without query or fragment, got " + url);
+    }
+    this.base = url.endsWith("/") ? url : url + "/";
+    StorageOptions o = new StorageOptions("http", storageOptions);
+    this.headers = o.nested("headers").asStrings();
+    Double t = o.number("timeout");
+    this.timeout = Duration.ofMillis((long) ((t == null ? 60.0 : t) * 1000));
+    o.refuseUnknown();
+  }
+
+  @Override
+  public RequestStats stats() {
+    return stats;
+  }
+
+  /** The URL of {@code key}: the base plus each key segment percent-encoded. */
+  URI uri(String key) {
+    StoreKeys.checkKey(key);
+    StringBuilder sb = new StringBuilder(base);
+    String[] segs = key.split("/", -1);
+    for (int i = 0; i < segs.length; i++) {
+      if (i > 0) {
+        sb.append('/');
+      }
+      for (byte b : segs[i].getBytes(StandardCharsets.UTF_8)) {
+        char c = (char) (b & 0xff);
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
+          sb.append(c);
+        } else {
+          sb.append('%').append(String.format("%02X", b & 0xff));
+        }
+      }
+    }
+    return URI.create(sb.toString());
+  }
+
+  private HttpRequest.Builder request(URI u) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(u).timeout(timeout);
+    headers.forEach(b::header);
+    return b;
+  }
+
+  private static boolean absent(int status) {
+    return status == 404 || status == 410;
+  }
+
+  private StoreException failed(HttpResponse<?> r) {
+    return new StoreException(r.request().method() + " " + r.uri() + " answered HTTP " + r.statusCode());
+  }
+
+  @Override
+  public byte[] get(String key) {
+    HttpResponse<byte[]> r = HttpTransport.send(request(uri(key)).GET().build(), stats);
+    if (absent(r.statusCode())) {
+      return null;
+    }
+    if (r.statusCode() != 200) {
+      throw failed(r);
+    }
+    return r.body();
+  }
+
+  @Override
+  public byte[] getRange(String key, long start, long end) {
+    Sized s = fetch(key, start, end);
+    return s == null ? null : s.bytes();
+  }
+
+  /** The range and the value's size from the same response (Content-Range), with a HEAD only if the server hides it. */
+  @Override
+  public Sized getRangeSized(String key, long start, long end) {
+    Sized s = fetch(key, start, end);
+    if (s == null || s.total() >= 0) {
+      return s;
+    }
+    long size = size(key);
+    return size < 0 ? null : new Sized(s.bytes(), size);
+  }
+
+  @Override
+  public long size(String key) {
+    HttpResponse<byte[]> r = HttpTransport.send(
+        request(uri(key)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), stats);
+    if (absent(r.statusCode())) {
+      return -1;
+    }
+    if (r.statusCode() != 200) {
+      throw failed(r);
+    }
+    return r.headers().firstValueAsLong("Content-Length").orElseGet(() -> {
+      byte[] all = get(key);
+      return all == null ? -1L : all.length;
+    });
+  }
+
+  private Sized fetch(String key, long start, long end) {
+    if (start >= 0 && end == start) {
+      return exists(key) ? new Sized(new byte[0], -1) : null;
+    }
+    String range = Ranges.header(start, end);
+    HttpResponse<byte[]> r = HttpTransport.send(request(uri(key)).header("Range", range).GET().build(), stats);
+    int status = r.statusCode();
+    if (absent(status)) {
+      return null;
+    }
+    if (status == 200) { // the server ignored Range: cut the range out of the whole value
+      return new Sized(Ranges.slice(r.body(), start, end, key, base), r.body().length);
+    }
+    if (status == 416) {
+      throw new StoreException("range " + range + " of '" + key + "' in " + base + " is outside the value (HTTP 416)");
+    }
+    if (status != 206) {
+      throw failed(r);
+    }
+    byte[] body = r.body();
+    long total = r.headers().firstValue("Content-Range").map(HttpByteStore::totalSize).orElse(-1L);
+    if (total >= 0) { // check what came back against the same range over the whole value
+      long[] se = Ranges.resolve(start, end, total, key, base);
+      if (body.length != se[1] - se[0]) {
+        throw new StoreException("'" + key + "' in " + base + ": " + range + " gave " + body.length + " bytes, expected "
+            + (se[1] - se[0]));
+      }
+    } else if (start >= 0 && end >= 0 && body.length != end - start) {
+      throw new StoreException("'" + key + "' in " + base + ": " + range + " gave " + body.length + " bytes");
+    }
+    return new Sized(body, total);
+  }
+
+  /** The complete length from a Content-Range header ("bytes 0-9/100"), or -1 when unknown ("*"). */
+  private static long totalSize(String contentRange) {
+    int slash = contentRange.lastIndexOf('/');
+    try {
+      return slash < 0 ? -1 : Long.parseLong(contentRange.substring(slash + 1).trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public boolean exists(String key) {
+    HttpResponse<byte[]> r = HttpTransport.send(
+        request(uri(key)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), stats);
+    if (absent(r.statusCode())) {
+      return false;
+    }
+    if (r.statusCode() / 100 != 2) {
+      throw failed(r);
+    }
+    return true;
+  }
+
+  @Override
+  public List<String> list(String prefix) {
+    String p = prefix == null ? "" : prefix;
+    URI dir = p.isEmpty() ? URI.create(base) : URI.create(uri(p.substring(0, p.length() - 1)) + "/");
+    HttpResponse<byte[]> r = HttpTransport.send(request(dir).GET().build(), stats);
+    if (r.statusCode() / 100 == 4) {
+      return new ArrayList<>(); // no index for this URL: nothing can be listed
+    }
+    if (r.statusCode() != 200) {
+      throw failed(r);
+    }
+    String type = r.headers().firstValue("Content-Type").orElse("");
+    if (!type.startsWith("text/html")) {
+      return new ArrayList<>();
+    }
+    TreeSet<String> names = new TreeSet<>();
+    Matcher m = HREF.matcher(new String(r.body(), StandardCharsets.UTF_8));
+    String here = dir.toString();
+    while (m.find()) {
+      String target;
+      try {
+        target = dir.resolve(m.group(1)).toString();
+      } catch (IllegalArgumentException e) {
+        continue;
+      }
+      if (!target.startsWith(here) || target.length() == here.length()) {
+        continue; // links that are not directly under this directory (parents, other hosts)
+      }
+      String name = target.substring(here.length());
+      name = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+      if (!name.isEmpty() && !name.contains("/")) {
+        names.add(URLDecoder.decode(name.replace("+", "%2B"), StandardCharsets.UTF_8));
+      }
+    }
+    return new ArrayList<>(names);
+  }
+
+  @Override
+  public String describe() {
+    return base;
+  }
+}

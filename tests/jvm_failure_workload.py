@@ -1,0 +1,75 @@
+"""The reads of ``test_jvm_failures.py``, run in a fresh process whose JVM has a small heap (``-Xmx64m``).
+
+``python jvm_failure_workload.py spec.json out.json`` — spec: ``{"cases": [{"name", "store", "path", "backend",
+"read": "chunk"|"region", "stack": bytes or 0}], "good": [store, path, backend]}``. For every case: the read's outcome
+(error class, Java class, message), then whether a good read works right after, in the same process, and whether
+Java's Arrow memory is back at its baseline.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import sys
+import threading
+
+import numpy as np
+
+import zarrjvm
+
+HEAP = "64m"
+
+
+def attempt(case: dict) -> dict:
+    out: dict = {}
+
+    def read() -> None:
+        try:
+            with zarrjvm.open_array(case["store"], case["path"], backend=case["backend"]) as a:
+                if case["read"] == "chunk":
+                    r = a.read_chunk((0,) * a.ndim)
+                else:
+                    r = a[...]
+                out["data_shape"] = list(r.shape)
+        except zarrjvm.ZarrJvmError as e:
+            out.update(error=type(e).__name__, java_class=e.java_class, message=str(e)[:500])
+        except BaseException as e:  # anything that is not a zarrjvm error is a failure of the test
+            out.update(error=f"not a zarrjvm error: {type(e).__name__}", message=str(e)[:500])
+
+    if case.get("stack"):
+        old = threading.stack_size(case["stack"])
+        try:
+            t = threading.Thread(target=read, daemon=True)
+            t.start()
+        finally:
+            threading.stack_size(old)
+        t.join(300)
+        out["finished"] = not t.is_alive()
+    else:
+        read()
+        out["finished"] = True
+    return out
+
+
+def main() -> None:
+    spec = json.loads(open(sys.argv[1]).read())
+    zarrjvm.jvm.start(max_heap=HEAP)
+    gstore, gpath, gbackend = spec["good"]
+    with zarrjvm.open_array(gstore, gpath, backend=gbackend) as g:
+        want = np.array(g[...])
+    gc.collect()
+    baseline = zarrjvm.jvm.arrow_allocated_bytes()
+    results = {}
+    for case in spec["cases"]:
+        r = attempt(case)
+        with zarrjvm.open_array(gstore, gpath, backend=gbackend) as g:
+            r["next_read_ok"] = bool(np.array_equal(g[...], want))
+        gc.collect()
+        r["arrow_above_baseline"] = zarrjvm.jvm.arrow_allocated_bytes() - baseline
+        results[case["name"]] = r
+    with open(sys.argv[2], "w") as f:
+        json.dump(results, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""`zarrjvm compat`: the matrix into report.json/.md/.html (the JSON schema is a contract), and `--store` on a
+user's own dataset."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import netCDF4
+import numcodecs
+import numpy as np
+import pytest
+import zarr
+
+from zarrjvm.cli import main
+from zarrjvm.compat.report import validate
+from zarrjvm.compat.runner import plan, resolve
+
+CASES = "zarr-v2-dtype-i4,zarr-v2-order-F,zarr-v3-sharded-f4,netcdf3-classic-i4"
+
+
+def _check_schema(report: dict) -> None:
+    assert validate(report) == []
+    assert list(report)[:4] == ["implementations", "cases", "cells", "elapsed_s"]
+    assert isinstance(report["elapsed_s"], float)
+    for impl in report["implementations"]:
+        assert isinstance(impl["name"], str) and isinstance(impl["version"], str)
+        assert impl["roles"] and set(impl["roles"]) <= {"writer", "reader"}
+    for c in report["cases"]:
+        assert c["format"] in ("zarr-v2", "zarr-v3", "netcdf3", "netcdf4")
+    for cell in report["cells"]:
+        assert set(cell) == {"writer", "reader", "case", "status", "detail"}
+        assert cell["status"] in ("pass", "fail", "error", "unsupported")
+
+
+def test_compat_writes_three_reports_meeting_the_schema(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "out"
+    assert main(["compat", "--cases", CASES, "--out", str(out), "--no-progress", "--no-probe", "--matrix"]) == 0
+    report = json.loads((out / "report.json").read_text())
+    _check_schema(report)
+    ws, rs, cs = resolve(None, None, CASES.split(","))
+    assert len(report["cells"]) == len(plan(ws, rs, cs))
+    by = {(c["writer"], c["reader"], c["case"]): c for c in report["cells"]}
+    assert by[("zarr-python", "zarr-java", "zarr-v2-dtype-i4")]["status"] == "pass"
+    assert by[("netcdf-java", "netcdf4-python", "netcdf3-classic-i4")]["status"] == "pass"
+    assert by[("jzarr", "zarr-python", "zarr-v2-order-F")]["status"] == "unsupported"  # jzarr writes C only
+    assert {c["name"] for c in report["implementations"]} == {
+        "zarr-python", "tensorstore", "zarr-java", "jzarr", "netcdf4-python", "netcdf-java"}
+    md = (out / "report.md").read_text()
+    assert "| writer \\ reader |" in md and "## Failures and errors" in md
+    page = (out / "report.html").read_text()
+    assert page.count("onclick='show(this)'") == len(report["cells"])
+    assert "class='c pass'" in page and "title='zarr-python → zarr-java: pass" in page
+    assert "const CELLS=" in page
+    printed = capsys.readouterr().out
+    assert "writer \\ reader" in printed and "zarr-v2-order-F" in printed  # summary and --matrix
+
+
+def test_compat_needs_out_for_the_matrix(capsys: pytest.CaptureFixture) -> None:
+    assert main(["compat", "--cases", "zarr-v2-dtype-i4"]) == 2
+    assert "--out DIR is required" in capsys.readouterr().err
+
+
+def test_compat_list_cases(capsys: pytest.CaptureFixture) -> None:
+    assert main(["compat", "--list-cases"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) >= 48 and any(line.startswith("zarr-v3-nested-groups") for line in lines)
+
+
+def test_store_check_on_a_users_zarr_group(tmp_path: Path) -> None:
+    store = tmp_path / "mine.zarr"
+    g = zarr.open_group(str(store), mode="w", zarr_format=2)
+    a = g.create_array("temp", shape=(30, 40), chunks=(8, 16), dtype="<f4",
+                       compressors=numcodecs.Blosc(cname="zstd", shuffle=numcodecs.Blosc.BITSHUFFLE))
+    a[:] = np.linspace(-5, 5, 1200, dtype="<f4").reshape(30, 40)
+    b = g.create_group("sub").create_array("counts", shape=(11,), chunks=(4,), dtype="<u2", order="F",
+                                           compressors=numcodecs.Zlib())
+    b[:] = np.arange(11, dtype="<u2")
+    f = g.create_array("fortran", shape=(6, 6), chunks=(3, 4), dtype="<i4", order="F", compressors=None)
+    f[:] = np.arange(36, dtype="<i4").reshape(6, 6)
+    out = tmp_path / "out"
+    assert main(["compat", "--store", str(store), "--out", str(out)]) == 0
+    report = json.loads((out / "report.json").read_text())
+    _check_schema(report)
+    assert report["reference"] == "zarr-python"
+    by = {(c["reader"], c["case"]): c for c in report["cells"]}
+    assert {r for r, _ in by} == {"tensorstore", "zarr-java", "jzarr"}
+    assert {c for _, c in by} == {"temp", "sub/counts", "fortran"}
+    assert all(by[(r, "temp")]["status"] == "pass" for r in ("tensorstore", "zarr-java", "jzarr"))
+    assert all(by[(r, "sub/counts")]["status"] == "pass" for r in ("tensorstore", "zarr-java", "jzarr"))
+    # order F with 2-d chunks: both Java readers declare they ignore 'order'
+    assert by[("tensorstore", "fortran")]["status"] == "pass"
+    assert by[("zarr-java", "fortran")]["status"] == "unsupported"
+    assert by[("jzarr", "fortran")]["status"] == "unsupported"
+
+
+def test_store_check_on_netcdf(tmp_path: Path) -> None:
+    path = tmp_path / "mine.nc"
+    with netCDF4.Dataset(path, "w", format="NETCDF4") as ds:
+        ds.createDimension("t", None)
+        ds.createDimension("x", 12)
+        v = ds.createVariable("temp", "f8", ("t", "x"), zlib=True, chunksizes=(2, 6))
+        v.units = "K"
+        v[0:5, :] = np.arange(60, dtype="f8").reshape(5, 12)
+        grp = ds.createGroup("inner")
+        w = grp.createVariable("flags", "u1", ("x",))
+        w[:] = np.arange(12, dtype="u1") * 20
+    report_ok = main(["compat", "--store", str(path), "--out", str(tmp_path / "o")])
+    assert report_ok == 0
+    report = json.loads((tmp_path / "o" / "report.json").read_text())
+    _check_schema(report)
+    assert report["reference"] == "netcdf4-python"
+    assert {(c["reader"], c["case"], c["status"]) for c in report["cells"]} == {
+        ("netcdf-java", "temp", "pass"), ("netcdf-java", "inner/flags", "pass")}
+
+
+def test_console_script_with_progress(tmp_path: Path) -> None:
+    exe = Path(sys.executable).parent / "zarrjvm"
+    r = subprocess.run([str(exe), "compat", "--writers", "zarr-python,jzarr", "--readers", "zarr-python,jzarr",
+                        "--cases", "zarr-v2-dtype-u1,zarr-v2-dtype-f8", "--out", str(tmp_path), "--no-probe"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "compat: 8/8 cells (100%)" in r.stderr  # the progress bar (line mode when not a terminal)
+    report = json.loads((tmp_path / "report.json").read_text())
+    _check_schema(report)
+    assert [c["status"] for c in report["cells"]] == ["pass"] * 8

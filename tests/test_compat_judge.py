@@ -1,0 +1,152 @@
+"""Judging cells: pass, fail (first differing index and both values), error (class and message, Central-only label),
+unsupported (declared, never run). A deliberately wrong reader must come out as `fail`."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from zarrjvm.compat.capabilities import PEER_READERS
+from zarrjvm.compat.cases import CASES_BY_NAME, Case
+from zarrjvm.compat.findings import annotate
+from zarrjvm.compat.implementations import ReadResult, ZarrPythonReader, ZarrPythonWriter
+from zarrjvm.compat.judge import compare_attrs, compare_values, error_detail, judge
+from zarrjvm.compat.runner import run_matrix
+
+
+def test_compare_values() -> None:
+    a = np.array([[1.0, np.nan], [3.0, 4.0]], dtype="<f4")
+    assert compare_values(a.copy(), a) is None  # NaN equals NaN
+    b = a.copy()
+    b[1, 0] = 7.5
+    d = compare_values(b, a)
+    assert d == {"reason": "values", "index": [1, 0], "expected": 3.0, "got": 7.5, "n_differ": 1, "n": 4}
+    b = a.copy()
+    b[0, 1] = 0.0
+    assert compare_values(b, a)["expected"] == "NaN"
+    assert compare_values(a[:1], a)["reason"] == "shape"
+    assert compare_values(a.astype("<f8"), a)["reason"] == "dtype"
+    assert compare_values(a.astype(">f4"), a) is None  # byte order is not a difference in values
+    z = np.array(5, dtype="<u8")
+    assert compare_values(np.array(6, dtype="<u8"), z)["index"] == []
+    big = np.array([2**64 - 1], dtype="<u8")
+    assert compare_values(np.array([0], dtype="<u8"), big)["expected"] == 2**64 - 1
+
+
+def test_compare_attrs() -> None:
+    want = {"scale": 0.5, "levels": [1, 2, 3], "nested": {"a": None, "b": True}}
+    assert compare_attrs(dict(want), want) is None
+    assert compare_attrs({**want, "extra": 1}, want) is None
+    assert compare_attrs({"scale": 0.5, "levels": [1, 2, 3], "nested": {"b": True}}, want)["key"] == "nested"
+    assert compare_attrs({"levels": [1, 2, 3]}, want)["got"] == "<missing>"
+    assert compare_attrs(None, want) is None  # a reader without an attributes API is not judged on them
+
+
+def test_judge_uses_the_writers_source_data() -> None:
+    case = CASES_BY_NAME["zarr-v2-fill-42-i2-missing"]
+    assert judge(case, case.expected(), None) == ("pass", {})
+    wrong = case.data()  # ignores the absent chunks: they must read as the fill value 42
+    status, detail = judge(case, wrong, None)
+    assert status == "fail" and detail["expected"] == 42
+
+
+class OffByOneReader(ZarrPythonReader):
+    """Deliberately wrong: reads with zarr-python, then changes the last element."""
+
+    name = "off-by-one"
+    caps = replace(PEER_READERS["zarr-python"], name="off-by-one")
+
+    def read(self, case: Case, store: str, path: str) -> ReadResult:
+        res = super().read(case, store, path)
+        v = np.array(res.values)
+        if v.size:
+            flat = v.reshape(-1)
+            if v.dtype.kind == "b":
+                flat[-1] = not flat[-1]
+            elif v.dtype.kind == "f":
+                flat[-1] = 0.5 if flat[-1] != 0.5 else 1.5
+            else:
+                flat[-1] ^= 1
+        return ReadResult(v, res.dtype, res.attrs)
+
+
+class RaisingReader(ZarrPythonReader):
+    name = "raising"
+    caps = replace(PEER_READERS["zarr-python"], name="raising", v2_codecs=frozenset({"zlib"}),
+                   formats=frozenset({"zarr-v2"}))
+
+    def read(self, case: Case, store: str, path: str) -> ReadResult:
+        if case.codec != "zlib":
+            raise AssertionError("a reader declared unsupported must never be called")
+        raise OSError(f"cannot read {path!r} from {Path(store).name}")
+
+
+def test_deliberately_wrong_reader_fails_with_index_and_values() -> None:
+    cases = ["zarr-v2-dtype-i4", "zarr-v3-dtype-f8", "zarr-v2-codec-blosc-lz4-shuffle-u2"]
+    report = run_matrix(["zarr-python"], ["zarr-python"], cases, extra_readers=[OffByOneReader()])
+    cells = {(c["reader"], c["case"]): c for c in report["cells"]}
+    for name in cases:
+        assert cells[("zarr-python", name)]["status"] == "pass"
+        bad = cells[("off-by-one", name)]
+        assert bad["status"] == "fail"
+        d = bad["detail"]
+        case = CASES_BY_NAME[name]
+        last = tuple(n - 1 for n in case.shape)
+        assert d["reason"] == "values" and d["index"] == list(last) and d["n_differ"] == 1
+        assert d["expected"] == case.expected()[last].item()
+        assert d["got"] != d["expected"]
+        assert d["finding"] is None  # no upstream finding explains it
+    assert report["summary"]["by_reader"]["off-by-one"]["fail"] == len(cases)
+    assert report["summary"]["unexplained"] == len(cases)
+
+
+def test_error_and_declared_unsupported_cells() -> None:
+    report = run_matrix(["zarr-python"], [], ["zarr-v2-dtype-i4", "zarr-v2-codec-gzip-f4", "zarr-v3-dtype-i4"],
+                        extra_readers=[RaisingReader()])
+    cells = {c["case"]: c for c in report["cells"]}
+    assert set(cells) == {"zarr-v2-dtype-i4", "zarr-v2-codec-gzip-f4"}  # no cell for a format it does not read
+    err = cells["zarr-v2-dtype-i4"]
+    assert err["status"] == "error"
+    assert err["detail"]["stage"] == "read" and err["detail"]["exception"] == "OSError"
+    assert "cannot read" in err["detail"]["message"]
+    uns = cells["zarr-v2-codec-gzip-f4"]
+    assert uns["status"] == "unsupported"
+    assert uns["detail"] == {"side": "reader", "reason": "raising has no Zarr v2 codec 'gzip'"}
+
+
+def test_writer_errors_make_every_reader_cell_an_error(tmp_path: Path) -> None:
+    class BrokenWriter(ZarrPythonWriter):
+        name = "broken"
+
+        def write(self, case: Case, root: Path) -> tuple[str, str, list[str]]:
+            raise RuntimeError("disk full")
+
+    report = run_matrix([], ["zarr-python", "tensorstore"], ["zarr-v2-dtype-u1"], extra_writers=[BrokenWriter()])
+    assert [c["status"] for c in report["cells"]] == ["error", "error"]
+    assert all(c["detail"]["stage"] == "write" and c["detail"]["exception"] == "RuntimeError"
+               for c in report["cells"])
+
+
+def test_central_only_link_failures_are_labelled(tmp_path: Path) -> None:
+    """A real Central-only failure: zarr-java writing int32 as it is, on cdm 4.5.5 (skipped by nothing: measured)."""
+    import zarrjvm
+    from zarrjvm.compat.javawrite import write_java
+
+    if zarrjvm.jvm.build_info()["ma2_unsigned_types"]:
+        pytest.xfail("netCDF-Java 5.x build: zarr-java links fully, nothing Central-only to label")
+    case = CASES_BY_NAME["zarr-v2-dtype-i4"]
+    with pytest.raises(zarrjvm.UnsupportedError) as ei:
+        write_java("zarr-java", case, tmp_path / "x.zarr", shims=False)
+    d = error_detail(ei.value, "write")
+    assert d["central_only"] is True and "Central-only" in d["label"]
+    assert d["java_class"] == "java.lang.NoSuchMethodError" and "getDataAsByteBuffer" in d["java_message"]
+    cell: dict[str, Any] = {"writer": "zarr-java", "reader": "zarr-python", "case": case.name, "status": "error",
+                            "detail": d}
+    assert annotate([cell], {case.name: case.features}) == 0 and cell["detail"]["finding"] == "C1"
+    # a plain Python error is not Central-only
+    assert "central_only" not in error_detail(ValueError("ucar.ma2 mentioned but no link error"), "read")
+

@@ -1,0 +1,181 @@
+"""HTTP stores against a real server on 127.0.0.1 (Python's http.server with Range support, tests/remote_servers.py).
+
+Every array is written by zarr-python into a directory the server serves, and every read is compared element-wise
+with zarr-python's read of that directory. Both sides count requests; they must agree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import numcodecs
+import numpy as np
+import pytest
+import zarr
+from helpers import assert_same
+from remote_servers import RangeHTTPServer, within
+
+import zarrjvm
+
+LIMIT = 60  # seconds any one network read may take before the test fails
+
+
+def write_stores(root: Path) -> None:
+    """The arrays the remote tests read (shared with test_remote_s3 and test_async)."""
+    data = np.arange(40 * 30, dtype="i2").reshape(40, 30) * 3 - 500
+    z = zarr.create_array(root / "v2.zarr", shape=(40, 30), chunks=(10, 10), dtype="i2", zarr_format=2,
+                          compressors=numcodecs.Zlib(level=1), attributes={"units": "K"})
+    z[:] = data
+    z = zarr.create_array(root / "v3.zarr", shape=(37, 23), chunks=(10, 8), dtype="f4")  # zstd, zarr-python's default
+    z[:] = np.linspace(-1, 1, 37 * 23, dtype="f4").reshape(37, 23)
+    z = zarr.create_array(root / "sharded.zarr", shape=(40, 30), chunks=(5, 5), shards=(10, 10), dtype="u2")
+    z[:] = (np.arange(1200) * 7 % 65536).astype("u2").reshape(40, 30)
+    z = zarr.create_array(root / "missing.zarr", shape=(30, 30), chunks=(10, 10), dtype="i4", zarr_format=2,
+                          compressors=numcodecs.Zlib(), fill_value=7)
+    z[0:10, 0:10] = 1
+    z[20:30, 10:20] = 2  # the other seven chunks are absent: 404, read as the fill value
+    g = zarr.open_group(root / "grp", mode="w", zarr_format=2, attributes={"title": "remote"})
+    g.create_array("a", shape=(6,), chunks=(4,), dtype="i8", compressors=numcodecs.Zlib())[:] = np.arange(6)
+    g.create_group("sub").create_array("b", shape=(5,), chunks=(5,), dtype="f8", compressors=None)[:] = 0.5
+
+
+CASES = [("zarr-java", "v2.zarr"), ("jzarr", "v2.zarr"), ("zarr-java", "v3.zarr"), ("zarr-java", "sharded.zarr"),
+         ("zarr-java", "missing.zarr"), ("jzarr", "missing.zarr")]
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("http-stores")
+    write_stores(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(stores: Path) -> Iterator[RangeHTTPServer]:
+    with RangeHTTPServer(stores, max_requests=5000) as srv:
+        yield srv
+        assert not srv.overflow, "more requests than the test's bound"
+
+
+@pytest.fixture
+def srv(server: RangeHTTPServer) -> RangeHTTPServer:
+    server.reset(delay=0.0)
+    return server
+
+
+@pytest.mark.parametrize("backend,name", CASES)
+def test_http_reads_equal_zarr_python(srv: RangeHTTPServer, stores: Path, backend: str, name: str) -> None:
+    want = zarr.open_array(stores / name, mode="r")
+    a = within(LIMIT, lambda: zarrjvm.open_array(f"{srv.url}/{name}", backend=backend))
+    assert a.shape == want.shape and a.dtype == want.dtype
+    assert_same(within(LIMIT, lambda: a[...]), want[...])
+    assert_same(within(LIMIT, lambda: a[3:-2:3, 1:]), want[3:-2:3, 1:])
+    box = tuple(slice(c, c + c) for c in a.chunks)  # chunk (1, 1) of zarrjvm's (inner) chunk grid
+    assert_same(within(LIMIT, lambda: a.read_chunk((1, 1))), want[box])
+    assert a.attrs == dict(want.attrs)
+
+
+def test_http_raw_chunk_is_the_served_file(srv: RangeHTTPServer, stores: Path) -> None:
+    a = zarrjvm.open_array(f"{srv.url}/v2.zarr", backend="zarr-java")
+    assert within(LIMIT, lambda: a.read_chunk_raw((2, 1))) == (stores / "v2.zarr" / "2.1").read_bytes()
+    assert within(LIMIT, lambda: zarrjvm.open_array(f"{srv.url}/missing.zarr").read_chunk_raw((1, 1))) is None
+
+
+@pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])
+def test_http_requests_are_counted_on_both_sides(srv: RangeHTTPServer, backend: str) -> None:
+    a = within(LIMIT, lambda: zarrjvm.open_array(f"{srv.url}/v2.zarr", backend=backend))
+    opened = a.store_stats()
+    assert opened is not None and opened["requests"] == srv.requests > 0  # the metadata reads
+    before = srv.requests
+    within(LIMIT, lambda: a[...])
+    stats = a.store_stats()
+    assert stats is not None
+    # one GET per chunk, counted the same by the client and the server
+    assert stats["requests"] - opened["requests"] == srv.requests - before == a.nchunks == 12
+    chunk_bytes = sum(len(a.read_chunk_raw(c) or b"") for c in np.ndindex(*a.cdata_shape))
+    assert stats["bytes"] - opened["bytes"] == chunk_bytes
+
+
+def test_http_region_chunks_are_fetched_in_parallel(srv: RangeHTTPServer, stores: Path) -> None:
+    """Each request waits 50 ms on the server: a 16-chunk region read has several of them in flight at once."""
+    a = zarrjvm.open_array(f"{srv.url}/sharded.zarr", backend="zarr-java")
+    b = zarrjvm.open_array(f"{srv.url}/v2.zarr", backend="zarr-java")
+    srv.reset(delay=0.05)
+    assert_same(within(LIMIT, lambda: b[...]), zarr.open_array(stores / "v2.zarr")[...])
+    stats = b.store_stats()
+    assert stats is not None
+    io_threads = int(zarrjvm.jvm.build_info()["io_threads"])
+    assert 2 <= srv.max_active <= io_threads + 1
+    assert 2 <= stats["max_in_flight"] <= io_threads + 1
+    assert_same(within(LIMIT, lambda: a[...]), zarr.open_array(stores / "sharded.zarr")[...])
+
+
+def test_http_shard_index_is_read_with_a_suffix_range(srv: RangeHTTPServer, stores: Path) -> None:
+    a = zarrjvm.open_array(f"{srv.url}/sharded.zarr", backend="zarr-java")
+    assert_same(within(LIMIT, lambda: a[10:20, 10:20]), zarr.open_array(stores / "sharded.zarr")[10:20, 10:20])
+    ranges = [r for (_, path, r, _) in srv.log() if path.startswith("/sharded.zarr/c/")]
+    assert any(r is not None and r.startswith("bytes=-") for r in ranges), ranges
+    assert any(r is not None and re.fullmatch(r"bytes=\d+-\d+", r) for r in ranges), ranges
+
+
+def test_http_each_shard_index_is_fetched_once(srv: RangeHTTPServer, stores: Path) -> None:
+    """Inner chunks of one shard are fetched in parallel; their shard's index is read once, not once per chunk."""
+    from collections import Counter
+
+    a = zarrjvm.open_array(f"{srv.url}/sharded.zarr", backend="zarr-java")
+    before = len(srv.log())
+    assert_same(within(LIMIT, lambda: a[...]), zarr.open_array(stores / "sharded.zarr")[...])
+    suffix = Counter(path for (_, path, r, _) in srv.log()[before:] if r is not None and r.startswith("bytes=-"))
+    shards = sorted(p.relative_to(stores).as_posix() for p in (stores / "sharded.zarr" / "c").rglob("*") if p.is_file())
+    assert sorted(k.lstrip("/") for k in suffix) == shards
+    assert set(suffix.values()) == {1}
+
+
+def test_http_group_lists_from_the_server_index(srv: RangeHTTPServer, stores: Path) -> None:
+    g = within(LIMIT, lambda: zarrjvm.open_group(f"{srv.url}/grp", backend="jzarr"))
+    want = zarr.open_group(stores / "grp", mode="r")
+    assert g.members() == {"a": "array", "sub": "group"} == {k: ("array" if isinstance(v, zarr.Array) else "group")
+                                                             for k, v in want.members()}
+    assert g.attrs == {"title": "remote"}
+    assert_same(within(LIMIT, lambda: g["sub/b"][...]), want["sub/b"][...])
+
+
+def test_http_headers_option_is_sent_with_every_request(srv: RangeHTTPServer) -> None:
+    a = within(LIMIT, lambda: zarrjvm.open_array(f"{srv.url}/v2.zarr", storage_options={"headers": {"X-Token": "t1"}}))
+    within(LIMIT, lambda: a[:15])
+    log = srv.log()
+    assert log and all(h.get("X-Token") == "t1" for (_, _, _, h) in log)
+
+
+def test_http_server_error_is_a_store_error_and_the_next_read_works(srv: RangeHTTPServer, stores: Path) -> None:
+    a = zarrjvm.open_array(f"{srv.url}/v2.zarr", backend="zarr-java")
+    srv.fail("/v2.zarr/1.2", 500)
+    with pytest.raises(zarrjvm.StoreError, match="HTTP 500"):
+        within(LIMIT, lambda: a[...])
+    srv.reset()
+    assert_same(within(LIMIT, lambda: a[...]), zarr.open_array(stores / "v2.zarr")[...])
+
+
+def test_http_timeout_option_bounds_a_slow_server(srv: RangeHTTPServer) -> None:
+    a = zarrjvm.open_array(f"{srv.url}/v2.zarr", storage_options={"timeout": 0.3})
+    srv.reset(delay=1.5)
+    with pytest.raises(zarrjvm.StoreError, match="(?i)timed out|timeout"):
+        within(LIMIT, lambda: a.read_chunk((0, 0)))
+
+
+def test_http_missing_array_and_bad_options(srv: RangeHTTPServer) -> None:
+    with pytest.raises(zarrjvm.ArrayNotFoundError):
+        within(LIMIT, lambda: zarrjvm.open_array(f"{srv.url}/nothing.zarr"))
+    with pytest.raises(zarrjvm.StoreError, match="unknown http storage option 'heders'"):
+        zarrjvm.open_array(f"{srv.url}/v2.zarr", storage_options={"heders": {}})
+    with pytest.raises(zarrjvm.StoreError, match="query"):
+        zarrjvm.open_array(f"{srv.url}/v2.zarr?x=1")
+
+
+def test_http_paths_cannot_leave_the_url(srv: RangeHTTPServer) -> None:
+    before = srv.requests
+    with pytest.raises(zarrjvm.StoreError, match="inside the store"):
+        zarrjvm.open_array(f"{srv.url}/grp", path="../v2.zarr")
+    assert srv.requests == before  # refused before any request

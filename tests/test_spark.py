@@ -1,0 +1,336 @@
+"""The DataSource V2 ``zarr`` in real pyspark (local[2]): every value against what zarr-python wrote, chunk pruning
+measured with the scan's ``chunksRead`` metric, projection, partitioning, errors, and Arrow memory returned.
+
+One SparkSession for the module (pyspark starts its own JVM through py4j, apart from zarrjvm's JPype JVM).
+"""
+
+from __future__ import annotations
+
+import decimal
+import math
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import zarrjvm
+import zarrjvm.spark
+from zarrjvm.compat.capabilities import java_reader_limitation, known_defect
+from zarrjvm.compat.cases import CASES_BY_NAME, Case, write_python
+
+from helpers import assert_same
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+SHAPE = (37, 23)
+CHUNKS = (10, 8)
+GRID = tuple(math.ceil(s / c) for s, c in zip(SHAPE, CHUNKS))  # (4, 3)
+NCHUNKS = GRID[0] * GRID[1]
+
+#: Spark's type for each stored dtype (unsigned widened; see zarrjvm.spark)
+SPARK_TYPES = {"b1": "boolean", "i1": "tinyint", "i2": "smallint", "i4": "int", "i8": "bigint", "u1": "smallint",
+               "u2": "int", "u4": "bigint", "u8": "decimal(20,0)", "f4": "float", "f8": "double"}
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[SparkSession]:
+    s = (SparkSession.builder.master("local[2]").appName("zarrjvm-tests")
+         .config("spark.jars", ",".join(zarrjvm.spark.jars()))
+         .config("spark.ui.enabled", "false")
+         .config("spark.driver.memory", "1g")
+         .config("spark.sql.shuffle.partitions", "2")
+         .getOrCreate())
+    s.sparkContext.setLogLevel("ERROR")
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A v3 group with three same-shape arrays of different dtypes and chunk grids, a v2 copy of ``a``, and an
+    array of another shape. Written by zarr-python."""
+    import zarr
+
+    root = tmp_path_factory.mktemp("spark")
+    i, j = np.indices(SHAPE)
+    data = {
+        "a": (i * 1000 + j).astype("<i4"),
+        "b": (i * 0.5 - j * 0.25).astype("<f8"),
+        "c": ((i * 7 + j * 3) % 256).astype("|u1"),
+    }
+    g = zarr.open_group(str(root / "g3.zarr"), mode="w", zarr_format=3)
+    g.create_array("a", shape=SHAPE, chunks=CHUNKS, dtype="<i4")[:] = data["a"]
+    g.create_array("b", shape=SHAPE, chunks=CHUNKS, dtype="<f8")[:] = data["b"]
+    g.create_array("c", shape=SHAPE, chunks=(16, 16), dtype="|u1")[:] = data["c"]  # another grid: read as regions
+    g.create_array("other", shape=(5, 5), chunks=(5, 5), dtype="<i4")[:] = 1
+    v2 = zarr.open_group(str(root / "g2.zarr"), mode="w", zarr_format=2)
+    v2.create_array("a", shape=SHAPE, chunks=CHUNKS, dtype="<i4")[:] = data["a"]
+    return {"root": root, "g3": str(root / "g3.zarr"), "g2": str(root / "g2.zarr"),
+            "a3": str(root / "g3.zarr" / "a"), "a2": str(root / "g2.zarr" / "a"), "data": data}
+
+
+# -- plan inspection --------------------------------------------------------------------------------------------------
+def _children(node: Any) -> list[Any]:
+    name = str(node.getClass().getSimpleName())
+    if name == "AdaptiveSparkPlanExec":
+        return [node.executedPlan()]
+    if name.endswith("QueryStageExec"):
+        return [node.plan()]
+    seq = node.children()
+    return [seq.apply(k) for k in range(seq.size())]
+
+
+def scan_metrics(df: DataFrame) -> dict[str, int]:
+    """The zarr scan's metrics of ``df``'s executed plan (run an action on ``df`` first)."""
+    todo = [df._jdf.queryExecution().executedPlan()]
+    found: list[dict[str, int]] = []
+    while todo:
+        node = todo.pop()
+        if str(node.getClass().getSimpleName()) == "BatchScanExec":
+            m = node.metrics()
+            found.append({k: int(m.get(k).get().value()) for k in ("chunksRead", "chunksPlanned", "chunksTotal")
+                          if m.get(k).isDefined()})
+        todo.extend(_children(node))
+    assert len(found) == 1, f"expected one zarr scan in the plan, found {len(found)}"
+    return found[0]
+
+
+def grid_from_rows(rows: list[Any], shape: tuple[int, ...], column: str, dtype: np.dtype) -> np.ndarray:
+    """The array rebuilt from (dim_0 … dim_{n-1}, column) rows; every index must appear exactly once."""
+    ndim = len(shape)
+    out = np.zeros(shape, dtype=dtype)
+    seen = np.zeros(shape, dtype=np.int64)
+    for r in rows:
+        idx = tuple(int(r[f"dim_{d}"]) for d in range(ndim))
+        v = r[column]
+        out[idx] = int(v) if isinstance(v, decimal.Decimal) else v
+        seen[idx] += 1
+    assert np.all(seen == 1), f"{int((seen != 1).sum())} indices not seen exactly once"
+    return out
+
+
+def allocated(spark: SparkSession) -> tuple[int, int]:
+    """Arrow bytes and open child allocators of zarrjvm's allocator in Spark's JVM."""
+    mem = spark._jvm.dev.zarrjvm.arrow.ArrowMemory
+    return int(mem.allocatedBytes()), int(mem.openChildren())
+
+
+# -- basics -----------------------------------------------------------------------------------------------------------
+def test_jars_is_the_built_spark_jar() -> None:
+    jars = zarrjvm.spark.jars()
+    assert len(jars) == 1
+    assert Path(jars[0]).is_file()
+    assert Path(jars[0]).parent.name == "spark"  # not in _jars/ itself, where JPype's classpath globs
+
+
+@pytest.mark.parametrize("fmt", ["a3", "a2"])
+def test_schema_count_sum_and_elements(spark: SparkSession, stores: dict[str, Any], fmt: str) -> None:
+    df = zarrjvm.spark.read_zarr(spark, stores[fmt])
+    assert [(f.name, f.dataType.simpleString(), f.nullable) for f in df.schema.fields] == [
+        ("dim_0", "bigint", False), ("dim_1", "bigint", False), ("value", "int", False)]
+    want = stores["data"]["a"]
+    assert df.count() == want.size
+    assert df.agg(F.sum("value")).collect()[0][0] == int(want.astype(np.int64).sum())
+    assert_same(grid_from_rows(df.collect(), SHAPE, "value", want.dtype), want)
+    # the same table through the plain Spark API
+    plain = spark.read.format("zarr").load(stores[fmt])
+    assert plain.agg(F.sum("value"), F.max("dim_0"), F.max("dim_1")).collect()[0] == (
+        int(want.astype(np.int64).sum()), SHAPE[0] - 1, SHAPE[1] - 1)
+
+
+def test_single_elements_read_one_chunk(spark: SparkSession, stores: dict[str, Any]) -> None:
+    want = stores["data"]["a"]
+    for i, j in [(0, 0), (36, 22), (12, 17), (9, 8)]:
+        df = zarrjvm.spark.read_zarr(spark, stores["a3"]).filter(f"dim_0 = {i} AND dim_1 = {j}").select("value")
+        rows = df.collect()
+        assert [r.value for r in rows] == [int(want[i, j])]
+        m = scan_metrics(df)
+        assert m == {"chunksRead": 1, "chunksPlanned": 1, "chunksTotal": NCHUNKS}, (i, j, m)
+
+
+def _chunks_holding(mask: np.ndarray) -> int:
+    hit = set()
+    for i, j in zip(*np.nonzero(mask)):
+        hit.add((i // CHUNKS[0], j // CHUNKS[1]))
+    return len(hit)
+
+
+FILTERS: list[tuple[str, Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray], bool]] = [
+    # (Spark SQL, the same condition on numpy index grids and values, pruning is exact)
+    ("dim_0 = 12", lambda i, j, v: i == 12, True),
+    ("dim_0 < 10", lambda i, j, v: i < 10, True),
+    ("dim_0 <= 10", lambda i, j, v: i <= 10, True),
+    ("dim_1 > 15", lambda i, j, v: j > 15, True),
+    ("dim_1 >= 16", lambda i, j, v: j >= 16, True),
+    ("dim_0 BETWEEN 15 AND 25", lambda i, j, v: (i >= 15) & (i <= 25), True),
+    ("dim_1 IN (0, 17, 22)", lambda i, j, v: np.isin(j, [0, 17, 22]), True),
+    ("dim_0 >= 30 AND dim_1 < 8", lambda i, j, v: (i >= 30) & (j < 8), True),
+    ("dim_0 >= 30 AND dim_1 < 8 AND value % 2 = 0", lambda i, j, v: (i >= 30) & (j < 8) & (v % 2 == 0), True),
+    ("dim_0 = 0 OR dim_0 = 36", lambda i, j, v: (i == 0) | (i == 36), True),
+    ("dim_0 > 100", lambda i, j, v: i > 100, True),
+    # an OR across dimensions cannot be a box: no pruning, still the right rows
+    ("dim_0 = 0 OR dim_1 = 0", lambda i, j, v: (i == 0) | (j == 0), False),
+    # a filter on values alone prunes nothing
+    ("value < 5000", lambda i, j, v: v < 5000, False),
+]
+
+
+@pytest.mark.parametrize("sql,cond,exact", FILTERS, ids=[f[0] for f in FILTERS])
+def test_filters_prune_chunks(spark: SparkSession, stores: dict[str, Any], sql: str,
+                              cond: Callable[..., np.ndarray], exact: bool) -> None:
+    want = stores["data"]["a"]
+    i, j = np.indices(SHAPE)
+    mask = cond(i, j, want)
+    df = zarrjvm.spark.read_zarr(spark, stores["a3"]).filter(sql)
+    rows = df.collect()
+    got = sorted((r.dim_0, r.dim_1, r.value) for r in rows)
+    assert got == sorted(zip(i[mask].tolist(), j[mask].tolist(), want[mask].tolist()))
+    m = scan_metrics(df)
+    expected_chunks = _chunks_holding(mask) if exact else NCHUNKS
+    assert m == {"chunksRead": expected_chunks, "chunksPlanned": expected_chunks, "chunksTotal": NCHUNKS}
+
+
+def test_pruning_shows_in_explain(spark: SparkSession, stores: dict[str, Any]) -> None:
+    df = zarrjvm.spark.read_zarr(spark, stores["a3"]).filter("dim_0 BETWEEN 10 AND 19")
+    plan = df._jdf.queryExecution().executedPlan().toString()
+    assert "ZarrScan" in plan
+    assert "ChunksPlanned: 3 of 12" in plan
+    assert "GreaterThanOrEqual(dim_0,10)" in plan and "LessThanOrEqual(dim_0,19)" in plan
+
+
+# -- groups, projection, partitions -----------------------------------------------------------------------------------
+def test_group_arrays_element_wise(spark: SparkSession, stores: dict[str, Any]) -> None:
+    df = zarrjvm.spark.read_zarr(spark, stores["g3"], arrays=["a", "b", "c"])
+    assert df.columns == ["dim_0", "dim_1", "a", "b", "c"]
+    assert df.schema["c"].dataType.simpleString() == "smallint"
+    assert "uint8" in df.schema["c"].metadata["zarr.widened"]
+    rows = df.collect()
+    for name in ("a", "b", "c"):
+        want = stores["data"][name]
+        assert_same(grid_from_rows(rows, SHAPE, name, want.dtype), want)
+    m = scan_metrics(df)
+    # a and b share the 4x3 grid; c (chunks 16x16: a 3x2 grid) is read as the region of each a/b chunk
+    c_chunks = sum(len({(r // 16) for r in range(ci * 10, min(37, ci * 10 + 10))})
+                   * len({(c // 16) for c in range(cj * 8, min(23, cj * 8 + 8))})
+                   for ci in range(GRID[0]) for cj in range(GRID[1]))
+    assert m["chunksRead"] == 2 * NCHUNKS + c_chunks
+    assert m["chunksPlanned"] == NCHUNKS
+
+
+def test_projection_reads_only_selected_arrays(spark: SparkSession, stores: dict[str, Any]) -> None:
+    df = zarrjvm.spark.read_zarr(spark, stores["g3"], arrays="a,b")
+    only_a = df.select("a")
+    assert only_a.agg(F.sum("a")).collect()[0][0] == int(stores["data"]["a"].astype(np.int64).sum())
+    q = only_a.agg(F.sum("a"))
+    q.collect()
+    assert scan_metrics(q)["chunksRead"] == NCHUNKS
+    both = df.select("a", "b")
+    both.collect()
+    assert scan_metrics(both)["chunksRead"] == 2 * NCHUNKS
+    # no array column at all: rows and dims come from metadata, nothing is read
+    dims = df.filter("dim_0 < 10").select("dim_0", "dim_1")
+    assert dims.count() == 10 * SHAPE[1]
+    dims.collect()
+    assert scan_metrics(dims)["chunksRead"] == 0
+    assert df.count() == int(np.prod(SHAPE))
+
+
+@pytest.mark.parametrize("per,partitions", [(1, 12), (5, 3), (12, 1), (100, 1)])
+def test_chunks_per_partition(spark: SparkSession, stores: dict[str, Any], per: int, partitions: int) -> None:
+    df = spark.read.format("zarr").option("chunksPerPartition", per).load(stores["a3"])
+    assert df.rdd.getNumPartitions() == partitions
+    assert df.agg(F.sum("value")).collect()[0][0] == int(stores["data"]["a"].astype(np.int64).sum())
+    pruned = df.filter("dim_0 >= 20")  # 2 chunk rows x 3 = 6 chunks
+    assert pruned.rdd.getNumPartitions() == math.ceil(6 / per)
+
+
+def test_arrow_memory_returns_to_zero(spark: SparkSession, stores: dict[str, Any]) -> None:
+    df = zarrjvm.spark.read_zarr(spark, stores["g3"], arrays=["a", "b", "c"])
+    df.agg(F.sum("a"), F.sum("b"), F.sum("c")).collect()
+    df.filter("dim_1 = 3").limit(2).collect()
+    assert allocated(spark) == (0, 0)
+
+
+# -- every dtype, v2 and v3, every backend -----------------------------------------------------------------------------
+DTYPE_CASES = [c for c in CASES_BY_NAME.values() if "-dtype-" in c.name]
+EXTRA_CASES = ["zarr-v2-codec-blosc-lz4-shuffle-f4", "zarr-v3-codec-blosc-zstd-shuffle-u2", "zarr-v3-sharded-f4",
+               "zarr-v3-sharded-partial-missing", "zarr-v2-fill-nan-missing", "zarr-v3-fill-max-u8-missing",
+               "zarr-v2-4d-partial", "zarr-v3-5d", "zarr-v3-order-F-transpose", "zarr-v3-0d", "zarr-v2-empty",
+               "zarr-v2-separator-slash"]
+
+
+NETCDF_CASES = ["netcdf3-classic-i2", "netcdf4-zlib-u2", "netcdf4-zlib-f8", "netcdf4-group-i4"]
+
+
+def _read_params() -> list[Any]:
+    out = []
+    for case in DTYPE_CASES + [CASES_BY_NAME[n] for n in EXTRA_CASES + NETCDF_CASES]:
+        for backend in ("zarr-java", "jzarr", "netcdf-java"):
+            if case.format not in {"zarr-java": ("zarr-v2", "zarr-v3"), "jzarr": ("zarr-v2",),
+                                   "netcdf-java": ("netcdf3", "netcdf4")}[backend]:
+                continue
+            if known_defect(backend, case):
+                continue
+            why = java_reader_limitation(backend, case)
+            marks = [pytest.mark.xfail(strict=True, raises=zarrjvm.UnsupportedError, reason=why)] if why else []
+            out.append(pytest.param(case, backend, id=f"{case.name}-{backend}", marks=marks))
+    return out
+
+
+@pytest.mark.parametrize("case,backend", _read_params())
+def test_every_value_equals_what_zarr_python_wrote(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory,
+                                                  case: Case, backend: str) -> None:
+    store, path = write_python(case, tmp_path_factory.mktemp("case"))
+    # a Zarr array is its own store; a NetCDF variable is named like an array of a group
+    column = "value" if path == "" else path
+    df = zarrjvm.spark.read_zarr(spark, store, arrays=[path] if path else None, backend=backend)
+    kind = f"{case.np_dtype.kind}{case.np_dtype.itemsize}"
+    assert df.schema[column].dataType.simpleString() == SPARK_TYPES[kind]
+    assert df.schema[column].metadata["zarr.dtype"][1:] == case.dtype[1:]
+    assert df.columns == [f"dim_{d}" for d in range(len(case.shape))] + [column]
+    want = case.expected()
+    got = grid_from_rows(df.collect(), case.shape, column, want.dtype)
+    assert_same(got, want)
+
+
+# -- errors -----------------------------------------------------------------------------------------------------------
+def test_missing_path_is_named(spark: SparkSession, stores: dict[str, Any]) -> None:
+    missing = str(stores["root"] / "nothing-here.zarr")
+    with pytest.raises(zarrjvm.ArrayNotFoundError, match="nothing-here.zarr"):
+        zarrjvm.spark.read_zarr(spark, missing)
+    with pytest.raises(Exception, match="nothing-here.zarr"):  # the plain Spark API: the Java error, path included
+        spark.read.format("zarr").load(missing)
+
+
+def test_missing_array_is_named(spark: SparkSession, stores: dict[str, Any]) -> None:
+    with pytest.raises(zarrjvm.ArrayNotFoundError, match="'nope'"):
+        zarrjvm.spark.read_zarr(spark, stores["g3"], arrays=["a", "nope"])
+
+
+def test_group_without_arrays_lists_them(spark: SparkSession, stores: dict[str, Any]) -> None:
+    with pytest.raises(zarrjvm.ArrayNotFoundError, match=r"is a group.*option arrays.*arrays a, b, c, other") as e:
+        zarrjvm.spark.read_zarr(spark, stores["g3"])
+    assert "arrays" in str(e.value)
+
+
+def test_arrays_of_different_shapes_are_refused(spark: SparkSession, stores: dict[str, Any]) -> None:
+    with pytest.raises(zarrjvm.InvalidArgumentError, match=r"'a' is \[37, 23\], 'other' is \[5, 5\]"):
+        zarrjvm.spark.read_zarr(spark, stores["g3"], arrays=["a", "other"])
+
+
+def test_unknown_option_and_backend_are_refused(spark: SparkSession, stores: dict[str, Any]) -> None:
+    with pytest.raises(Exception, match="unknown option 'array'"):
+        spark.read.format("zarr").option("array", "a").load(stores["g3"])
+    with pytest.raises(zarrjvm.UnsupportedError, match="unknown backend 'zarr-rust'"):
+        zarrjvm.spark.read_zarr(spark, stores["a3"], backend="zarr-rust")
+    with pytest.raises(Exception, match="chunksPerPartition must be a positive integer, got '0'"):
+        spark.read.format("zarr").option("chunksPerPartition", "0").load(stores["a3"])
+    with pytest.raises(zarrjvm.InvalidArgumentError, match="arrays= is empty"):
+        zarrjvm.spark.read_zarr(spark, stores["g3"], arrays=[])
+
+
+def test_jzarr_refuses_v3(spark: SparkSession, stores: dict[str, Any]) -> None:
+    with pytest.raises(zarrjvm.UnsupportedError, match=r"g3\.zarr/a with jzarr.*Zarr v2 only"):
+        zarrjvm.spark.read_zarr(spark, stores["a3"], backend="jzarr")

@@ -1,0 +1,80 @@
+"""Classpath hygiene of what zarrjvm hands Spark: the built jar must not put a second Arrow, Jackson, Guava or Netty on
+Spark's classpath, and must lean on exactly the libraries the tested pyspark bundles."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pyspark
+
+import zarrjvm.spark
+from zarrjvm._jvm import jars_dir
+
+#: Packages Spark ships in its own versions; a copy inside zarrjvm's jar would shadow or clash with them.
+FORBIDDEN = ("org/apache/arrow/", "com/fasterxml/jackson/", "com/google/common/", "io/netty/")
+#: What the jar relies on Spark for (name prefixes of pyspark's bundled jars), with the version zarrjvm needs.
+FROM_SPARK = {"arrow-vector-": "18.1.0", "arrow-memory-core-": "18.1.0", "arrow-memory-netty-": "18.1.0",
+              "zstd-jni-": "1.5", "joda-time-": "2.", "slf4j-api-": "2.", "commons-codec-": "1.17"}
+PYSPARK_JARS = Path(pyspark.__file__).parent / "jars"
+
+
+def _entries() -> list[str]:
+    (jar,) = zarrjvm.spark.jars()
+    with zipfile.ZipFile(jar) as z:
+        return z.namelist()
+
+
+def test_no_second_arrow_jackson_guava_or_netty() -> None:
+    names = _entries()
+    bad = [n for n in names if any(p in n for p in FORBIDDEN)]  # anywhere, META-INF/versions/... included
+    assert bad == [], f"{len(bad)} unrelocated entries, e.g. {bad[:5]}"
+
+
+def test_relocated_libraries_and_readers_are_inside() -> None:
+    names = set(_entries())
+    for cls in ("dev/zarrjvm/shaded/jackson/databind/ObjectMapper.class",  # Jackson 2.20 (zarr-java), Spark has 2.18
+                "dev/zarrjvm/shaded/guava/collect/ImmutableList.class",  # cdm's Guava 17, Spark has 33
+                "dev/zarrjvm/spark/ZarrDataSource.class",
+                "dev/zarr/zarrjava/core/Array.class",
+                "com/bc/zarr/ZarrArray.class",
+                "ucar/ma2/Array.class",
+                "linux-x86-64/libblosc.so"):  # jzarr's native blosc, loaded by JNA on the executors
+        assert cls in names, cls
+    # the readers' remote stores (AWS SDK, okhttp) are left out: Spark reads local stores
+    assert not any(n.startswith(("software/amazon/", "com/squareup/okhttp/")) for n in names)
+
+
+def test_registered_as_zarr() -> None:
+    (jar,) = zarrjvm.spark.jars()
+    with zipfile.ZipFile(jar) as z:
+        service = z.read("META-INF/services/org.apache.spark.sql.sources.DataSourceRegister").decode()
+    assert service.split() == ["dev.zarrjvm.spark.ZarrDataSource"]
+
+
+def test_pyspark_bundles_what_the_jar_leaves_out() -> None:
+    assert pyspark.__version__ == "4.0.1"  # the version the jar is compiled against (java/pom.xml spark.version)
+    bundled = [p.name for p in PYSPARK_JARS.glob("*.jar")]
+    for prefix, version in FROM_SPARK.items():
+        hits = [n for n in bundled if n.startswith(prefix) and n[len(prefix):len(prefix) + 1].isdigit()]
+        assert hits, f"pyspark {pyspark.__version__} bundles no {prefix}*.jar"
+        assert any(n[len(prefix):].startswith(version) for n in hits), (prefix, hits)
+    # zarrjvm's own Arrow (for Python) is the same release Spark runs
+    ours = {re.sub(r"-[\d.]+\.jar$", "", p.name): p.name for p in jars_dir().glob("arrow-vector-*.jar")}
+    assert ours == {"arrow-vector": "arrow-vector-18.1.0.jar"}
+
+
+def test_spark_stays_out_of_the_python_classpath() -> None:
+    top = [p.name for p in jars_dir().glob("*.jar")]
+    assert not [n for n in top if n.startswith(("spark-", "scala-", "zarrjvm-spark"))], top
+
+
+def test_the_wheel_carries_the_spark_jar() -> None:
+    import tomllib
+    from pathlib import PurePosixPath
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["zarrjvm"]
+    jar = PurePosixPath("_jars/spark") / zarrjvm.spark.SPARK_JAR_NAME
+    assert any(jar.match(p) and len(PurePosixPath(p).parts) == len(jar.parts) for p in patterns), patterns
