@@ -83,6 +83,7 @@ def markdown(res: dict[str, Any]) -> str:
     if "b5" in res:
         b = res["b5"]
         names = {"schema": "hand-over without a schema (1 MiB)", "direct": "direct decode into Arrow memory",
+                 "direct_none": "uncompressed chunks: file → Arrow scratch, no heap array",
                  "parallel": "parallel decode in Java", "crossings": "region in one crossing"}
         out += [f"## B5 each speed-up, before/after ({b['dataset']})", "",
                 "| speed-up | before (ms) | after (ms) | × |", "|---|---|---|---|"]

@@ -2,6 +2,7 @@
 
 - hand-over without a schema (Python knows the type) vs exporting and importing a schema per chunk;
 - direct decode (zarr-java's decompressors → Arrow memory) vs zarr-java's full pipeline through a ucar.ma2 heap array;
+- uncompressed chunks read from the file into scratch Arrow memory vs through a heap array and zarr-java's pipeline;
 - chunks decoded in parallel in Java vs sequentially;
 - a region in one boundary crossing (assembled in Java memory once) vs one crossing per chunk, assembled in Python.
 """
@@ -17,10 +18,10 @@ import numpy as np
 from .common import QUICK, measure, ratio, run_worker
 
 
-def _dataset() -> Any:
+def _dataset(codec: str = "zstd") -> Any:
     from .b2_throughput import datasets, ensure
 
-    ds = [d for d in datasets() if d.fmt == 3 and d.codec == "zstd"][0]
+    ds = [d for d in datasets() if d.fmt == 3 and d.codec == codec][0]
     ensure(ds)
     return ds
 
@@ -83,6 +84,10 @@ def collect() -> dict[str, Any]:
         r = run_worker("b5_ablation", ["worker", kind, str(ds.path)])
         r["speedup"] = ratio(r["after"], r["before"])
         out[kind] = r
+    none = _dataset("none")
+    r = run_worker("b5_ablation", ["worker", "direct", str(none.path)])
+    r["speedup"] = ratio(r["after"], r["before"])
+    out["direct_none"] = r
     par = run_worker("b5_ablation", ["worker", "parallel", str(ds.path)])["t"]
     seq = run_worker("b5_ablation", ["worker", "parallel", str(ds.path)],
                      env={"ZARRJVM_JVM_OPTIONS": "-Dzarrjvm.readThreads=0"})["t"]

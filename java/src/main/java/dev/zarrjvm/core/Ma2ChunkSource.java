@@ -49,14 +49,14 @@ public abstract class Ma2ChunkSource implements ChunkSource {
   protected abstract ucar.ma2.Array decodeChunk(long[] chunkCoords) throws Exception;
 
   /** Returned by {@link #decodeChunkBytes} for a chunk absent from the store (it reads as the fill value). */
-  protected static final java.nio.ByteBuffer ABSENT = java.nio.ByteBuffer.allocate(0);
+  protected static final ChunkBytes ABSENT = ChunkBytes.ABSENT;
 
   /**
    * Optional fast path: the chunk decoded by the reader's own codecs to element bytes (full chunk shape, C order, byte
    * order as stored), which the base copies straight into Arrow memory — no {@code ucar.ma2} heap array, and the size
    * is checked. Return {@link #ABSENT} for an absent chunk, or null to use {@link #decodeChunk} instead.
    */
-  protected java.nio.ByteBuffer decodeChunkBytes(long[] chunkCoords) throws Exception {
+  protected ChunkBytes decodeChunkBytes(long[] chunkCoords) throws Exception {
     return null;
   }
 
@@ -136,7 +136,7 @@ public abstract class Ma2ChunkSource implements ChunkSource {
           box[d] = (int) (hi - lo);
         }
         String decoding = "decoding chunk " + Arrays.toString(c) + " of " + info.path + " with " + info.backend;
-        java.nio.ByteBuffer bytes;
+        ChunkBytes bytes;
         try {
           bytes = decodeChunkBytes(c);
         } catch (Throwable t) {
@@ -147,8 +147,8 @@ public abstract class Ma2ChunkSource implements ChunkSource {
           return;
         }
         if (bytes != null) {
-          try {
-            Ma2ToArrow.copyBytes(bytes, g.chunks, srcOff, box, dst, shape, dstOff, info.dtype);
+          try (ChunkBytes b = bytes) {
+            Ma2ToArrow.copyBytes(b.bytes(), g.chunks, srcOff, box, dst, shape, dstOff, info.dtype);
           } catch (ChunkDecodeException e) {
             throw new ChunkDecodeException(decoding + ": " + e.getMessage(), e);
           }

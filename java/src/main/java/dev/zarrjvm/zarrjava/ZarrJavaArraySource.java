@@ -2,6 +2,7 @@ package dev.zarrjvm.zarrjava;
 
 import dev.zarr.zarrjava.store.StoreHandle;
 import dev.zarrjvm.core.ArrayInfo;
+import dev.zarrjvm.core.ChunkBytes;
 import dev.zarrjvm.core.DType;
 import dev.zarrjvm.core.FillValues;
 import dev.zarrjvm.core.Grid;
@@ -190,11 +191,31 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
   }
 
   @Override
-  protected java.nio.ByteBuffer decodeChunkBytes(long[] chunkCoords) throws Exception {
+  protected ChunkBytes decodeChunkBytes(long[] chunkCoords) throws Exception {
     if (direct == null) {
       return null;
     }
     String key = chunkKey(chunkCoords);
+    if (direct.length == 0) {
+      // no compressor: the stored bytes are the elements; read them into scratch Arrow memory, no heap array
+      int n = info().grid().chunkBytes(info().dtype.itemSize);
+      org.apache.arrow.memory.ArrowBuf scratch = allocator().buffer(n);
+      try {
+        java.nio.ByteBuffer view = scratch.nioBuffer(0, n);
+        long size = store.readInto(key, view);
+        if (size < 0) {
+          scratch.close();
+          return ABSENT;
+        }
+        if (size == n) {
+          return new ChunkBytes(view, scratch);
+        }
+        scratch.close(); // another size: the general path below reports it
+      } catch (Throwable t) {
+        scratch.close();
+        throw t;
+      }
+    }
     byte[] raw = store.get(key);
     if (raw == null) {
       return ABSENT;
@@ -207,7 +228,7 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
     for (int i = direct.length - 1; i >= 0; i--) {
       b = direct[i].decode(b);
     }
-    return b;
+    return ChunkBytes.of(b);
   }
 
   private String chunkKey(long[] chunkCoords) {
