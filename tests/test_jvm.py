@@ -147,3 +147,12 @@ def test_class_data_sharing_archive_is_made_then_used(tmp_path: Path) -> None:
     assert second.returncode == 0, second.stderr
     assert "-XX:SharedArchiveFile" in second.stdout
     assert len(list((tmp_path / "zarrjvm").glob("cds-*.jsa"))) == 1
+
+
+def test_gc_defaults_respect_user_choices() -> None:
+    assert _jvm._gc_defaults(None, []) == ["-XX:+UseG1GC", "-XX:G1HeapRegionSize=32m"]
+    assert _jvm._gc_defaults("4g", []) == ["-XX:+UseG1GC", "-XX:G1HeapRegionSize=32m"]
+    assert _jvm._gc_defaults("256m", []) == []  # small heaps keep G1's own region sizing
+    assert _jvm._gc_defaults(None, ["-XX:+UseParallelGC"]) == []
+    assert _jvm._gc_defaults(None, ["-XX:G1HeapRegionSize=8m"]) == []
+    assert _jvm._heap_bytes("1g") == 2**30 and _jvm._heap_bytes("512M") == 2**29 and _jvm._heap_bytes("x") is None

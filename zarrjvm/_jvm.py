@@ -176,6 +176,7 @@ def start(
         # ZARRJVM_JVM_OPTIONS: extra options for processes that start the JVM lazily (benchmarks, CLI runs)
         opts.extend(os.environ.get("ZARRJVM_JVM_OPTIONS", "").split())
         opts.extend(options)
+        opts.extend(_gc_defaults(max_heap, opts))
         cp = classpath(extra_classpath)
         if class_data_sharing is None:
             class_data_sharing = os.environ.get("ZARRJVM_CDS", "") not in ("", "0")
@@ -186,6 +187,27 @@ def start(
         except OSError as e:
             raise JavaNotFoundError(f"could not start the JVM at {lib}: {e}") from e
         _started_with = wanted
+
+
+def _heap_bytes(max_heap: str) -> int | None:
+    m = re.fullmatch(r"(\d+)([kKmMgGtT]?)", max_heap.strip())
+    if not m:
+        return None
+    return int(m.group(1)) * {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}[m.group(2).lower()]
+
+
+def _gc_defaults(max_heap: str | None, chosen: list[str]) -> list[str]:
+    """G1 with 32 MiB regions unless the user chose a collector or region size, or a heap under 1 GiB.
+
+    Readers decode each chunk into a fresh heap array (up to 16 MiB stays below G1's humongous threshold of half a
+    region); with the default ~2 MiB regions every 4 MiB chunk is a humongous allocation, and zstd-jni's JNI critical
+    sections then stall the other decode threads' GCs: B2 measured 4 MiB-chunk zstd reads 1.4x faster with 32 MiB.
+    """
+    if any(o.startswith(("-XX:+Use", "-XX:G1HeapRegionSize")) and ("GC" in o or "Region" in o) for o in chosen):
+        return []
+    if max_heap is not None and (_heap_bytes(max_heap) or 0) < 2**30:
+        return []
+    return ["-XX:+UseG1GC", "-XX:G1HeapRegionSize=32m"]
 
 
 def _defaults() -> dict[str, Any]:

@@ -1,8 +1,5 @@
 import dev.zarrjvm.arrow.ArrowMemory;
 import java.util.Arrays;
-import org.apache.arrow.c.ArrowArray;
-import org.apache.arrow.c.ArrowSchema;
-import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.Float4Vector;
 
@@ -37,11 +34,7 @@ public final class HandOver implements AutoCloseable {
    * reference and Java keeps the vector).
    */
   public void export(long arrayAddress, long schemaAddress) {
-    if (schemaAddress == 0) {
-      Data.exportVector(allocator, vector, null, ArrowArray.wrap(arrayAddress));
-    } else {
-      Data.exportVector(allocator, vector, null, ArrowArray.wrap(arrayAddress), ArrowSchema.wrap(schemaAddress));
-    }
+    dev.zarrjvm.arrow.ArrowExport.export(vector, arrayAddress, schemaAddress);
   }
 
   public float[] heapArray() {

@@ -3,6 +3,7 @@ package dev.zarrjvm.arrow;
 import org.apache.arrow.c.ArrowArray;
 import org.apache.arrow.c.ArrowSchema;
 import org.apache.arrow.c.Data;
+import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.FieldVector;
 
 /**
@@ -20,12 +21,29 @@ public final class ArrowExport {
    */
   public static void exportAndRelease(FieldVector vector, long arrayAddress, long schemaAddress) {
     try (FieldVector v = vector) {
-      if (schemaAddress == 0) {
-        Data.exportVector(ArrowMemory.root(), v, null, ArrowArray.wrap(arrayAddress));
-      } else {
-        Data.exportVector(ArrowMemory.root(), v, null, ArrowArray.wrap(arrayAddress),
-            ArrowSchema.wrap(schemaAddress));
+      export(v, arrayAddress, schemaAddress);
+    }
+  }
+
+  /**
+   * Exports {@code vector} (the consumer gets its own references; the caller keeps the vector). Fixed-width vectors
+   * cross as {@link NoNullsExport}: no validity bitmap, no scan to count nulls.
+   */
+  public static void export(FieldVector vector, long arrayAddress, long schemaAddress) {
+    if (vector instanceof BaseFixedWidthVector f) {
+      try (NoNullsExport e = new NoNullsExport(f, f.getAllocator())) {
+        exportAs(e, arrayAddress, schemaAddress);
       }
+    } else {
+      exportAs(vector, arrayAddress, schemaAddress);
+    }
+  }
+
+  private static void exportAs(FieldVector v, long arrayAddress, long schemaAddress) {
+    if (schemaAddress == 0) {
+      Data.exportVector(ArrowMemory.root(), v, null, ArrowArray.wrap(arrayAddress));
+    } else {
+      Data.exportVector(ArrowMemory.root(), v, null, ArrowArray.wrap(arrayAddress), ArrowSchema.wrap(schemaAddress));
     }
   }
 }
