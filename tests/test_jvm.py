@@ -127,3 +127,32 @@ def test_views_alive_at_exit_do_not_crash_or_warn(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "4950.0"
     assert "WARNING" not in r.stderr and "FATAL" not in r.stderr, r.stderr
+
+
+def test_class_data_sharing_archive_is_made_then_used(tmp_path: Path) -> None:
+    """ZARRJVM_CDS=1: the first process dumps an AppCDS archive at exit, the next starts from it."""
+    code = """
+        import jpype, zarrjvm
+        zarrjvm.jvm.ensure_started()
+        args = [str(a) for a in jpype.JClass("java.lang.management.ManagementFactory").getRuntimeMXBean().getInputArguments()]
+        print([a.split("=")[0] for a in args if "Archive" in a])
+    """
+    env = {"ZARRJVM_CDS": "1", "XDG_CACHE_HOME": str(tmp_path)}
+    first = _run(code, env)
+    assert first.returncode == 0, first.stderr
+    assert "-XX:ArchiveClassesAtExit" in first.stdout
+    dumped = list((tmp_path / "zarrjvm").glob("cds-*.jsa"))
+    assert dumped and dumped[0].stat().st_size > 0
+    second = _run(code, env)
+    assert second.returncode == 0, second.stderr
+    assert "-XX:SharedArchiveFile" in second.stdout
+    assert len(list((tmp_path / "zarrjvm").glob("cds-*.jsa"))) == 1
+
+
+def test_gc_defaults_respect_user_choices() -> None:
+    assert _jvm._gc_defaults(None, []) == ["-XX:+UseG1GC", "-XX:G1HeapRegionSize=32m"]
+    assert _jvm._gc_defaults("4g", []) == ["-XX:+UseG1GC", "-XX:G1HeapRegionSize=32m"]
+    assert _jvm._gc_defaults("256m", []) == []  # small heaps keep G1's own region sizing
+    assert _jvm._gc_defaults(None, ["-XX:+UseParallelGC"]) == []
+    assert _jvm._gc_defaults(None, ["-XX:G1HeapRegionSize=8m"]) == []
+    assert _jvm._heap_bytes("1g") == 2**30 and _jvm._heap_bytes("512M") == 2**29 and _jvm._heap_bytes("x") is None

@@ -30,12 +30,13 @@ _POLL_MS = 100
 class _Pending:
     """One read in flight: where its result goes, the structs Java exports into, and Java's request."""
 
-    __slots__ = ("loop", "future", "c_array", "c_schema", "java", "finish")
+    __slots__ = ("loop", "future", "c_array", "c_schema", "type", "java", "finish")
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, finish: Callable[[Any], Any]) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, finish: Callable[[Any], Any], type: Any = None) -> None:
         self.loop = loop
         self.future: asyncio.Future[Any] = loop.create_future()
-        self.c_array, self.c_schema = new_structs()
+        self.type = type  # known Arrow type: no schema crosses
+        self.c_array, self.c_schema = new_structs(with_schema=type is None)
         self.java: Any = None
         self.finish = finish
 
@@ -105,7 +106,7 @@ def _settle(p: _Pending) -> None:
     status = str(java.status())
     fut = p.future
     if status == "exported":
-        arr = import_structs(p.c_array, p.c_schema)
+        arr = import_structs(p.c_array, p.c_schema, p.type)
         if fut.done():  # cancelled after Java exported: dropping the import releases the memory
             global dropped_after_export
             dropped_after_export += 1
@@ -134,13 +135,14 @@ def _settle(p: _Pending) -> None:
         fut.cancel()
 
 
-async def submit(start: Callable[[int, int, int], Any], finish: Callable[[Any], Any]) -> Any:
+async def submit(start: Callable[[int, int, int], Any], finish: Callable[[Any], Any], type: Any = None) -> Any:
     """Runs ``start(id, array_address, schema_address)`` (a Java submission returning an ``AsyncReads.Request``) and
-    awaits its outcome, which ``finish`` turns into the result (on the loop thread)."""
+    awaits its outcome, which ``finish`` turns into the result (on the loop thread). With the Arrow ``type`` known,
+    schema_address is 0 and no schema crosses."""
     loop = asyncio.get_running_loop()
     _ensure_pump()
     rid = next(_ids)
-    p = _Pending(loop, finish)
+    p = _Pending(loop, finish, type)
     _pending[rid] = p
     try:
         with java_errors():

@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import _async, _jvm, stores
-from .arrow import import_from_java, to_numpy
+from .arrow import arrow_type, import_from_java, to_numpy
 from .errors import ArrayNotFoundError, ZarrJvmError, java_errors
 
 DEFAULT_BACKEND = "zarr-java"
@@ -71,6 +71,7 @@ class JvmArray:
         self.shards: tuple[int, ...] | None = None if info["shards"] is None else tuple(info["shards"])
         #: dtype as stored, including unsigned types and byte order; data handed out is in native byte order
         self.dtype: np.dtype = np.dtype(info["dtype"])
+        self._pa_type = arrow_type(self.dtype)
         self.fill_value: Any = _fill_value(info["fill_bits"], self.dtype)
         self.order: str = info["order"]
         self.attrs: dict[str, Any] = info["attributes"]
@@ -134,7 +135,7 @@ class JvmArray:
         import jpype
 
         jc = jpype.JArray(jpype.JLong)(c)
-        return import_from_java(lambda a, s: _jvm.facade().exportChunk(source, jc, a, s))
+        return import_from_java(lambda a, s: _jvm.facade().exportChunk(source, jc, a, s), self._pa_type)
 
     def read_chunk(self, coords: Any) -> np.ndarray:
         """The decoded chunk at chunk coordinates ``coords`` as a read-only numpy view on Java memory.
@@ -170,7 +171,7 @@ class JvmArray:
 
         jo = jpype.JArray(jpype.JLong)([int(v) for v in offset])
         js = jpype.JArray(jpype.JInt)([int(v) for v in shape])
-        arr = import_from_java(lambda a, s: _jvm.facade().exportRegion(source, jo, js, a, s))
+        arr = import_from_java(lambda a, s: _jvm.facade().exportRegion(source, jo, js, a, s), self._pa_type)
         return to_numpy(arr, shape, self.dtype)
 
     def _check_region(self, offset: tuple[int, ...], shape: tuple[int, ...]) -> None:
@@ -204,7 +205,8 @@ class JvmArray:
 
         jc = jpype.JArray(jpype.JLong)(c)
         reads = _async.async_reads()
-        return await _async.submit(lambda rid, a, s: reads.exportChunk(rid, source, jc, a, s), lambda arr: arr)
+        return await _async.submit(lambda rid, a, s: reads.exportChunk(rid, source, jc, a, s), lambda arr: arr,
+                                   self._pa_type)
 
     async def read_chunk_async(self, coords: Any) -> np.ndarray:
         """Like :meth:`read_chunk`, awaitable: thousands may be in flight; cancelling releases the Java work."""
@@ -224,7 +226,8 @@ class JvmArray:
         js = jpype.JArray(jpype.JInt)([int(v) for v in shape])
         reads = _async.async_reads()
         return await _async.submit(
-            lambda rid, a, s: reads.exportRegion(rid, source, jo, js, a, s), lambda arr: to_numpy(arr, shape, self.dtype)
+            lambda rid, a, s: reads.exportRegion(rid, source, jo, js, a, s), lambda arr: to_numpy(arr, shape, self.dtype),
+            self._pa_type,
         )
 
     async def get_async(self, selection: Any) -> np.ndarray:

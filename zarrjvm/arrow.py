@@ -59,18 +59,27 @@ def _hook_exit() -> None:
         atexit.register(_jvm_going_down)
 
 
-def new_structs() -> tuple[Any, Any]:
-    """A fresh pair of C structs (``struct ArrowArray*``, ``struct ArrowSchema*``) for Java to export into."""
-    return ffi.new("struct ArrowArray*"), ffi.new("struct ArrowSchema*")
+def arrow_type(dtype: np.dtype) -> pa.DataType:
+    """The Arrow type Java exports for ``dtype`` (bool travels as uint8)."""
+    if dtype.kind == "b":
+        return pa.uint8()
+    return pa.from_numpy_dtype(dtype.newbyteorder("="))
+
+
+def new_structs(with_schema: bool = True) -> tuple[Any, Any]:
+    """A fresh ``struct ArrowArray*`` for Java to export into, and a ``struct ArrowSchema*`` unless the caller knows
+    the type (then no schema crosses: Java gets schema address 0)."""
+    return ffi.new("struct ArrowArray*"), (ffi.new("struct ArrowSchema*") if with_schema else None)
 
 
 def addresses(c_array: Any, c_schema: Any) -> tuple[int, int]:
-    """The structs' addresses, as Java's ``ArrowArray.wrap`` / ``ArrowSchema.wrap`` take them."""
-    return int(ffi.cast("uintptr_t", c_array)), int(ffi.cast("uintptr_t", c_schema))
+    """The structs' addresses, as Java's ``ArrowArray.wrap`` / ``ArrowSchema.wrap`` take them (0: no schema)."""
+    return int(ffi.cast("uintptr_t", c_array)), (0 if c_schema is None else int(ffi.cast("uintptr_t", c_schema)))
 
 
-def import_structs(c_array: Any, c_schema: Any) -> pa.Array:
-    """Imports structs Java has filled (on any thread, before this call), routing their release through zarrjvm."""
+def import_structs(c_array: Any, c_schema: Any, type: pa.DataType | None = None) -> pa.Array:
+    """Imports structs Java has filled (on any thread, before this call), routing their release through zarrjvm.
+    Without a schema struct the array is imported as ``type``."""
     _hook_exit()
     if c_array.release != ffi.NULL:
         key = int(ffi.cast("uintptr_t", c_array.private_data))
@@ -78,16 +87,19 @@ def import_structs(c_array: Any, c_schema: Any) -> pa.Array:
             _state["java_release"][key] = c_array.release
         c_array.release = _release_cb
     array_addr, schema_addr = addresses(c_array, c_schema)
-    return pa.Array._import_from_c(array_addr, schema_addr)
+    return pa.Array._import_from_c(array_addr, type if c_schema is None else schema_addr)
 
 
-def import_from_java(export: Callable[[int, int], None]) -> pa.Array:
-    """Calls ``export(array_address, schema_address)`` (a Java export into the structs) and imports the result."""
+def import_from_java(export: Callable[[int, int], None], type: pa.DataType | None = None) -> pa.Array:
+    """Calls ``export(array_address, schema_address)`` (a Java export into the structs) and imports the result.
+
+    With ``type`` given, no schema crosses: Java is passed schema address 0 and the array is imported as ``type``.
+    """
     _hook_exit()
-    c_array, c_schema = new_structs()
+    c_array, c_schema = new_structs(with_schema=type is None)
     with java_errors():
         export(*addresses(c_array, c_schema))
-    return import_structs(c_array, c_schema)
+    return import_structs(c_array, c_schema, type)
 
 
 def to_numpy(arr: pa.Array, shape: Sequence[int], dtype: np.dtype) -> np.ndarray:

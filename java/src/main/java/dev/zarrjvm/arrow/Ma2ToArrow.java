@@ -33,6 +33,42 @@ public final class Ma2ToArrow {
         (s, t, n) -> putRun(storage, (int) s, dst, t, (int) n, dtype));
   }
 
+  /**
+   * Copies a box of a decoded chunk given as element bytes in C order ({@code src}, {@code srcShape} elements, byte
+   * order as stored in {@code dtype}) into {@code dst}: the one copy for readers whose decompressed bytes zarrjvm
+   * places itself. Little-endian runs are plain memory copies; big-endian ones are swapped element-wise.
+   */
+  public static void copyBytes(ByteBuffer src, int[] srcShape, int[] srcOffset, int[] copyShape, ArrowBuf dst,
+      int[] dstShape, int[] dstOffset, DType dtype) {
+    int size = dtype.itemSize;
+    long need = (long) dev.zarrjvm.core.Grid.size(srcShape) * size;
+    if (src.remaining() != need) {
+      throw new ChunkDecodeException("decompressed to " + src.remaining() + " bytes, but a chunk of shape "
+          + java.util.Arrays.toString(srcShape) + " of " + dtype + " is " + need + " bytes");
+    }
+    ByteBuffer base = src.slice();
+    boolean swap = size > 1 && dtype.byteOrder == '>';
+    Regions.forEachRun(copyShape, srcShape, srcOffset, dstShape, dstOffset, (s, t, n) -> {
+      ByteBuffer run = base.duplicate();
+      run.position((int) (s * size)).limit((int) ((s + n) * size));
+      if (dtype.isBool()) {
+        for (int i = 0; i < n; i++) {
+          dst.setByte(t + i, run.get() != 0 ? 1 : 0);
+        }
+      } else if (!swap) {
+        dst.setBytes(t * size, run);
+      } else {
+        ByteBuffer w = dst.nioBuffer(t * size, (int) (n * size)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer r = run.slice().order(ByteOrder.BIG_ENDIAN);
+        switch (size) {
+          case 2 -> w.asShortBuffer().put(r.asShortBuffer());
+          case 4 -> w.asIntBuffer().put(r.asIntBuffer());
+          default -> w.asLongBuffer().put(r.asLongBuffer());
+        }
+      }
+    });
+  }
+
   /** Sets every element of a box of {@code dst} to the fill value's bit pattern (zeros when {@code bits} is null). */
   public static void fill(ArrowBuf dst, int[] dstShape, int[] dstOffset, int[] boxShape, DType dtype, Long bits) {
     int size = dtype.itemSize;

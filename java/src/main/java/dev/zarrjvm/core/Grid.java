@@ -42,6 +42,11 @@ public final class Grid {
     }
   }
 
+  /** Bytes of one full chunk of {@code itemSize}-byte elements (chunks hold at most 2^31-1 elements). */
+  public int chunkBytes(int itemSize) {
+    return Math.toIntExact(size(chunks) * itemSize);
+  }
+
   public int ndim() {
     return shape.length;
   }

@@ -48,6 +48,18 @@ public abstract class Ma2ChunkSource implements ChunkSource {
    */
   protected abstract ucar.ma2.Array decodeChunk(long[] chunkCoords) throws Exception;
 
+  /** Returned by {@link #decodeChunkBytes} for a chunk absent from the store (it reads as the fill value). */
+  protected static final ChunkBytes ABSENT = ChunkBytes.ABSENT;
+
+  /**
+   * Optional fast path: the chunk decoded by the reader's own codecs to element bytes (full chunk shape, C order, byte
+   * order as stored), which the base copies straight into Arrow memory — no {@code ucar.ma2} heap array, and the size
+   * is checked. Return {@link #ABSENT} for an absent chunk, or null to use {@link #decodeChunk} instead.
+   */
+  protected ChunkBytes decodeChunkBytes(long[] chunkCoords) throws Exception {
+    return null;
+  }
+
   /**
    * Optional: the reader reads an arbitrary box itself (netCDF-Java does). Returning null means "assemble from chunks".
    */
@@ -122,6 +134,25 @@ public abstract class Ma2ChunkSource implements ChunkSource {
           srcOff[d] = (int) (lo - origin[d]);
           dstOff[d] = (int) (lo - offset[d]);
           box[d] = (int) (hi - lo);
+        }
+        String decoding = "decoding chunk " + Arrays.toString(c) + " of " + info.path + " with " + info.backend;
+        ChunkBytes bytes;
+        try {
+          bytes = decodeChunkBytes(c);
+        } catch (Throwable t) {
+          throw Errors.translateDecode(t, decoding);
+        }
+        if (bytes == ABSENT) {
+          Ma2ToArrow.fill(dst, shape, dstOff, box, info.dtype, info.fillBits);
+          return;
+        }
+        if (bytes != null) {
+          try (ChunkBytes b = bytes) {
+            Ma2ToArrow.copyBytes(b.bytes(), g.chunks, srcOff, box, dst, shape, dstOff, info.dtype);
+          } catch (ChunkDecodeException e) {
+            throw new ChunkDecodeException(decoding + ": " + e.getMessage(), e);
+          }
+          return;
         }
         ucar.ma2.Array decoded;
         try {

@@ -11,8 +11,11 @@ public final class Options {
   /**
    * {@code checks}: refuse inputs a reader is known to misread (default true; false only to measure upstream behaviour).
    * {@code shims}: route around the Central-only ucar.ma2 (signed twin, shard index) when needed (default true).
+   * {@code direct}: let the reader's own decompressors decode into bytes that go straight into Arrow memory, skipping
+   * the reader's heap array, where the codec chain allows (default true; false reads through the reader's full
+   * pipeline).
    */
-  public static final Set<String> KNOWN = Set.of("checks", "shims", "storage_options");
+  public static final Set<String> KNOWN = Set.of("checks", "shims", "direct", "storage_options");
 
   private final Map<String, Object> values;
 

@@ -30,14 +30,15 @@ import java.util.function.BooleanSupplier;
  * and a region read started from a helper simply runs inline.
  */
 public final class ReadPool {
-  private static final int THREADS = Math.max(1,
+  /** Helper threads per JVM; {@code -Dzarrjvm.readThreads=0} decodes on the calling thread only (sequential). */
+  private static final int THREADS = Math.max(0,
       Integer.getInteger("zarrjvm.readThreads", Runtime.getRuntime().availableProcessors()));
   private static final int IO_THREADS = Math.max(1, Integer.getInteger("zarrjvm.ioThreads", 16));
   private static final int ASYNC_THREADS = Math.max(1, Integer.getInteger("zarrjvm.asyncThreads", 32));
   private static final ThreadLocal<Boolean> IN_POOL = ThreadLocal.withInitial(() -> false);
   /** Set while an {@link #async} task runs: tells nested region reads that the caller no longer wants the result. */
   private static final ThreadLocal<BooleanSupplier> CANCELLED = ThreadLocal.withInitial(() -> () -> false);
-  private static final ExecutorService POOL = pool("zarrjvm-read-", THREADS, true);
+  private static final ExecutorService POOL = pool("zarrjvm-read-", Math.max(1, THREADS), true);
   private static final ExecutorService IO_POOL = pool("zarrjvm-io-", IO_THREADS, true);
   private static final ThreadPoolExecutor ASYNC_POOL = pool("zarrjvm-async-", ASYNC_THREADS, false);
   private static final ThreadPoolExecutor CLIENT_POOL = pool("zarrjvm-http-", 2, false);

@@ -32,6 +32,10 @@ public final class JzarrArraySource extends Ma2ChunkSource {
   private final ByteStore store;
   private final ZarrMeta meta;
   private final ChunkReaderWriter chunks;
+  private final CheckedCompressor checked;
+  private final boolean direct;
+  private final boolean uncompressed;
+  private final int chunkBytes;
   private final String separator;
   private final String node;
 
@@ -70,8 +74,12 @@ public final class JzarrArraySource extends Ma2ChunkSource {
       }
       long chunkBytes = (long) meta.dtype.itemSize * dev.zarrjvm.core.Grid.size(za.getChunks());
       Compressor compressor = za.getCompressor() == null ? CompressorFactory.nullCompressor : za.getCompressor();
-      this.chunks = ChunkReaderWriter.create(new CheckedCompressor(compressor, chunkBytes), za.getDataType(),
-          za.getByteOrder(), za.getChunks(), za.getFillValue(), js);
+      this.checked = new CheckedCompressor(compressor, chunkBytes);
+      this.chunks = ChunkReaderWriter.create(checked, za.getDataType(), za.getByteOrder(), za.getChunks(),
+          za.getFillValue(), js);
+      this.direct = options.bool("direct", true);
+      this.uncompressed = compressor == CompressorFactory.nullCompressor; // its id is null, not "null"
+      this.chunkBytes = Math.toIntExact(chunkBytes);
       ArrayInfo.Builder b = ArrayInfo.builder(BACKEND, meta.format(), node)
           .shape(lshape)
           .chunks(za.getChunks())
@@ -110,6 +118,63 @@ public final class JzarrArraySource extends Ma2ChunkSource {
   @Override
   protected boolean remoteStore() {
     return store.localPath() == null;
+  }
+
+  /**
+   * The direct path: jzarr's own (checked) decompressor decodes a chunk once into element bytes that go straight into
+   * Arrow memory, skipping its typed readers (ImageInputStream → Java array → ucar.ma2); uncompressed chunks are read
+   * from the file into scratch Arrow memory. {@code direct=False} reads through jzarr's chunk readers.
+   */
+  @Override
+  protected dev.zarrjvm.core.ChunkBytes decodeChunkBytes(long[] chunkCoords) throws Exception {
+    if (!direct) {
+      return null;
+    }
+    int[] c = new int[chunkCoords.length];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = Math.toIntExact(chunkCoords[i]);
+    }
+    String key = StoreKeys.join(node, ZarrUtils.createChunkFilename(c, separator));
+    if (uncompressed) {
+      org.apache.arrow.memory.ArrowBuf scratch = allocator().buffer(chunkBytes);
+      try {
+        java.nio.ByteBuffer view = scratch.nioBuffer(0, chunkBytes);
+        long size = store.readInto(key, view);
+        if (size < 0) {
+          scratch.close();
+          return ABSENT;
+        }
+        if (size == chunkBytes) {
+          return new dev.zarrjvm.core.ChunkBytes(view, scratch);
+        }
+        scratch.close(); // another size: the checked decompressor below reports it
+      } catch (Throwable t) {
+        scratch.close();
+        throw t;
+      }
+    }
+    byte[] raw = store.get(key);
+    if (raw == null) {
+      return ABSENT;
+    }
+    Exposed out = new Exposed(chunkBytes);
+    try {
+      checked.uncompress(new java.io.ByteArrayInputStream(raw), out);
+    } catch (ChunkDecodeException e) {
+      throw new ChunkDecodeException("chunk '" + key + "': " + e.getMessage(), e);
+    }
+    return dev.zarrjvm.core.ChunkBytes.of(java.nio.ByteBuffer.wrap(out.buffer(), 0, out.size()));
+  }
+
+  /** A byte sink whose bytes are used in place (no toByteArray copy). */
+  private static final class Exposed extends java.io.ByteArrayOutputStream {
+    Exposed(int size) {
+      super(size);
+    }
+
+    byte[] buffer() {
+      return buf;
+    }
   }
 
   @Override

@@ -29,6 +29,22 @@ public interface ByteStore extends AutoCloseable {
     return b == null ? -1 : b.length;
   }
 
+  /**
+   * Reads the whole value of {@code key} into {@code dst} when its size is exactly {@code dst.remaining()}; returns
+   * the value's size (-1 when absent) and reads nothing when the size differs. Lets readers of uncompressed chunks
+   * fill scratch memory without a heap array.
+   */
+  default long readInto(String key, java.nio.ByteBuffer dst) {
+    byte[] b = get(key);
+    if (b == null) {
+      return -1;
+    }
+    if (b.length == dst.remaining()) {
+      dst.duplicate().put(b);
+    }
+    return b.length;
+  }
+
   /** A range of a value and the value's total size. */
   record Sized(byte[] bytes, long total) {}
 

@@ -119,6 +119,34 @@ public final class LocalByteStore implements ByteStore {
   }
 
   @Override
+  public long readInto(String key, ByteBuffer dst) {
+    Path p = resolveFile(key);
+    if (p == null) {
+      return -1;
+    }
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size != dst.remaining()) {
+        return size;
+      }
+      ByteBuffer d = dst.duplicate();
+      long pos = 0;
+      while (d.hasRemaining()) {
+        int n = ch.read(d, pos);
+        if (n < 0) {
+          throw new StoreException("'" + key + "' ended after " + pos + " of " + size + " bytes");
+        }
+        pos += n;
+      }
+      return size;
+    } catch (NoSuchFileException e) {
+      return -1;
+    } catch (IOException e) {
+      throw new StoreException("cannot read '" + key + "' in " + root + ": " + e, e);
+    }
+  }
+
+  @Override
   public byte[] getRange(String key, long start, long end) {
     Path p = resolveFile(key);
     if (p == null) {

@@ -2,6 +2,7 @@ package dev.zarrjvm.zarrjava;
 
 import dev.zarr.zarrjava.store.StoreHandle;
 import dev.zarrjvm.core.ArrayInfo;
+import dev.zarrjvm.core.ChunkBytes;
 import dev.zarrjvm.core.DType;
 import dev.zarrjvm.core.FillValues;
 import dev.zarrjvm.core.Grid;
@@ -32,6 +33,8 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
   private final dev.zarr.zarrjava.core.Array array;
   private final ShardIndex shardIndex;
   private final boolean shardFallback;
+  /** zarr-java's bytes→bytes codecs (decompressors) when the direct path applies, else null. */
+  private final dev.zarr.zarrjava.core.codec.BytesBytesCodec[] direct;
   /** zarr-java's codec pipeline with zarrjvm's size check (unsharded arrays); null for sharded ones. */
   private final CheckedPipeline pipeline;
 
@@ -64,6 +67,7 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
         b.note("signed twin: " + meta.dtype.v3Name() + " read as " + meta.dtype.signedTwin().v3Name()
             + " (same bytes; " + Ma2Flavour.describe() + ")");
       }
+      this.direct = options.bool("direct", true) && shims ? directCodecs(array, meta) : null;
       if (meta.sharding != null) {
         this.shardFallback = shims && !Ma2Flavour.hasUnsignedTypes();
         if (shardFallback && !meta.codecIds.get(0).equals("sharding_indexed")) {
@@ -150,6 +154,87 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
     return Ma2Flavour.build().getProperty("zarr-java.version", "");
   }
 
+  /**
+   * The decompressors of an array whose codec chain is "bytes" + bytes→bytes codecs (no transpose, no sharding, no v2
+   * filters): zarr-java's own codecs decompress, and the decompressed element bytes go straight into Arrow memory.
+   * Anything else returns null and reads through zarr-java's full (size-checked) pipeline.
+   */
+  static dev.zarr.zarrjava.core.codec.BytesBytesCodec[] directCodecs(dev.zarr.zarrjava.core.Array array,
+      ZarrMeta meta) {
+    if (meta.sharding != null) {
+      return null;
+    }
+    java.util.List<dev.zarr.zarrjava.core.codec.BytesBytesCodec> out = new java.util.ArrayList<>();
+    if (array instanceof dev.zarr.zarrjava.v3.Array a3) {
+      for (dev.zarr.zarrjava.v3.codec.Codec c : a3.metadata().codecs) {
+        if (c instanceof dev.zarr.zarrjava.core.codec.BytesBytesCodec bb) {
+          out.add(bb);
+        } else if (!(c instanceof dev.zarr.zarrjava.v3.codec.core.BytesCodec)) {
+          return null; // transpose or another array→array / array→bytes codec
+        }
+      }
+    } else if (array instanceof dev.zarr.zarrjava.v2.Array a2) {
+      dev.zarr.zarrjava.v2.ArrayMetadata md = a2.metadata();
+      if (md.filters != null && md.filters.length > 0) {
+        return null;
+      }
+      if (md.compressor != null) {
+        if (!(md.compressor instanceof dev.zarr.zarrjava.core.codec.BytesBytesCodec bb)) {
+          return null;
+        }
+        out.add(bb);
+      }
+    } else {
+      return null;
+    }
+    return out.toArray(new dev.zarr.zarrjava.core.codec.BytesBytesCodec[0]);
+  }
+
+  @Override
+  protected ChunkBytes decodeChunkBytes(long[] chunkCoords) throws Exception {
+    if (direct == null) {
+      return null;
+    }
+    String key = chunkKey(chunkCoords);
+    if (direct.length == 0) {
+      // no compressor: the stored bytes are the elements; read them into scratch Arrow memory, no heap array
+      int n = info().grid().chunkBytes(info().dtype.itemSize);
+      org.apache.arrow.memory.ArrowBuf scratch = allocator().buffer(n);
+      try {
+        java.nio.ByteBuffer view = scratch.nioBuffer(0, n);
+        long size = store.readInto(key, view);
+        if (size < 0) {
+          scratch.close();
+          return ABSENT;
+        }
+        if (size == n) {
+          return new ChunkBytes(view, scratch);
+        }
+        scratch.close(); // another size: the general path below reports it
+      } catch (Throwable t) {
+        scratch.close();
+        throw t;
+      }
+    }
+    byte[] raw = store.get(key);
+    if (raw == null) {
+      return ABSENT;
+    }
+    if (raw.length == 0) {
+      throw new dev.zarrjvm.errors.ChunkDecodeException("chunk '" + key + "' is empty (0 bytes): no codec encodes a "
+          + "chunk to nothing");
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(raw);
+    for (int i = direct.length - 1; i >= 0; i--) {
+      b = direct[i].decode(b);
+    }
+    return ChunkBytes.of(b);
+  }
+
+  private String chunkKey(long[] chunkCoords) {
+    return StoreKeys.join(meta.node, StoreKeys.join(array.metadata().chunkKeyEncoding().encodeChunkKey(chunkCoords)));
+  }
+
   @Override
   protected boolean remoteStore() {
     return store.localPath() == null;
@@ -186,9 +271,6 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
     }
   }
 
-  private String chunkKey(long[] chunkCoords) {
-    return StoreKeys.join(meta.node, StoreKeys.join(array.metadata().chunkKeyEncoding().encodeChunkKey(chunkCoords)));
-  }
 
   DType dtype() {
     return meta.dtype;

@@ -49,5 +49,15 @@ class StoreTest {
     assertThrows(StoreException.class, () -> s.get("link"));
     assertEquals(List.of("dir", "k", "link"), s.list(""));
     assertThrows(ArrayNotFoundException.class, () -> new LocalByteStore(tmp.resolve("missing")));
+    // readInto fills exactly-sized buffers only, and reports the size otherwise
+    java.nio.ByteBuffer five = java.nio.ByteBuffer.allocateDirect(5);
+    assertEquals(5, s.readInto("k", five));
+    byte[] got = new byte[5];
+    five.duplicate().get(got);
+    assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, got);
+    java.nio.ByteBuffer four = java.nio.ByteBuffer.allocateDirect(4);
+    assertEquals(5, s.readInto("k", four));
+    assertEquals(0, four.get(0));
+    assertEquals(-1, s.readInto("absent", four));
   }
 }
