@@ -237,6 +237,17 @@ def ensure_started() -> None:
         start()
 
 
+def close_quietly(java_object: Any) -> None:
+    """Closes a Java object from a finaliser: only while the JVM runs, never raising."""
+    import jpype
+
+    if jpype.isJVMStarted():
+        try:
+            java_object.close()
+        except Exception:  # closing must never raise from a finaliser
+            pass
+
+
 def facade() -> Any:
     """The Java entry class ``dev.zarrjvm.ZarrJvm`` (starts the JVM if needed)."""
     ensure_started()

@@ -30,14 +30,7 @@ def _fill_value(bits: str | None, dtype: np.dtype) -> Any:
     return np.frombuffer(raw, dtype=dtype.newbyteorder("<"))[0].astype(dtype.newbyteorder("="))
 
 
-def _close_source(source: Any) -> None:
-    import jpype
-
-    if jpype.isJVMStarted():
-        try:
-            source.close()
-        except Exception:  # closing must never raise from a finaliser
-            pass
+_close_source = _jvm.close_quietly
 
 
 class JvmArray:
@@ -167,10 +160,7 @@ class JvmArray:
         self._check_region(offset, shape)
         if math.prod(shape) == 0:
             return np.empty(tuple(shape), dtype=self.dtype.newbyteorder("="))
-        import jpype
-
-        jo = jpype.JArray(jpype.JLong)([int(v) for v in offset])
-        js = jpype.JArray(jpype.JInt)([int(v) for v in shape])
+        jo, js = _java_box(offset, shape)
         arr = import_from_java(lambda a, s: _jvm.facade().exportRegion(source, jo, js, a, s), self._pa_type)
         return to_numpy(arr, shape, self.dtype)
 
@@ -220,10 +210,7 @@ class JvmArray:
         self._check_region(offset, shape)
         if math.prod(shape) == 0:
             return np.empty(tuple(shape), dtype=self.dtype.newbyteorder("="))
-        import jpype
-
-        jo = jpype.JArray(jpype.JLong)([int(v) for v in offset])
-        js = jpype.JArray(jpype.JInt)([int(v) for v in shape])
+        jo, js = _java_box(offset, shape)
         reads = _async.async_reads()
         return await _async.submit(
             lambda rid, a, s: reads.exportRegion(rid, source, jo, js, a, s), lambda arr: to_numpy(arr, shape, self.dtype),
@@ -250,6 +237,13 @@ class JvmArray:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def _java_box(offset: Any, shape: Any) -> tuple[Any, Any]:
+    """A region's offset (long[]) and shape (int[]) as the Java side takes them."""
+    import jpype
+
+    return jpype.JArray(jpype.JLong)([int(v) for v in offset]), jpype.JArray(jpype.JInt)([int(v) for v in shape])
 
 
 def _normalize_selection(key: Any, shape: tuple[int, ...]) -> tuple[list[int], list[int], tuple[Any, ...]]:

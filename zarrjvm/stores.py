@@ -25,14 +25,7 @@ from . import _jvm
 JAVA_SCHEMES = ("file", "zip", "http", "https", "s3")
 
 
-def _close_java_store(java_store: Any) -> None:
-    import jpype
-
-    if jpype.isJVMStarted():
-        try:
-            java_store.close()
-        except Exception:  # closing must never raise from a finaliser
-            pass
+_close_java_store = _jvm.close_quietly
 
 
 class StoreHandle:

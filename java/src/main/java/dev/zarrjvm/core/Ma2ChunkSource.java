@@ -61,6 +61,27 @@ public abstract class Ma2ChunkSource implements ChunkSource {
   }
 
   /**
+   * For {@link #decodeChunkBytes} of uncompressed chunks: the stored value of {@code key} is the chunk's element bytes,
+   * read from the store into scratch Arrow memory (no heap array) when it has exactly {@code chunkBytes} bytes. Returns
+   * {@link #ABSENT} for an absent chunk, or null for a value of another size (the caller's checked path reports it).
+   */
+  protected final ChunkBytes readUncompressed(dev.zarrjvm.store.ByteStore store, String key, int chunkBytes) {
+    org.apache.arrow.memory.ArrowBuf scratch = allocator.buffer(chunkBytes);
+    try {
+      java.nio.ByteBuffer view = scratch.nioBuffer(0, chunkBytes);
+      long size = store.readInto(key, view);
+      if (size == chunkBytes) {
+        return new ChunkBytes(view, scratch);
+      }
+      scratch.close();
+      return size < 0 ? ABSENT : null;
+    } catch (RuntimeException | Error t) {
+      scratch.close();
+      throw t;
+    }
+  }
+
+  /**
    * Optional: the reader reads an arbitrary box itself (netCDF-Java does). Returning null means "assemble from chunks".
    */
   protected ucar.ma2.Array decodeRegion(long[] offset, int[] shape) throws Exception {

@@ -136,22 +136,10 @@ public final class JzarrArraySource extends Ma2ChunkSource {
     }
     String key = StoreKeys.join(node, ZarrUtils.createChunkFilename(c, separator));
     if (uncompressed) {
-      org.apache.arrow.memory.ArrowBuf scratch = allocator().buffer(chunkBytes);
-      try {
-        java.nio.ByteBuffer view = scratch.nioBuffer(0, chunkBytes);
-        long size = store.readInto(key, view);
-        if (size < 0) {
-          scratch.close();
-          return ABSENT;
-        }
-        if (size == chunkBytes) {
-          return new dev.zarrjvm.core.ChunkBytes(view, scratch);
-        }
-        scratch.close(); // another size: the checked decompressor below reports it
-      } catch (Throwable t) {
-        scratch.close();
-        throw t;
-      }
+      dev.zarrjvm.core.ChunkBytes plain = readUncompressed(store, key, chunkBytes);
+      if (plain != null) {
+        return plain;
+      } // another size: the checked decompressor below reports it
     }
     byte[] raw = store.get(key);
     if (raw == null) {

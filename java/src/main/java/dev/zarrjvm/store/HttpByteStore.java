@@ -104,12 +104,7 @@ public final class HttpByteStore implements ByteStore {
   /** The range and the value's size from the same response (Content-Range), with a HEAD only if the server hides it. */
   @Override
   public Sized getRangeSized(String key, long start, long end) {
-    Sized s = fetch(key, start, end);
-    if (s == null || s.total() >= 0) {
-      return s;
-    }
-    long size = size(key);
-    return size < 0 ? null : new Sized(s.bytes(), size);
+    return Ranges.withSize(fetch(key, start, end), this, key);
   }
 
   @Override

@@ -20,6 +20,15 @@ final class Ranges {
     return new long[] {s, e};
   }
 
+  /** A range read whose response did not tell the value's size gets it from {@code store.size(key)}. */
+  static ByteStore.Sized withSize(ByteStore.Sized s, ByteStore store, String key) {
+    if (s == null || s.total() >= 0) {
+      return s;
+    }
+    long size = store.size(key);
+    return size < 0 ? null : new ByteStore.Sized(s.bytes(), size);
+  }
+
   static byte[] slice(byte[] all, long start, long end, String key, String where) {
     if (all == null) {
       return null;

@@ -155,12 +155,7 @@ public final class S3ByteStore implements ByteStore {
   /** The range and the object's size from the same GET (Content-Range); a HEAD only when it is missing. */
   @Override
   public Sized getRangeSized(String key, long start, long end) {
-    Sized s = fetch(key, start, end);
-    if (s == null || s.total() >= 0) {
-      return s;
-    }
-    long size = size(key);
-    return size < 0 ? null : new Sized(s.bytes(), size);
+    return Ranges.withSize(fetch(key, start, end), this, key);
   }
 
   @Override

@@ -196,25 +196,11 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
       return null;
     }
     String key = chunkKey(chunkCoords);
-    if (direct.length == 0) {
-      // no compressor: the stored bytes are the elements; read them into scratch Arrow memory, no heap array
-      int n = info().grid().chunkBytes(info().dtype.itemSize);
-      org.apache.arrow.memory.ArrowBuf scratch = allocator().buffer(n);
-      try {
-        java.nio.ByteBuffer view = scratch.nioBuffer(0, n);
-        long size = store.readInto(key, view);
-        if (size < 0) {
-          scratch.close();
-          return ABSENT;
-        }
-        if (size == n) {
-          return new ChunkBytes(view, scratch);
-        }
-        scratch.close(); // another size: the general path below reports it
-      } catch (Throwable t) {
-        scratch.close();
-        throw t;
-      }
+    if (direct.length == 0) { // no compressor: the stored bytes are the elements
+      ChunkBytes plain = readUncompressed(store, key, info().grid().chunkBytes(info().dtype.itemSize));
+      if (plain != null) {
+        return plain;
+      } // another size: the general path below reports it
     }
     byte[] raw = store.get(key);
     if (raw == null) {
