@@ -127,6 +127,26 @@ def test_symlink_out_of_the_store(tmp_path: Path, good) -> None:
 
 
 @pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])
+def test_group_listing_leaves_out_links_out_of_the_store(tmp_path: Path, backend: str) -> None:
+    import zarr
+
+    outside = tmp_path / "outside.zarr"
+    zarr.open_group(str(outside), mode="w", zarr_format=2).create_array("a", shape=(4,), dtype="i4")
+    store = tmp_path / "g.zarr"
+    g = zarr.open_group(str(store), mode="w", zarr_format=2)
+    g.create_array("inside", shape=(3,), dtype="i4")[:] = [1, 2, 3]
+    (store / "escape").symlink_to(outside / "a", target_is_directory=True)
+    (store / "dangling").symlink_to(tmp_path / "nowhere", target_is_directory=True)
+    with zarrjvm.open_group(store, backend=backend) as jg:
+        assert sorted(jg) == ["inside"]
+        assert jg["inside"][:].tolist() == [1, 2, 3]
+        with pytest.raises(zarrjvm.ArrayNotFoundError, match="no member 'escape'"):
+            jg["escape"]
+    with pytest.raises(zarrjvm.StoreError, match="outside the store"):
+        zarrjvm.open_array(store, "escape", backend=backend)
+
+
+@pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])
 def test_group_is_not_an_array(tmp_path: Path, backend: str) -> None:
     import zarr
 
@@ -189,3 +209,20 @@ def test_many_errors_then_reads(good, tmp_path: Path) -> None:
             zarrjvm.open_array(tmp_path / f"missing{i}")
     _still_works(good)
     assert np.isfinite(zarrjvm.jvm.arrow_allocated_bytes())
+
+
+@pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])
+def test_errors_name_a_root_array_as_slash(tmp_path: Path, backend: str) -> None:
+    import zarr
+
+    store = tmp_path / "root.zarr"
+    zarr.create_array(str(store), shape=(4,), chunks=(4,), dtype="<i4", zarr_format=2,
+                      compressors=None)[:] = [1, 2, 3, 4]
+    (store / "0").write_bytes(b"\x00" * 3)  # an uncompressed chunk of the wrong size
+    with zarrjvm.open_array(store, backend=backend) as a:
+        with pytest.raises(zarrjvm.ChunkDecodeError) as e:
+            a.read_chunk((0,))
+    message = str(e.value)
+    assert " of  " not in message and "'' " not in message, message
+    if backend == "zarr-java":  # jzarr's message names the chunk's key instead
+        assert "chunk [0] of / with zarr-java" in message, message

@@ -31,6 +31,11 @@ public final class ArrayInfo {
   /** What the bridge did to make the reader read this array (e.g. a signed twin); empty when nothing. */
   public final List<String> notes;
 
+  /** The path as messages show it: {@code "/"} (the store root) when the array has no path inside its store. */
+  public String displayPath() {
+    return path == null || path.isEmpty() ? "/" : path;
+  }
+
   private ArrayInfo(Builder b) {
     this.backend = b.backend;
     this.format = b.format;

@@ -104,7 +104,7 @@ public abstract class Ma2ChunkSource implements ChunkSource {
     Grid g = info.grid();
     if (chunkCoords == null || !g.containsChunk(chunkCoords)) {
       throw new IllegalArgumentException("chunk " + Arrays.toString(chunkCoords) + " is outside the chunk grid "
-          + Arrays.toString(g.chunkCounts()) + " of " + info.path);
+          + Arrays.toString(g.chunkCounts()) + " of " + info.displayPath());
     }
     long[] origin = g.chunkOrigin(chunkCoords);
     return readRegion(origin, g.clippedChunkShape(chunkCoords), alloc);
@@ -117,7 +117,7 @@ public abstract class Ma2ChunkSource implements ChunkSource {
     DType dtype = info.dtype;
     long n = Grid.size(shape);
     FieldVector out = ChunkVectors.allocate("data", dtype, n, alloc == null ? allocator : alloc);
-    String what = "reading " + Arrays.toString(offset) + "+" + Arrays.toString(shape) + " of " + info.path
+    String what = "reading " + Arrays.toString(offset) + "+" + Arrays.toString(shape) + " of " + info.displayPath()
         + " with " + info.backend;
     try {
       if (n > 0) {
@@ -156,7 +156,7 @@ public abstract class Ma2ChunkSource implements ChunkSource {
           dstOff[d] = (int) (lo - offset[d]);
           box[d] = (int) (hi - lo);
         }
-        String decoding = "decoding chunk " + Arrays.toString(c) + " of " + info.path + " with " + info.backend;
+        String decoding = "decoding chunk " + Arrays.toString(c) + " of " + info.displayPath() + " with " + info.backend;
         ChunkBytes bytes;
         try {
           bytes = decodeChunkBytes(c);
@@ -179,7 +179,7 @@ public abstract class Ma2ChunkSource implements ChunkSource {
         try {
           decoded = decodeChunk(c);
         } catch (Throwable t) {
-          throw Errors.translateDecode(t, "decoding chunk " + Arrays.toString(c) + " of " + info.path + " with "
+          throw Errors.translateDecode(t, "decoding chunk " + Arrays.toString(c) + " of " + info.displayPath() + " with "
               + info.backend);
         }
         if (decoded == null) {
@@ -188,7 +188,7 @@ public abstract class Ma2ChunkSource implements ChunkSource {
         }
         int[] got = decoded.getShape();
         if (!Arrays.equals(got, g.chunks) && !Arrays.equals(got, clipped)) {
-          throw new ChunkDecodeException("chunk " + Arrays.toString(c) + " of " + info.path + " decoded to shape "
+          throw new ChunkDecodeException("chunk " + Arrays.toString(c) + " of " + info.displayPath() + " decoded to shape "
               + Arrays.toString(got) + ", expected " + Arrays.toString(g.chunks));
         }
         Ma2ToArrow.copy(decoded, srcOff, box, dst, shape, dstOff, info.dtype);
@@ -218,7 +218,7 @@ public abstract class Ma2ChunkSource implements ChunkSource {
 
   protected final void ensureOpen() {
     if (closed) {
-      throw new ZarrJvmException(info == null ? "source is closed" : info.path + " is closed");
+      throw new ZarrJvmException(info == null ? "source is closed" : info.displayPath() + " is closed");
     }
   }
 
@@ -234,7 +234,7 @@ public abstract class Ma2ChunkSource implements ChunkSource {
     try {
       closeReader();
     } catch (Exception e) {
-      throw Errors.translate(e, "closing " + (info == null ? "source" : info.path));
+      throw Errors.translate(e, "closing " + (info == null ? "source" : info.displayPath()));
     } finally {
       ArrowMemory.release(allocator);
     }

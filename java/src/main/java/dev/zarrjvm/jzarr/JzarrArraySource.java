@@ -192,7 +192,7 @@ public final class JzarrArraySource extends Ma2ChunkSource {
     try {
       return store.get(StoreKeys.join(node, ZarrUtils.createChunkFilename(c, separator)));
     } catch (Throwable t) {
-      throw Errors.translate(t, "reading raw chunk " + java.util.Arrays.toString(chunkCoords) + " of " + node);
+      throw Errors.translate(t, "reading raw chunk " + java.util.Arrays.toString(chunkCoords) + " of " + info().displayPath());
     }
   }
 

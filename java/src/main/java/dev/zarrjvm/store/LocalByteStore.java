@@ -187,12 +187,27 @@ public final class LocalByteStore implements ByteStore {
       return out;
     }
     try (Stream<Path> s = Files.list(dir)) {
-      s.forEach(p -> out.add(p.getFileName().toString()));
+      s.filter(this::insideStore).forEach(p -> out.add(p.getFileName().toString()));
     } catch (IOException e) {
       throw new StoreException("cannot list '" + prefix + "' in " + root + ": " + e, e);
     }
     out.sort(null);
     return out;
+  }
+
+  /**
+   * Whether a listed entry is reachable as a key: links that point outside the store, or nowhere, are left out of
+   * listings (reading them by name is still refused with a clear error), so one bad link does not break a group.
+   */
+  private boolean insideStore(Path p) {
+    if (!Files.isSymbolicLink(p)) {
+      return true;
+    }
+    try {
+      return p.toRealPath().startsWith(realRoot);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   @Override

@@ -253,7 +253,7 @@ public final class ZarrJavaArraySource extends Ma2ChunkSource {
       }
       return store.get(chunkKey(chunkCoords));
     } catch (Throwable t) {
-      throw Errors.translate(t, "reading raw chunk " + java.util.Arrays.toString(chunkCoords) + " of " + meta.node);
+      throw Errors.translate(t, "reading raw chunk " + java.util.Arrays.toString(chunkCoords) + " of " + info().displayPath());
     }
   }
 
