@@ -29,7 +29,9 @@ fi
 WORK="$ROOT/build/blosc"
 mkdir -p "$WORK" "$(dirname "$OUT")"
 if [ ! -d "$WORK/src" ]; then
-  "$PY" -m pip download -q --no-binary :all: --no-deps "blosc==$BLOSC_PY_VERSION" -d "$WORK/dl"
+  # Only blosc as source: with ":all:", pip would also build the sdist's build requirements (cmake itself) from source
+  # to prepare its metadata, which takes most of an hour on a machine without a pip cache.
+  "$PY" -m pip download -q --no-binary blosc --no-deps "blosc==$BLOSC_PY_VERSION" -d "$WORK/dl"
   rm -rf "$WORK/src.tmp" && mkdir -p "$WORK/src.tmp"
   tar xzf "$WORK/dl/blosc-$BLOSC_PY_VERSION.tar.gz" -C "$WORK/src.tmp"
   mv "$WORK/src.tmp" "$WORK/src"
