@@ -37,6 +37,7 @@ class StoreTest {
     Files.createDirectories(root.resolve("dir"));
     Path outside = Files.write(tmp.resolve("secret"), new byte[] {9});
     Files.createSymbolicLink(root.resolve("link"), outside);
+    Files.createSymbolicLink(root.resolve("alias"), root.resolve("k"));
     LocalByteStore s = new LocalByteStore(root);
     assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, s.get("k"));
     assertArrayEquals(new byte[] {2, 3}, s.getRange("k", 1, 3));
@@ -47,7 +48,8 @@ class StoreTest {
     assertThrows(StoreException.class, () -> s.getRange("k", 3, 9), "short data must be an error");
     assertThrows(StoreException.class, () -> s.get("dir"));
     assertThrows(StoreException.class, () -> s.get("link"));
-    assertEquals(List.of("dir", "k", "link"), s.list(""));
+    assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, s.get("alias"), "a link inside the store is an ordinary key");
+    assertEquals(List.of("alias", "dir", "k"), s.list(""), "links out of the store are left out of listings");
     assertThrows(ArrayNotFoundException.class, () -> new LocalByteStore(tmp.resolve("missing")));
     // readInto fills exactly-sized buffers only, and reports the size otherwise
     java.nio.ByteBuffer five = java.nio.ByteBuffer.allocateDirect(5);
