@@ -178,7 +178,7 @@ def report(rows: list[dict[str, Any]], out: Path, meta: dict[str, Any]) -> None:
         "",
         f"{meta['array']}; server: Python http.server with Range support in its own process; "
         f"{meta['warmup']} warm-up and {meta['reps']} measured runs per reader, alternating, median. Machine: {meta['machine']} "
-        "(shared with other jobs while measuring). Client CPU s: CPU time of the reading process (JVM threads "
+        f"(load average at start {tuple(meta['load_avg_at_start'])}). Client CPU s: CPU time of the reading process (JVM threads "
         "included) per read, median.",
         "",
         "| server delay per request | reader | median s | MB/s | chunks/s | client CPU s | requests (server) "
@@ -223,6 +223,7 @@ def main() -> None:
     ap.add_argument("--delays", default="0,0.01", help="server delay per request, seconds, comma-separated")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
     args = ap.parse_args()
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     import zarr
 
     import zarrjvm
@@ -240,6 +241,7 @@ def main() -> None:
     meta = {
         "array": f"{SHAPE} {DTYPE}, chunks {CHUNKS} ({len(chunk_boxes())} chunks, zstd), {want.nbytes / 2**20:.0f} MiB",
         "reps": args.reps, "warmup": args.warmup, "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "load_avg_at_start": load_at_start,
         "zarr_python": zarr.__version__, "zarrjvm_async_threads": info["async_threads"],
         "zarrjvm_io_threads": info["io_threads"], "java": info["java_version"],
     }

@@ -20,7 +20,7 @@ import java.util.function.BooleanSupplier;
  * Owner of zarrjvm's Java threads, all daemon and all in bounded pools:
  * <ul>
  *   <li>decode: as many threads as cores, the helpers of a region read over a local store (CPU-bound);</li>
- *   <li>io: {@code zarrjvm.ioThreads} (default 16), the helpers of a region read over a remote store, where a chunk's
+ *   <li>io: {@code zarrjvm.ioThreads} (default 32), the helpers of a region read over a remote store, where a chunk's
  *       time is mostly waiting for the network, so more of them are in flight than there are cores;</li>
  *   <li>async: {@code zarrjvm.asyncThreads} (default 32), the reads submitted through {@link #async}; its queue holds
  *       any number of waiting reads (thousands in flight), its threads bound how many run at once;</li>
@@ -33,7 +33,7 @@ public final class ReadPool {
   /** Helper threads per JVM; {@code -Dzarrjvm.readThreads=0} decodes on the calling thread only (sequential). */
   private static final int THREADS = Math.max(0,
       Integer.getInteger("zarrjvm.readThreads", Runtime.getRuntime().availableProcessors()));
-  private static final int IO_THREADS = Math.max(1, Integer.getInteger("zarrjvm.ioThreads", 16));
+  private static final int IO_THREADS = Math.max(1, Integer.getInteger("zarrjvm.ioThreads", 32));
   private static final int ASYNC_THREADS = Math.max(1, Integer.getInteger("zarrjvm.asyncThreads", 32));
   private static final ThreadLocal<Boolean> IN_POOL = ThreadLocal.withInitial(() -> false);
   /** Set while an {@link #async} task runs: tells nested region reads that the caller no longer wants the result. */
