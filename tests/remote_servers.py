@@ -56,7 +56,7 @@ class _Stats:
         self.active = 0
         self.max_active = 0
         self.overflow = False
-        self.fail_paths: dict[str, int] = {}
+        self.fail_paths: dict[str, tuple[int, int | None]] = {}  # path -> (status, answers left or None: always)
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -82,7 +82,14 @@ class _Handler(SimpleHTTPRequestHandler):
             s.log.append((self.command, self.path, self.headers.get("Range"), dict(self.headers.items())))
             over = len(s.log) > s.max_requests
             s.overflow |= over
-            status = s.fail_paths.get(self.path.split("?")[0])
+            status = None
+            key = self.path.split("?")[0]
+            if key in s.fail_paths:
+                status, left = s.fail_paths[key]
+                if left is not None:
+                    s.fail_paths[key] = (status, left - 1)
+                    if left <= 0:
+                        status = None
             s.active += 1
             s.max_active = max(s.max_active, s.active)
         try:
@@ -211,10 +218,11 @@ class RangeHTTPServer:
             if delay is not None:
                 self.stats.delay = delay
 
-    def fail(self, path: str, status: int) -> None:
-        """Answer ``status`` for ``path`` (URL path, e.g. ``/a.zarr/c/0/0``) until the next :meth:`reset`."""
+    def fail(self, path: str, status: int, times: int | None = None) -> None:
+        """Answer ``status`` for ``path`` (URL path, e.g. ``/a.zarr/c/0/0``): the next ``times`` requests, or every one
+        until the next :meth:`reset` when ``times`` is None."""
         with self.stats.lock:
-            self.stats.fail_paths[path] = status
+            self.stats.fail_paths[path] = (status, times)
 
 
 @contextlib.contextmanager

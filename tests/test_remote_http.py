@@ -149,19 +149,54 @@ def test_http_headers_option_is_sent_with_every_request(srv: RangeHTTPServer) ->
     assert log and all(h.get("X-Token") == "t1" for (_, _, _, h) in log)
 
 
+def _requests_for(srv: RangeHTTPServer, path: str) -> int:
+    return sum(1 for (_, p, _, _) in srv.log() if p == path)
+
+
 def test_http_server_error_is_a_store_error_and_the_next_read_works(srv: RangeHTTPServer, stores: Path) -> None:
-    a = zarrjvm.open_array(f"{srv.url}/v2.zarr", backend="zarr-java")
+    a = zarrjvm.open_array(f"{srv.url}/v2.zarr", backend="zarr-java", storage_options={"retry_backoff": 0.01})
     srv.fail("/v2.zarr/1.2", 500)
-    with pytest.raises(zarrjvm.StoreError, match="HTTP 500"):
+    with pytest.raises(zarrjvm.StoreError, match=r"HTTP 500 \(4 attempts\)"):
         within(LIMIT, lambda: a[...])
+    assert _requests_for(srv, "/v2.zarr/1.2") == 4  # the first try and the default 3 retries
     srv.reset()
     assert_same(within(LIMIT, lambda: a[...]), zarr.open_array(stores / "v2.zarr")[...])
 
 
+@pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])
+def test_http_transient_failures_are_retried(srv: RangeHTTPServer, stores: Path, backend: str) -> None:
+    a = zarrjvm.open_array(f"{srv.url}/v2.zarr", backend=backend, storage_options={"retry_backoff": 0.01})
+    srv.reset()
+    srv.fail("/v2.zarr/1.2", 503, times=2)
+    srv.fail("/v2.zarr/0.0", 429, times=1)
+    before = a.store_stats()["requests"]
+    assert_same(within(LIMIT, lambda: a[...]), zarr.open_array(stores / "v2.zarr")[...])
+    assert _requests_for(srv, "/v2.zarr/1.2") == 3 and _requests_for(srv, "/v2.zarr/0.0") == 2
+    assert a.store_stats()["requests"] - before == a.nchunks + 3  # each retry is a request on the wire
+
+
+def test_http_retries_option_and_final_answers(srv: RangeHTTPServer, stores: Path) -> None:
+    a = zarrjvm.open_array(f"{srv.url}/v2.zarr", storage_options={"retries": 0})
+    srv.reset()
+    srv.fail("/v2.zarr/1.2", 503, times=1)
+    with pytest.raises(zarrjvm.StoreError, match=r"HTTP 503$|HTTP 503 \[") as e:
+        within(LIMIT, lambda: a.read_chunk((1, 2)))
+    assert "attempts" not in str(e.value) and _requests_for(srv, "/v2.zarr/1.2") == 1
+    assert_same(within(LIMIT, lambda: a.read_chunk((1, 2))), zarr.open_array(stores / "v2.zarr")[10:20, 20:30])
+    # 404 is an answer, not a failure: the chunk is absent (fill value) after one request, whatever the retries
+    m = zarrjvm.open_array(f"{srv.url}/missing.zarr", storage_options={"retries": 5})
+    srv.reset()
+    assert (within(LIMIT, lambda: m.read_chunk((2, 2))) == 7).all()
+    assert _requests_for(srv, "/missing.zarr/2.2") == 1
+    for bad in ({"retries": -1}, {"retries": 1.5}, {"retry_backoff": -0.1}, {"retries": "3"}):
+        with pytest.raises(zarrjvm.StoreError, match="retr"):
+            zarrjvm.open_array(f"{srv.url}/v2.zarr", storage_options=bad)
+
+
 def test_http_timeout_option_bounds_a_slow_server(srv: RangeHTTPServer) -> None:
-    a = zarrjvm.open_array(f"{srv.url}/v2.zarr", storage_options={"timeout": 0.3})
+    a = zarrjvm.open_array(f"{srv.url}/v2.zarr", storage_options={"timeout": 0.3, "retries": 1, "retry_backoff": 0})
     srv.reset(delay=1.5)
-    with pytest.raises(zarrjvm.StoreError, match="(?i)timed out|timeout"):
+    with pytest.raises(zarrjvm.StoreError, match=r"(?i)(timed out|timeout).*\(2 attempts\)"):
         within(LIMIT, lambda: a.read_chunk((0, 0)))
 
 

@@ -20,7 +20,11 @@ import java.util.regex.Pattern;
  * 410 mean absent, any other failure is a {@link StoreException} with the status. Listing reads the HTML index a server
  * may give for a directory URL (as fsspec's HTTP filesystem does); a server without one lists nothing.
  *
- * <p>storage_options: {@code headers} (dict, sent with every request), {@code timeout} (seconds per request).
+ * <p>storage_options: {@code headers} (dict, sent with every request), {@code timeout} (seconds per request),
+ * {@code retries} (default 3) and {@code retry_backoff} (seconds, default 0.1). A request that fails on the network or
+ * is answered 429, 500, 502, 503 or 504 is sent again up to {@code retries} more times, after waiting
+ * {@code retry_backoff}, then twice that, and so on (at most 5 s; a server's {@code Retry-After} in seconds is honoured
+ * up to that bound). Any other answer, including 404, is final at once.
  */
 public final class HttpByteStore implements ByteStore {
   private static final Pattern HREF = Pattern.compile("href\\s*=\\s*[\"']([^\"'#?]+)[\"']", Pattern.CASE_INSENSITIVE);
@@ -28,6 +32,8 @@ public final class HttpByteStore implements ByteStore {
   private final String base;
   private final Map<String, String> headers;
   private final Duration timeout;
+  private final int retries;
+  private final long backoffMillis;
   private final RequestStats stats = new RequestStats();
 
   public HttpByteStore(String url, Map<String, Object> storageOptions) {
@@ -40,6 +46,14 @@ public final class HttpByteStore implements ByteStore {
     this.headers = o.nested("headers").asStrings();
     Double t = o.number("timeout");
     this.timeout = Duration.ofMillis((long) ((t == null ? 60.0 : t) * 1000));
+    Double n = o.number("retries");
+    Double b = o.number("retry_backoff");
+    if ((n != null && (n < 0 || n != Math.floor(n) || n > 100)) || (b != null && (b < 0 || b > MAX_WAIT_S))) {
+      throw new StoreException("http storage options: 'retries' must be a whole number in [0, 100] and 'retry_backoff'"
+          + " seconds in [0, " + (int) MAX_WAIT_S + "], got " + n + " and " + b);
+    }
+    this.retries = n == null ? 3 : n.intValue();
+    this.backoffMillis = (long) ((b == null ? 0.1 : b) * 1000);
     o.refuseUnknown();
   }
 
@@ -75,17 +89,63 @@ public final class HttpByteStore implements ByteStore {
     return b;
   }
 
+  /** The longest wait between two attempts, in seconds. */
+  private static final double MAX_WAIT_S = 5.0;
+
+  /** Answers worth asking again: the server is overloaded or had a passing failure. */
+  private static boolean transientStatus(int status) {
+    return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+  }
+
+  /**
+   * Sends {@code request}, again after a transient failure (see the class comment), and returns the last answer; a
+   * network failure on the last attempt is a {@link StoreException} that says how many attempts were made.
+   */
+  private HttpResponse<byte[]> send(HttpRequest request) {
+    for (int attempt = 0; ; attempt++) {
+      long wait = Math.min((long) (MAX_WAIT_S * 1000), backoffMillis << Math.min(attempt, 20));
+      try {
+        HttpResponse<byte[]> r = HttpTransport.send(request, stats);
+        if (attempt >= retries || !transientStatus(r.statusCode())) {
+          return r;
+        }
+        wait = Math.max(wait, retryAfterMillis(r));
+      } catch (StoreException e) {
+        if (attempt >= retries || e.getCause() instanceof java.io.InterruptedIOException) {
+          throw attempt == 0 ? e : new StoreException(e.getMessage() + " (" + (attempt + 1) + " attempts)", e.getCause());
+        }
+      }
+      try {
+        Thread.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException(request.method() + " " + request.uri() + " was interrupted while waiting to retry");
+      }
+    }
+  }
+
+  /** A Retry-After given in seconds, in milliseconds and at most {@link #MAX_WAIT_S}; 0 when absent or a date. */
+  private static long retryAfterMillis(HttpResponse<?> r) {
+    try {
+      return r.headers().firstValue("Retry-After")
+          .map(v -> (long) (Math.min(MAX_WAIT_S, Math.max(0, Double.parseDouble(v.trim()))) * 1000)).orElse(0L);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
   private static boolean absent(int status) {
     return status == 404 || status == 410;
   }
 
   private StoreException failed(HttpResponse<?> r) {
-    return new StoreException(r.request().method() + " " + r.uri() + " answered HTTP " + r.statusCode());
+    String tries = transientStatus(r.statusCode()) && retries > 0 ? " (" + (retries + 1) + " attempts)" : "";
+    return new StoreException(r.request().method() + " " + r.uri() + " answered HTTP " + r.statusCode() + tries);
   }
 
   @Override
   public byte[] get(String key) {
-    HttpResponse<byte[]> r = HttpTransport.send(request(uri(key)).GET().build(), stats);
+    HttpResponse<byte[]> r = send(request(uri(key)).GET().build());
     if (absent(r.statusCode())) {
       return null;
     }
@@ -109,8 +169,8 @@ public final class HttpByteStore implements ByteStore {
 
   @Override
   public long size(String key) {
-    HttpResponse<byte[]> r = HttpTransport.send(
-        request(uri(key)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), stats);
+    HttpResponse<byte[]> r = send(
+        request(uri(key)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
     if (absent(r.statusCode())) {
       return -1;
     }
@@ -128,7 +188,7 @@ public final class HttpByteStore implements ByteStore {
       return exists(key) ? new Sized(new byte[0], -1) : null;
     }
     String range = Ranges.header(start, end);
-    HttpResponse<byte[]> r = HttpTransport.send(request(uri(key)).header("Range", range).GET().build(), stats);
+    HttpResponse<byte[]> r = send(request(uri(key)).header("Range", range).GET().build());
     int status = r.statusCode();
     if (absent(status)) {
       return null;
@@ -168,8 +228,8 @@ public final class HttpByteStore implements ByteStore {
 
   @Override
   public boolean exists(String key) {
-    HttpResponse<byte[]> r = HttpTransport.send(
-        request(uri(key)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), stats);
+    HttpResponse<byte[]> r = send(
+        request(uri(key)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
     if (absent(r.statusCode())) {
       return false;
     }
@@ -183,7 +243,7 @@ public final class HttpByteStore implements ByteStore {
   public List<String> list(String prefix) {
     String p = prefix == null ? "" : prefix;
     URI dir = p.isEmpty() ? URI.create(base) : URI.create(uri(p.substring(0, p.length() - 1)) + "/");
-    HttpResponse<byte[]> r = HttpTransport.send(request(dir).GET().build(), stats);
+    HttpResponse<byte[]> r = send(request(dir).GET().build());
     if (r.statusCode() / 100 == 4) {
       return new ArrayList<>(); // no index for this URL: nothing can be listed
     }
