@@ -406,7 +406,9 @@ def write_netcdf4(case: Case, path: str | Path) -> str:
         fill = case.fill_scalar()
         if case.fill != "zero":
             kw["fill_value"] = fill
-        var = grp.createVariable("v", dtype.newbyteorder("="), tuple(dims), **kw)
+        # NetCDF-4 takes the byte order from `endian` (given the same dtype, so netCDF4 has nothing to warn about);
+        # NetCDF-3 is big-endian on disk whatever the dtype says.
+        var = grp.createVariable("v", dtype if "endian" in kw else dtype.newbyteorder("="), tuple(dims), **kw)
         var.set_auto_maskandscale(False)
         for k, v in case.attrs.items():
             var.setncattr(k, v)
