@@ -134,6 +134,11 @@ public final class HttpByteStore implements ByteStore {
     }
   }
 
+  /** A HEAD request for {@code key} (retried as any other). */
+  private HttpResponse<byte[]> head(String key) {
+    return send(request(uri(key)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+  }
+
   private static boolean absent(int status) {
     return status == 404 || status == 410;
   }
@@ -169,8 +174,7 @@ public final class HttpByteStore implements ByteStore {
 
   @Override
   public long size(String key) {
-    HttpResponse<byte[]> r = send(
-        request(uri(key)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    HttpResponse<byte[]> r = head(key);
     if (absent(r.statusCode())) {
       return -1;
     }
@@ -228,8 +232,7 @@ public final class HttpByteStore implements ByteStore {
 
   @Override
   public boolean exists(String key) {
-    HttpResponse<byte[]> r = send(
-        request(uri(key)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    HttpResponse<byte[]> r = head(key);
     if (absent(r.statusCode())) {
       return false;
     }
