@@ -5,11 +5,11 @@ VPY := $(VENV)/bin/python
 MAVEN_PROFILE ?=
 export MAVEN_PROFILE
 MVN := mvn -q -B $(if $(MAVEN_PROFILE),-P$(MAVEN_PROFILE))
-JAVA_SOURCES := $(shell find java/src/main -type f 2>/dev/null)
+JAVA_SOURCES := $(shell find java -path '*/src/main/*' -type f 2>/dev/null) $(wildcard java/*/pom.xml java/checkstyle.xml)
 DEPS_STAMP := $(VENV)/.deps-stamp
 JARS_STAMP := zarrjvm/_jars/.stamp
 
-.PHONY: setup demo test pytest mvn-test bench clean jars
+.PHONY: setup demo test lint pytest mvn-test bench clean jars
 
 setup: $(DEPS_STAMP) $(JARS_STAMP) $(VENV)/.install-stamp
 
@@ -33,8 +33,14 @@ $(VENV)/.install-stamp: pyproject.toml setup.py $(JARS_STAMP) | $(DEPS_STAMP)
 demo: setup
 	$(VPY) -m zarrjvm demo
 
-test: setup mvn-test pytest
+test: setup lint mvn-test pytest
 
+# ruff (lint) and mypy (types) on the Python side; Java's lint (checkstyle) runs in every Maven build
+lint: setup
+	$(VENV)/bin/ruff check zarrjvm tests bench tools
+	$(VENV)/bin/mypy
+
+# JUnit 5 (the architecture test included) and checkstyle, for every module
 mvn-test:
 	$(MVN) -f java/pom.xml test
 
@@ -45,4 +51,4 @@ bench: setup
 	$(VPY) -m bench
 
 clean:
-	rm -rf build java/target zarrjvm/_jars $(VENV) .pytest_cache
+	rm -rf build java/*/target zarrjvm/_jars $(VENV) .pytest_cache

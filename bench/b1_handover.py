@@ -44,10 +44,9 @@ def _repeat(nbytes: int, fast: bool) -> int:
 
 def run_zarrjvm_and_jpype(sizes: list[int]) -> list[dict[str, Any]]:
     import jpype
-
-    import zarrjvm
     import pyarrow as pa
 
+    import zarrjvm
     from zarrjvm.arrow import import_from_java, to_numpy
 
     zarrjvm.jvm.start(extra_classpath=[compile_helper()], max_heap="3g")

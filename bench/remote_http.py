@@ -68,7 +68,7 @@ class Server:
             raise RuntimeError(f"server did not start: {self.url!r}")
 
     def requests(self) -> int:
-        with urllib.request.urlopen(f"{self.url}/__stats", timeout=10) as r:  # noqa: S310 - loopback
+        with urllib.request.urlopen(f"{self.url}/__stats", timeout=10) as r:
             return int(json.loads(r.read())["requests"])
 
     def stop(self) -> None:
@@ -138,7 +138,7 @@ async def run_delay(directory: Path, want: np.ndarray, delay: float, reps: int, 
         requests: dict[str, list[int]] = {k: [] for k in reads}
         client_requests: dict[str, list[int]] = {k: [] for k in reads}
         for _ in range(warmup):  # warm-up (Java's JIT, connection pools), checked for equality
-            for name, fn in reads.items():
+            for fn in reads.values():
                 check(await fn(), want)
         for _ in range(reps):
             for name, fn in reads.items():  # alternate, so load changes hit every reader alike
@@ -177,9 +177,9 @@ def report(rows: list[dict[str, Any]], out: Path, meta: dict[str, Any]) -> None:
         "# Remote (HTTP, loopback) async reads: zarrjvm vs zarr-python",
         "",
         f"{meta['array']}; server: Python http.server with Range support in its own process; "
-        f"{meta['warmup']} warm-up and {meta['reps']} measured runs per reader, alternating, median. Machine: {meta['machine']} "
-        f"(load average at start {tuple(meta['load_avg_at_start'])}). Client CPU s: CPU time of the reading process (JVM threads "
-        "included) per read, median.",
+        f"{meta['warmup']} warm-up and {meta['reps']} measured runs per reader, alternating, median. "
+        f"Machine: {meta['machine']} (load average at start {tuple(meta['load_avg_at_start'])}). "
+        "Client CPU s: CPU time of the reading process (JVM threads included) per read, median.",
         "",
         "| server delay per request | reader | median s | MB/s | chunks/s | client CPU s | requests (server) "
         "| time vs zarrjvm per-chunk |",
@@ -190,7 +190,8 @@ def report(rows: list[dict[str, Any]], out: Path, meta: dict[str, Any]) -> None:
         base = next(r for r in group if r["reader"] == "zarrjvm per-chunk async")["median_s"]
         for r in group:
             lines.append(f"| {delay * 1000:.0f} ms | {r['reader']} | {r['median_s']:.3f} | {r['MB_per_s']:.1f} | "
-                         f"{r['chunks_per_s']:.0f} | {r['client_cpu_s']:.3f} | {r['server_requests']:.0f} | {r['median_s'] / base:.2f}x |")
+                         f"{r['chunks_per_s']:.0f} | {r['client_cpu_s']:.3f} | {r['server_requests']:.0f} | "
+                         f"{r['median_s'] / base:.2f}x |")
     (out / "remote_http.md").write_text("\n".join(lines) + "\n")
     try:
         import matplotlib

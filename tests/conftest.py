@@ -6,10 +6,12 @@ import gc
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from zarrjvm.compat.cases import Case, write_python
+
+# zarrjvm's compat plugin is opt-in (no pytest11 entry point): this suite opts in
+pytest_plugins = ["zarrjvm.compat.pytest_plugin"]
 
 
 @pytest.fixture(scope="session")

@@ -34,7 +34,7 @@ def within(seconds: float, fn: Callable[[], T]) -> T:
     def run() -> None:
         try:
             out["value"] = fn()
-        except BaseException as e:  # noqa: BLE001 - re-raised in the caller
+        except BaseException as e:
             out["error"] = e
 
     t = threading.Thread(target=run, daemon=True)
@@ -64,7 +64,7 @@ class _Handler(SimpleHTTPRequestHandler):
     disable_nagle_algorithm = True  # TCP_NODELAY, as real servers set it (else each response tail waits for an ACK)
     stats: _Stats
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _serve(self, head: bool) -> None:
@@ -105,10 +105,10 @@ class _Handler(SimpleHTTPRequestHandler):
             with s.lock:
                 s.active -= 1
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         self._serve(head=False)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._serve(head=True)
 
     _remaining: int | None = None
@@ -130,7 +130,7 @@ class _Handler(SimpleHTTPRequestHandler):
             end = min(int(m[2]), size - 1) if m[2] else size - 1
         if start >= size or start > end:
             return self._unsatisfiable(size)
-        f = open(path, "rb")  # noqa: SIM115 - closed by the base class after copyfile
+        f = open(path, "rb")
         f.seek(start)
         self.send_response(206)
         self.send_header("Content-Type", self.guess_type(path))

@@ -113,7 +113,7 @@ def test_five_thousand_reads_in_flight_on_a_bounded_pool(local: tuple[Path, np.n
     asyncio.run(asyncio.wait_for(main(), LIMIT))
     import jpype
 
-    read_pool = jpype.JClass("dev.zarrjvm.core.ReadPool")  # the async pool never ran more threads than its bound
+    read_pool = jpype.JClass("dev.zarrjvm.runtime.Pools")  # the async pool never ran more threads than its bound
     assert 1 <= int(read_pool.asyncLargestPoolSize()) <= int(read_pool.asyncThreads()) == 32
     a.close()
     assert settle(allocator_baseline) == 0
@@ -203,7 +203,7 @@ def test_loops_in_several_threads(local: tuple[Path, np.ndarray]) -> None:
 
         try:
             asyncio.run(asyncio.wait_for(main(), LIMIT))
-        except BaseException as e:  # noqa: BLE001
+        except BaseException as e:
             errors.append(e)
 
     threads = [threading.Thread(target=run, args=(r,)) for r in range(4)]

@@ -15,6 +15,7 @@ import zarrjvm
 from zarrjvm.compat.cases import CASES_BY_NAME, peer_read
 from zarrjvm.compat.javawrite import write_java
 
+
 def _central_only() -> bool:
     return not zarrjvm.jvm.build_info()["ma2_unsigned_types"]
 

@@ -406,8 +406,8 @@ def _metadata_cases() -> Iterator[Hostile]:
     yield m2("compressor-without-id", v2_meta(set_key("compressor", {"level": 1})), MDE, r"has no 'id'")
     yield m2("filter-unknown", v2_meta(set_key("filters", [{"id": "delta", "dtype": "<i4"}])), UE,
              {"zarr-java": r"no Zarr v2 codec 'delta'", "jzarr": r"ignores v2 'filters'"})
-    for dt, match in (("<c8", r"kind 'c'"), ("|S10", r"kind 'S'"), ("<M8[ns]", r"'<M8\[ns\]'"), ("<f2", r"dtype f2"),
-                      ("|O", r"'\|O'")):
+    for dt, match in (("<c8", r"kind 'c'"), ("|S10", r"kind 'S'"), ("<M8[ns]", r"'<M8\[ns\]'"),
+                      ("<f2", r"f2 \(dtype '<f2'\)"), ("|O", r"'\|O'")):
         yield m2(f"dtype-{dt}", v2_meta(set_key("dtype", dt)), UE, r"unsupported dtype.*" + match)
     yield m2("dtype-structured", v2_meta(set_key("dtype", [["a", "<i4"]])), UE, r"structured dtypes")
     yield m2("fill-out-of-range", v2_meta(lambda d: d.update(dtype="|u1", fill_value=300)), MDE,
@@ -518,8 +518,8 @@ def origin_of(err: zarrjvm.ZarrJvmError) -> str:
     """Who detected the failure: "bridge" when the innermost Java cause is zarrjvm's own exception, or was thrown
     while no reader code was running (e.g. zarrjvm parsing metadata with Jackson); "backend" when a reader (zarr-java,
     jzarr, netCDF-Java, or a codec library under them) was on the stack that threw it."""
-    root = err.__cause__
-    assert root is not None, "a JVM error keeps the Java exception as its cause"
+    root = err.java_exception
+    assert root is not None, "a JVM error keeps the Java exception (error.java_exception)"
     for _ in range(64):
         nxt = root.getCause()
         if nxt is None or nxt.equals(root):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import zarrjvm
-from zarrjvm import _jvm
+from zarrjvm import jvm as _jvm
 
 
 def _run(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -34,7 +34,8 @@ def test_started_lazily_and_idempotent() -> None:
 def test_classpath_has_the_bundled_jars() -> None:
     cp = zarrjvm.jvm.classpath()
     names = {Path(p).name for p in cp}
-    assert "zarrjvm-0.1.0.jar" in names
+    assert f"zarrjvm-readers-{zarrjvm.__version__}.jar" in names
+    assert not any(n.startswith(("zarrjvm-spark", "zarrjvm-compat", "spark-", "scala-")) for n in names)
     assert any(n.startswith("zarr-java-") for n in names)
     assert any(n.startswith("jzarr-") for n in names)
     assert any(n.startswith("arrow-c-data-") for n in names)
@@ -48,6 +49,10 @@ def test_backends_are_usable_here() -> None:
     assert by_name["jzarr"].formats == ("zarr-v2",)
     assert by_name["netcdf-java"].formats == ("netcdf3", "netcdf4")
     assert any("libblosc" in n for n in by_name["jzarr"].notes)
+    # the backends Java finds by ServiceLoader are the ones its jar declares (what backends() lists without Java)
+    from zarrjvm.backends import declared_names
+
+    assert declared_names() == list(by_name)
 
 
 def test_explicit_start_with_options() -> None:
@@ -134,7 +139,8 @@ def test_class_data_sharing_archive_is_made_then_used(tmp_path: Path) -> None:
     code = """
         import jpype, zarrjvm
         zarrjvm.jvm.ensure_started()
-        args = [str(a) for a in jpype.JClass("java.lang.management.ManagementFactory").getRuntimeMXBean().getInputArguments()]
+        mx = jpype.JClass("java.lang.management.ManagementFactory").getRuntimeMXBean()
+        args = [str(a) for a in mx.getInputArguments()]
         print([a.split("=")[0] for a in args if "Archive" in a])
     """
     env = {"ZARRJVM_CDS": "1", "XDG_CACHE_HOME": str(tmp_path)}

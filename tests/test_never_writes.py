@@ -197,7 +197,6 @@ def test_reading_never_writes_nor_leaves_the_store(area: Path, name: str) -> Non
     watch = Inotify()
     try:
         for d in [area, *(p for p in area.rglob("*") if p.is_dir() and not p.is_symlink())]:
-            inside = d == store or store in d.parents
             watch.watch(d, WRITES | TOUCHES)
         read(store, backend)
         _escape_attempts(store, backend)

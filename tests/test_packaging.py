@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import zarrjvm
+
 ROOT = Path(__file__).resolve().parents[1]
 SKIP = {".venv", "build", "dist", "_jars", "target", ".git", ".pytest_cache", "__pycache__", ".hypothesis", "out"}
 
@@ -27,15 +29,21 @@ def test_wheel_builds_and_carries_the_jars(tmp_path: Path) -> None:
     assert len(wheels) == 1
     names = zipfile.ZipFile(wheels[0]).namelist()
     jars = [n for n in names if n.startswith("zarrjvm/_jars/") and n.endswith(".jar")]
-    assert "zarrjvm/_jars/zarrjvm-0.1.0.jar" in jars
+    version = zarrjvm.__version__
+    readers = f"zarrjvm/_jars/zarrjvm-readers-{version}.jar"
+    assert readers in jars
     assert any("/zarr-java-0.0.9.jar" in j for j in jars)
     assert any("/jzarr-0.4.2.jar" in j for j in jars)
     assert any("/arrow-c-data-18.1.0.jar" in j for j in jars)
     assert any("/cdm-4.5.5.jar" in j for j in jars)
     assert "zarrjvm/py.typed" in names
     assert "zarrjvm/compat/__init__.py" in names and "zarrjvm/compat/cases.py" in names
-    assert "zarrjvm/_jars/spark/zarrjvm-spark-0.1.0.jar" in names
+    assert f"zarrjvm/_jars/spark/zarrjvm-spark-{version}.jar" in names
+    # the compatibility matrix's writers are their own jar, off the readers' classpath
+    assert f"zarrjvm/_jars/compat/zarrjvm-compat-{version}.jar" in names
+    with zipfile.ZipFile(wheels[0]).open(readers) as f:
+        assert not any(n.startswith("dev/zarrjvm/compat/") for n in zipfile.ZipFile(f).namelist())
     assert not any("/_jars/spark-sql" in n or "/_jars/scala-library" in n for n in names)
-    with zipfile.ZipFile(wheels[0]).open("zarrjvm/_jars/zarrjvm-0.1.0.jar") as f:
+    with zipfile.ZipFile(wheels[0]).open(readers) as f:
         inner = zipfile.ZipFile(f).namelist()
     assert "linux-x86-64/libblosc.so" in inner

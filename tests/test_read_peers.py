@@ -9,7 +9,7 @@ import pytest
 from helpers import assert_same
 
 import zarrjvm
-from zarrjvm.compat.capabilities import READERS, java_reader_limitation, known_defect
+from zarrjvm.compat.capabilities import java_reader_limitation, java_readers, known_defect
 from zarrjvm.compat.cases import ALL_CASES, Case, peer_read
 
 
@@ -17,7 +17,7 @@ def _params(decodes: bool = True) -> list:
     """(case, reader) pairs; ``decodes=False`` for tests that only open (decode-time defects do not apply)."""
     out = []
     for case in ALL_CASES:
-        for reader, caps in READERS.items():
+        for reader, caps in java_readers().items():
             if case.format not in caps.formats:
                 continue
             why = java_reader_limitation(reader, case)
@@ -51,7 +51,8 @@ def test_whole_array_equals_peer(written, case: Case, reader: str) -> None:
     with zarrjvm.open_array(store, path, backend=reader) as a:
         got = a[...]
         assert a.shape == case.shape
-        assert a.dtype == case.np_dtype or (case.format == "netcdf4" and a.dtype.newbyteorder("=") == case.np_dtype.newbyteorder("="))
+        assert a.dtype == case.np_dtype or (
+            case.format == "netcdf4" and a.dtype.newbyteorder("=") == case.np_dtype.newbyteorder("="))
     assert_same(got, peer_read(case, store, path))
 
 

@@ -59,7 +59,8 @@ def test_deflated_zip_of_a_directory_store(tmp_path: Path) -> None:
                 zf.write(Path(root) / d, (Path(root) / d).relative_to(tmp_path).as_posix() + "/")
             for f in files:
                 zf.write(Path(root) / f, (Path(root) / f).relative_to(tmp_path).as_posix())
-    g = zarrjvm.open_array(tmp_path / "d.zip", path="d.zarr")  # shard index and inner chunks: ranges of deflated entries
+    # shard index and inner chunks: ranges of deflated entries
+    g = zarrjvm.open_array(tmp_path / "d.zip", path="d.zarr")
     assert_same(g[...], z[...])
 
 

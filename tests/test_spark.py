@@ -14,15 +14,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from helpers import assert_same
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 
 import zarrjvm
 import zarrjvm.spark
 from zarrjvm.compat.capabilities import java_reader_limitation, known_defect
 from zarrjvm.compat.cases import CASES_BY_NAME, Case, write_python
-
-from helpers import assert_same
-from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import functions as F
 
 SHAPE = (37, 23)
 CHUNKS = (10, 8)
@@ -323,7 +322,7 @@ def test_arrays_of_different_shapes_are_refused(spark: SparkSession, stores: dic
 def test_unknown_option_and_backend_are_refused(spark: SparkSession, stores: dict[str, Any]) -> None:
     with pytest.raises(Exception, match="unknown option 'array'"):
         spark.read.format("zarr").option("array", "a").load(stores["g3"])
-    with pytest.raises(zarrjvm.UnsupportedError, match="unknown backend 'zarr-rust'"):
+    with pytest.raises(zarrjvm.InvalidArgumentError, match="unknown backend 'zarr-rust'"):
         zarrjvm.spark.read_zarr(spark, stores["a3"], backend="zarr-rust")
     with pytest.raises(Exception, match="chunksPerPartition must be a positive integer, got '0'"):
         spark.read.format("zarr").option("chunksPerPartition", "0").load(stores["a3"])

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyspark
 
 import zarrjvm.spark
-from zarrjvm._jvm import jars_dir
+from zarrjvm.jvm import jars_dir
 
 #: Packages Spark ships in its own versions; a copy inside zarrjvm's jar would shadow or clash with them.
 FORBIDDEN = ("org/apache/arrow/", "com/fasterxml/jackson/", "com/google/common/", "io/netty/")
@@ -71,8 +71,9 @@ def test_spark_stays_out_of_the_python_classpath() -> None:
 
 
 def test_the_wheel_carries_the_spark_jar() -> None:
-    import tomllib
     from pathlib import PurePosixPath
+
+    import tomllib
 
     pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
     patterns = pyproject["tool"]["setuptools"]["package-data"]["zarrjvm"]

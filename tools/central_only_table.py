@@ -49,7 +49,8 @@ def main() -> None:
                 if o.split(":")[0] not in ("pass", "declared", "link", "defect"):
                     odd.append((reader, shims, case.name, o))
     print(f"{len(ALL_CASES)} cases")
-    print("| backend | shims | reads correctly | declared (UnsupportedError) | link errors (cdm 4.5.5) | upstream defects |")
+    print("| backend | shims | reads correctly | declared (UnsupportedError) | link errors (cdm 4.5.5) "
+          "| upstream defects |")
     print("|---|---|---|---|---|---|")
     for (reader, shims), c in counts.items():
         total = sum(c.values())

@@ -10,37 +10,43 @@ Decoded chunks cross from the JVM zero-copy through the Arrow C Data Interface::
 
 from __future__ import annotations
 
-from . import _jvm as jvm
+from . import jvm
+from ._version import __version__
 from .array import JvmArray, JvmGroup, open_array, open_array_async, open_group
 from .backends import BackendInfo, backends
+from .config import config
 from .errors import (
     ArrayNotFoundError,
     ChunkDecodeError,
+    InternalError,
     InvalidArgumentError,
     JavaNotFoundError,
     MetadataError,
+    OutOfBoundsError,
     ResourceError,
     StoreError,
     UnsupportedError,
     ZarrJvmError,
 )
 
-__version__ = "0.1.0"
-
 __all__ = [
     "ArrayNotFoundError",
     "BackendInfo",
     "ChunkDecodeError",
+    "InternalError",
     "InvalidArgumentError",
     "JavaNotFoundError",
     "JvmArray",
     "JvmGroup",
     "MetadataError",
+    "OutOfBoundsError",
     "ResourceError",
     "StoreError",
     "UnsupportedError",
     "ZarrJvmError",
+    "__version__",
     "backends",
+    "config",
     "jvm",
     "open_array",
     "open_array_async",

@@ -1,27 +1,26 @@
 """asyncio over Java futures: how an awaited read reaches Java and how its result comes back to the event loop.
 
-A read is submitted to Java's bounded async pool (``dev.zarrjvm.AsyncReads``) with an id and the addresses of C structs
+A read is submitted to Java's bounded async pool (the bridge's ``AsyncReads``) with an id and the addresses of C structs
 allocated here; the event loop is never blocked. Java puts the id of every read that is over (exported, failed or
 cancelled) on one queue, exactly once. One daemon thread here (the pump) waits on that queue inside Java — JPype
 releases the GIL meanwhile — and hands each id to its loop with ``call_soon_threadsafe``; the loop imports the result.
 Java never calls into Python, and the structs are freed only after their id came back.
 
-Cancelling an awaiting task cancels the Java read: a queued read is skipped, a running one closes its result instead
-of exporting it, and one already exported is imported and dropped here, which hands its memory back to Java.
+Cancelling an awaiting task cancels the Java read: a queued read is skipped, a running one closes its result instead of
+exporting it, and one already exported is imported and dropped here, which hands its memory back to Java.
 """
 
 from __future__ import annotations
 
 import asyncio
-import atexit
 import itertools
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from . import _jvm
+from . import _bridge, jvm
 from .arrow import addresses, import_structs, new_structs
-from .errors import java_errors, translate
+from .errors import from_java
 
 _BATCH = 512
 _POLL_MS = 100
@@ -51,11 +50,8 @@ dropped_after_export = 0
 
 
 def async_reads() -> Any:
-    """Java's ``dev.zarrjvm.AsyncReads``."""
-    import jpype
-
-    _jvm.ensure_started()
-    return jpype.JClass("dev.zarrjvm.AsyncReads")
+    """Java's ``AsyncReads``."""
+    return _bridge.async_reads()
 
 
 def _ensure_pump() -> None:
@@ -67,8 +63,7 @@ def _ensure_pump() -> None:
         _pump[:] = [t]
         _stop.clear()
         t.start()
-        # registered once the JVM runs, so it runs before JPype shuts the JVM down (atexit is LIFO)
-        atexit.register(_shutdown)
+        jvm.on_stop(_shutdown)
 
 
 def _run_pump(reads: Any) -> None:
@@ -103,9 +98,10 @@ def _settle(p: _Pending) -> None:
     java = p.java
     if java is None:  # submission failed; nothing was exported
         return
-    status = str(java.status())
+    state = java.state()
+    states = _bridge.read_state()
     fut = p.future
-    if status == "exported":
+    if state == states.EXPORTED:
         arr = import_structs(p.c_array, p.c_schema, p.type)
         if fut.done():  # cancelled after Java exported: dropping the import releases the memory
             global dropped_after_export
@@ -114,23 +110,20 @@ def _settle(p: _Pending) -> None:
             return
         try:
             fut.set_result(p.finish(arr))
-        except BaseException as e:  # noqa: BLE001 - the error belongs to the awaiting task
+        except BaseException as e:
             fut.set_exception(e)
-    elif status == "opened":
+    elif state == states.OPENED:
         opened = java.opened()
         if fut.done():
-            opened.array().close()
+            _bridge.close(opened)
             return
         try:
             fut.set_result(p.finish(opened))
-        except BaseException as e:  # noqa: BLE001
+        except BaseException as e:
             fut.set_exception(e)
-    elif status == "failed":
+    elif state == states.FAILED:
         if not fut.done():
-            err = java.error()
-            exc = translate(err)
-            exc.__cause__ = err
-            fut.set_exception(exc)
+            fut.set_exception(from_java(java.error()))
     elif not fut.done():  # cancelled on the Java side (zarrjvm shutting down)
         fut.cancel()
 
@@ -145,8 +138,7 @@ async def submit(start: Callable[[int, int, int], Any], finish: Callable[[Any], 
     p = _Pending(loop, finish, type)
     _pending[rid] = p
     try:
-        with java_errors():
-            p.java = start(rid, *addresses(p.c_array, p.c_schema))
+        p.java = _bridge.java_call(lambda: start(rid, *addresses(p.c_array, p.c_schema)))
     except BaseException:
         _pending.pop(rid, None)
         raise

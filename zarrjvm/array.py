@@ -12,15 +12,14 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from . import _async, _jvm, stores
+from . import _async, _bridge, stores
 from .arrow import arrow_type, import_from_java, to_numpy
-from .errors import ArrayNotFoundError, ZarrJvmError, java_errors
+from .config import config
+from .errors import InvalidArgumentError, OutOfBoundsError
 
-DEFAULT_BACKEND = "zarr-java"
-
-
-def _options_json(options: Mapping[str, Any]) -> str:
-    return json.dumps(dict(options))
+#: The reader options of open_array / open_group / open_array_async, with zarrjvm.config's key for each default.
+READER_OPTIONS = {"checks": "reader.checks", "shims": "reader.shims", "direct": "reader.direct"}
+_OPEN_KEYWORDS = ("backend", *READER_OPTIONS, "storage_options")
 
 
 def _fill_value(bits: str | None, dtype: np.dtype) -> Any:
@@ -28,9 +27,6 @@ def _fill_value(bits: str | None, dtype: np.dtype) -> Any:
         return None
     raw = int(bits).to_bytes(8, "little")[: dtype.itemsize]
     return np.frombuffer(raw, dtype=dtype.newbyteorder("<"))[0].astype(dtype.newbyteorder("="))
-
-
-_close_source = _jvm.close_quietly
 
 
 class JvmArray:
@@ -43,17 +39,16 @@ class JvmArray:
 
     def __init__(self, source: Any, backend: str, store: stores.StoreHandle | None = None) -> None:
         try:
-            with java_errors():
-                info = json.loads(str(source.info().toJson()))
+            info = json.loads(str(_bridge.java_call(lambda: source.info().toJson())))
         except BaseException:
-            _close_source(source)  # the reader is open: do not leave it to the garbage collector
+            _bridge.close(source)  # the reader is open: do not leave it to the garbage collector
             raise
         self._source = source
-        #: the zip / HTTP / S3 / fsspec store this array reads (closed when its last reader is gone); None for a path
+        #: the store this array reads (shared with its group; closed when its last reader is gone)
         self._store = store
         self._lock = threading.Lock()
         self._closed = False
-        self._finalizer = weakref.finalize(self, _close_source, source)
+        self._finalizer = weakref.finalize(self, _bridge.close, source)
         self.info: dict[str, Any] = info
         self.backend: str = backend
         self.path: str = info["path"]
@@ -104,7 +99,7 @@ class JvmArray:
     # -- reading --------------------------------------------------------------------------------------------------
     def _check_open(self) -> Any:
         if self._closed:
-            raise ZarrJvmError(f"{self!r} is closed")
+            raise InvalidArgumentError(f"{self!r} is closed")
         return self._source
 
     def _chunk_coords(self, coords: Any) -> list[int]:
@@ -113,7 +108,7 @@ class JvmArray:
         c = [int(v) for v in coords]
         grid = self.cdata_shape
         if len(c) != len(grid) or any(not 0 <= v < n for v, n in zip(c, grid)):
-            raise IndexError(f"chunk {tuple(c)} is outside the chunk grid {grid}")
+            raise OutOfBoundsError(f"chunk {tuple(c)} is outside the chunk grid {grid} of {self!r}")
         return c
 
     def _chunk_box(self, c: list[int]) -> tuple[list[int], list[int]]:
@@ -125,10 +120,8 @@ class JvmArray:
         """The decoded chunk as a flat pyarrow array in C order, clipped to the array bounds (no copy)."""
         c = self._chunk_coords(coords)
         source = self._check_open()
-        import jpype
-
-        jc = jpype.JArray(jpype.JLong)(c)
-        return import_from_java(lambda a, s: _jvm.facade().exportChunk(source, jc, a, s), self._pa_type)
+        jc = _bridge.long_array(c)
+        return import_from_java(lambda a, s: _bridge.call(lambda z: z.exportChunk(source, jc, a, s)), self._pa_type)
 
     def read_chunk(self, coords: Any) -> np.ndarray:
         """The decoded chunk at chunk coordinates ``coords`` as a read-only numpy view on Java memory.
@@ -143,10 +136,8 @@ class JvmArray:
         """The chunk's bytes as stored (still encoded), or None when the chunk is absent."""
         c = self._chunk_coords(coords)
         source = self._check_open()
-        import jpype
-
-        with java_errors():
-            raw = source.readRawChunk(jpype.JArray(jpype.JLong)(c))
+        jc = _bridge.long_array(c)
+        raw = _bridge.call(lambda z: z.readRawChunk(source, jc))
         return None if raw is None else bytes(memoryview(raw))
 
     def iter_chunks(self) -> Iterator[tuple[tuple[int, ...], np.ndarray]]:
@@ -160,20 +151,21 @@ class JvmArray:
         self._check_region(offset, shape)
         if math.prod(shape) == 0:
             return np.empty(tuple(shape), dtype=self.dtype.newbyteorder("="))
-        jo, js = _java_box(offset, shape)
-        arr = import_from_java(lambda a, s: _jvm.facade().exportRegion(source, jo, js, a, s), self._pa_type)
+        jo, js = _bridge.long_array(offset), _bridge.int_array(shape)
+        arr = import_from_java(lambda a, s: _bridge.call(lambda z: z.exportRegion(source, jo, js, a, s)), self._pa_type)
         return to_numpy(arr, shape, self.dtype)
 
     def _check_region(self, offset: tuple[int, ...], shape: tuple[int, ...]) -> None:
         if len(offset) != self.ndim or len(shape) != self.ndim:
-            raise IndexError(f"region rank must be {self.ndim}")
+            raise OutOfBoundsError(f"region rank must be {self.ndim}")
         for o, n, s in zip(offset, shape, self.shape):
             if o < 0 or n < 0 or o + n > s:
-                raise IndexError(f"region {tuple(offset)}+{tuple(shape)} is outside the array shape {self.shape}")
+                raise OutOfBoundsError(
+                    f"region {tuple(offset)}+{tuple(shape)} is outside the array shape {self.shape}")
 
     def __getitem__(self, key: Any) -> np.ndarray:
         offset, shape, post = _normalize_selection(key, self.shape)
-        region = self.read_region(offset, shape)
+        region = self.read_region(tuple(offset), tuple(shape))
         return region[post] if post else region
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
@@ -191,9 +183,7 @@ class JvmArray:
         """Like :meth:`read_chunk_arrow`, read on Java's async pool while the event loop runs on."""
         c = self._chunk_coords(coords)
         source = self._check_open()
-        import jpype
-
-        jc = jpype.JArray(jpype.JLong)(c)
+        jc = _bridge.long_array(c)
         reads = _async.async_reads()
         return await _async.submit(lambda rid, a, s: reads.exportChunk(rid, source, jc, a, s), lambda arr: arr,
                                    self._pa_type)
@@ -210,12 +200,10 @@ class JvmArray:
         self._check_region(offset, shape)
         if math.prod(shape) == 0:
             return np.empty(tuple(shape), dtype=self.dtype.newbyteorder("="))
-        jo, js = _java_box(offset, shape)
+        jo, js = _bridge.long_array(offset), _bridge.int_array(shape)
         reads = _async.async_reads()
-        return await _async.submit(
-            lambda rid, a, s: reads.exportRegion(rid, source, jo, js, a, s), lambda arr: to_numpy(arr, shape, self.dtype),
-            self._pa_type,
-        )
+        return await _async.submit(lambda rid, a, s: reads.exportRegion(rid, source, jo, js, a, s),
+                                   lambda arr: to_numpy(arr, shape, self.dtype), self._pa_type)
 
     async def get_async(self, selection: Any) -> np.ndarray:
         """``await a.get_async(sel)`` is ``a[sel]`` without blocking the event loop."""
@@ -237,13 +225,6 @@ class JvmArray:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
-
-
-def _java_box(offset: Any, shape: Any) -> tuple[Any, Any]:
-    """A region's offset (long[]) and shape (int[]) as the Java side takes them."""
-    import jpype
-
-    return jpype.JArray(jpype.JLong)([int(v) for v in offset]), jpype.JArray(jpype.JInt)([int(v) for v in shape])
 
 
 def _normalize_selection(key: Any, shape: tuple[int, ...]) -> tuple[list[int], list[int], tuple[Any, ...]]:
@@ -273,7 +254,7 @@ def _normalize_selection(key: Any, shape: tuple[int, ...]) -> tuple[list[int], l
         if isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_)):
             i = int(k)
             if i < -n or i >= n:
-                raise IndexError(f"index {i} is out of bounds for axis with size {n}")
+                raise OutOfBoundsError(f"index {i} is out of bounds for axis with size {n}")
             i %= n
             offset.append(i)
             box.append(1)
@@ -295,8 +276,8 @@ def _normalize_selection(key: Any, shape: tuple[int, ...]) -> tuple[list[int], l
             else:
                 # the same positions, relative to the box just read
                 first, last = idx[0] - lo, idx[-1] - lo
-                stop = last + 1 if step > 0 else (last - 1 if last >= 1 else None)
-                post.append(slice(first, stop, step))
+                end = last + 1 if step > 0 else (last - 1 if last >= 1 else None)
+                post.append(slice(first, end, step))
                 trivial = False
         else:
             raise IndexError(
@@ -307,18 +288,20 @@ def _normalize_selection(key: Any, shape: tuple[int, ...]) -> tuple[list[int], l
 
 
 class JvmGroup(Mapping[str, Any]):
-    """A group read by a Java backend: ``group[name]`` gives a :class:`JvmArray` or a nested :class:`JvmGroup`."""
+    """A group read by a Java backend: ``group[name]`` gives a :class:`JvmArray` or a nested :class:`JvmGroup`
+    (``group["sub/deeper/a"]`` resolves the path in one call). The group and every member opened from it share one
+    open store (and, for NetCDF, one open file); members are read with the options the group was opened with."""
 
     def __init__(self, source: Any, backend: str, store: stores.StoreHandle | None = None) -> None:
         try:
-            with java_errors():
-                info = json.loads(str(source.infoJson()))
+            info = json.loads(str(_bridge.java_call(lambda: source.info().toJson())))
         except BaseException:
-            _close_source(source)
+            _bridge.close(source)
             raise
         self._source = source
         self._store = store  # shared with every member opened from here
-        self._finalizer = weakref.finalize(self, _close_source, source)
+        self._closed = False
+        self._finalizer = weakref.finalize(self, _bridge.close, source)
         self.backend = backend
         self.path: str = info["path"]
         self.format: str = info["format"]
@@ -339,15 +322,13 @@ class JvmGroup(Mapping[str, Any]):
         return dict(sorted(out.items()))
 
     def __getitem__(self, name: str) -> JvmArray | JvmGroup:
-        head, _, rest = name.strip("/").partition("/")
-        if head in self._groups:
-            with java_errors():
-                g = JvmGroup(self._source.openGroup(head), self.backend, self._store)
-            return g[rest] if rest else g
-        if head in self._arrays and not rest:
-            with java_errors():
-                return JvmArray(self._source.openArray(head), self.backend, self._store)
-        raise ArrayNotFoundError(f"no member '{name}' in group '{self.path or '/'}' (members: {list(self.members())})")
+        if self._closed:
+            raise InvalidArgumentError(f"{self!r} is closed")
+        source = self._source
+        node = _bridge.call(lambda z: z.openMember(source, name))
+        if _bridge.is_array(node):
+            return JvmArray(node, self.backend, self._store)
+        return JvmGroup(node, self.backend, self._store)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.members())
@@ -356,9 +337,16 @@ class JvmGroup(Mapping[str, Any]):
         return len(self._arrays) + len(self._groups)
 
     def __repr__(self) -> str:
-        return f"<JvmGroup {self.backend} {self.format} '{self.path or '/'}' members={list(self.members())}>"
+        state = " closed" if self._closed else ""
+        return f"<JvmGroup {self.backend} {self.format} '{self.path or '/'}'{state} members={list(self.members())}>"
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def close(self) -> None:
+        """Releases the group (members already opened stay usable; the store closes with the last of them)."""
+        self._closed = True
         self._finalizer()
 
     def __enter__(self) -> JvmGroup:
@@ -368,67 +356,78 @@ class JvmGroup(Mapping[str, Any]):
         self.close()
 
 
-def _resolve(store: Any, backend: str, options: Mapping[str, Any]) -> tuple[stores.Resolved, str]:
-    """How the Java side opens ``store`` (:mod:`zarrjvm.stores`), and the reader options as JSON."""
-    opts = dict(options)
-    r = stores.resolve(store, opts.pop("storage_options", None), backend)
-    if not r.own_store and r.java_store is None and r.storage_options_json != "{}":
-        opts["storage_options"] = json.loads(r.storage_options_json)  # a plain location: the backend opens it
-    return r, _options_json(opts)
+def _open_options(function: str, options: Mapping[str, Any]) -> tuple[str, Any, dict[str, Any]]:
+    """The backend, Java's ReaderOptions and the storage options of an ``open_*`` call, defaults from
+    :data:`zarrjvm.config`. An unknown or mistyped option is a ``TypeError`` naming the valid ones."""
+    unknown = [k for k in options if k not in _OPEN_KEYWORDS]
+    if unknown:
+        raise TypeError(f"{function}() got an unexpected keyword argument {unknown[0]!r} "
+                        f"(valid: {', '.join(_OPEN_KEYWORDS)})")
+    backend = options.get("backend")
+    backend = config.get("backend") if backend is None else backend
+    if not isinstance(backend, str):
+        raise TypeError(f"{function}() backend must be a string, got {backend!r}")
+    flags = {}
+    for name, key in READER_OPTIONS.items():
+        v = options.get(name)
+        if v is not None and not isinstance(v, (bool, np.bool_)):
+            raise TypeError(f"{function}() {name} must be True or False, got {v!r}")
+        flags[name] = bool(config.get(key) if v is None else v)
+    so = options.get("storage_options")
+    if so is not None and not isinstance(so, Mapping):
+        raise TypeError(f"{function}() storage_options must be a dict, got {type(so).__name__}")
+    return backend, _bridge.reader_options(flags["checks"], flags["shims"], flags["direct"]), dict(so or {})
 
 
-def _open(group: bool, store: Any, path: str | None, backend: str, options: Mapping[str, Any]) -> Any:
-    """Java's ``Opening.Opened`` (the reader and its store) and the handle for that store."""
-    import jpype
+def _open(function: str, group: bool, store: Any, path: str | None, options: Mapping[str, Any]) -> Any:
+    """Java's ``OpenedArray`` / ``OpenedGroup`` (the reader and its store) and the handle for that store."""
+    backend, reader_options, so = _open_options(function, options)
+    loc = stores.resolve(store, so)
+    p = path or ""
+    if loc.url is not None:
+        args: tuple[Any, ...] = (loc.url, loc.storage_options, backend, p, reader_options)
+    else:
+        args = (loc.java_store, backend, p, reader_options)
+    opened = _bridge.call(lambda z: (z.openGroup if group else z.openArray)(*args))
+    return backend, opened, loc.handle(opened.store())
 
-    _jvm.ensure_started()
-    r, opts = _resolve(store, backend, options)
-    with java_errors():
-        opened = jpype.JClass("dev.zarrjvm.Opening").open(
-            group, backend, r.location, r.storage_options_json, r.java_store, r.own_store, path or "", opts
-        )
-    return opened, r.handle(opened.store())
 
-
-def open_array(
-    store: Any,
-    path: str | None = None,
-    *,
-    backend: str = DEFAULT_BACKEND,
-    **options: Any,
-) -> JvmArray:
+def open_array(store: Any, path: str | None = None, **options: Any) -> JvmArray:
     """Opens the array at ``path`` inside ``store`` with a Java backend.
 
-    ``store`` is a directory, a ``.zip`` file (zarr-python's ZipStore), an ``http(s)://`` or ``s3://bucket/prefix``
-    URL (with ``storage_options={...}``), any other fsspec URL, an fsspec mapper or filesystem, or a zarr-python
-    ``FsspecStore``; for netcdf-java, a local file. ``backend`` is ``"zarr-java"`` (Zarr v2 and v3), ``"jzarr"``
-    (Zarr v2) or ``"netcdf-java"`` (NetCDF-3/4; ``path`` is the variable name). Reader options: ``checks=False`` lets
-    through inputs the reader is known to misread (to measure upstream behaviour), ``shims=False`` disables the
-    Central-only ucar.ma2 workarounds, ``storage_options`` configures remote stores (README: Async and remote stores).
+    ``store`` is a directory, a ``.zip`` file (zarr-python's ZipStore), a NetCDF/HDF5 file, an ``http(s)://`` or
+    ``s3://bucket/prefix`` URL (with ``storage_options={...}``), any other fsspec URL, an fsspec mapper or
+    filesystem, or a zarr-python ``FsspecStore``. Options (defaults from :data:`zarrjvm.config`):
+
+    - ``backend``: ``"zarr-java"`` (Zarr v2 and v3), ``"jzarr"`` (Zarr v2) or ``"netcdf-java"`` (NetCDF-3/4; ``path``
+      is the variable name) — :func:`zarrjvm.backends` lists them;
+    - ``checks=False`` lets through inputs the reader is known to misread (to measure upstream behaviour),
+      ``shims=False`` disables the Central-only ucar.ma2 workarounds, ``direct=False`` reads through the reader's full
+      pipeline;
+    - ``storage_options`` configures remote stores (README: Async and remote stores).
     """
-    opened, handle = _open(False, store, path, backend, options)
+    backend, opened, handle = _open("open_array", False, store, path, options)
     return JvmArray(opened.array(), backend, handle)
 
 
-async def open_array_async(
-    store: Any,
-    path: str | None = None,
-    *,
-    backend: str = DEFAULT_BACKEND,
-    **options: Any,
-) -> JvmArray:
+async def open_array_async(store: Any, path: str | None = None, **options: Any) -> JvmArray:
     """:func:`open_array` on Java's async pool: the metadata reads (remote round trips) do not block the event loop."""
-    r, opts = _resolve(store, backend, options)
+    backend, reader_options, so = _open_options("open_array_async", options)
+    loc = stores.resolve(store, so)
     reads = _async.async_reads()
-    so, js, own, p = r.storage_options_json, r.java_store, r.own_store, path or ""
+    p = path or ""
 
     def finish(opened: Any) -> JvmArray:
-        return JvmArray(opened.array(), backend, r.handle(opened.store()))
+        return JvmArray(opened.array(), backend, loc.handle(opened.store()))
 
-    return await _async.submit(lambda rid, a, s: reads.openArray(rid, backend, r.location, so, js, own, p, opts), finish)
+    if loc.url is not None:
+        return await _async.submit(
+            lambda rid, a, s: reads.openArray(rid, loc.url, loc.storage_options, backend, p, reader_options), finish)
+    return await _async.submit(lambda rid, a, s: reads.openArray(rid, loc.java_store, backend, p, reader_options),
+                               finish)
 
 
-def open_group(store: Any, path: str | None = None, *, backend: str = DEFAULT_BACKEND, **options: Any) -> JvmGroup:
-    """Opens the group at ``path`` (the root by default) inside ``store`` (as for :func:`open_array`)."""
-    opened, handle = _open(True, store, path, backend, options)
+def open_group(store: Any, path: str | None = None, **options: Any) -> JvmGroup:
+    """Opens the group at ``path`` (the root by default) inside ``store``, with the options of :func:`open_array`."""
+    backend, opened, handle = _open("open_group", True, store, path, options)
     return JvmGroup(opened.group(), backend, handle)

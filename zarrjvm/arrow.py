@@ -6,13 +6,12 @@ using them goes away. Nothing is copied across the boundary.
 
 At interpreter exit JPype shuts the JVM down before Python frees module globals, so a view still alive then cannot be
 handed back to Java. zarrjvm therefore interposes on each exported array's release callback: while the JVM runs it
-forwards to Java's release; once zarrjvm's exit hook (which runs just before JPype's shutdown) has fired, it only marks
-the struct released — the memory goes away with the process.
+forwards to Java's release; once the JVM module's stop callbacks have run (just before JPype's shutdown), it only
+marks the struct released — the memory goes away with the process.
 """
 
 from __future__ import annotations
 
-import atexit
 import ctypes
 import threading
 from collections.abc import Callable, Sequence
@@ -22,9 +21,10 @@ import numpy as np
 import pyarrow as pa
 from pyarrow.cffi import ffi
 
-from .errors import ChunkDecodeError, java_errors
+from . import jvm
+from .errors import ChunkDecodeError
 
-_state: dict[str, Any] = {"alive": True, "java_release": {}, "lock": threading.Lock(), "hooked": False}
+_state: dict[str, Any] = {"alive": True, "java_release": {}, "lock": threading.Lock()}
 
 
 def _release(c_array: Any, _ffi: Any = ffi, _state: dict[str, Any] = _state) -> None:
@@ -52,11 +52,7 @@ def _jvm_going_down() -> None:
     _state["alive"] = False
 
 
-def _hook_exit() -> None:
-    # Registered after jpype's own exit handler exists, so it runs before JPype shuts the JVM down (atexit is LIFO).
-    if not _state["hooked"]:
-        _state["hooked"] = True
-        atexit.register(_jvm_going_down)
+jvm.on_stop(_jvm_going_down)
 
 
 def arrow_type(dtype: np.dtype) -> pa.DataType:
@@ -80,7 +76,6 @@ def addresses(c_array: Any, c_schema: Any) -> tuple[int, int]:
 def import_structs(c_array: Any, c_schema: Any, type: pa.DataType | None = None) -> pa.Array:
     """Imports structs Java has filled (on any thread, before this call), routing their release through zarrjvm.
     Without a schema struct the array is imported as ``type``."""
-    _hook_exit()
     if c_array.release != ffi.NULL:
         key = int(ffi.cast("uintptr_t", c_array.private_data))
         with _state["lock"]:
@@ -91,14 +86,11 @@ def import_structs(c_array: Any, c_schema: Any, type: pa.DataType | None = None)
 
 
 def import_from_java(export: Callable[[int, int], None], type: pa.DataType | None = None) -> pa.Array:
-    """Calls ``export(array_address, schema_address)`` (a Java export into the structs) and imports the result.
-
-    With ``type`` given, no schema crosses: Java is passed schema address 0 and the array is imported as ``type``.
-    """
-    _hook_exit()
+    """Calls ``export(array_address, schema_address)`` (a Java export into the structs, through the bridge) and imports
+    the result. With ``type`` given, no schema crosses: Java is passed schema address 0 and the array is imported as
+    ``type``."""
     c_array, c_schema = new_structs(with_schema=type is None)
-    with java_errors():
-        export(*addresses(c_array, c_schema))
+    export(*addresses(c_array, c_schema))
     return import_structs(c_array, c_schema, type)
 
 

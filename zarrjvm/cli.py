@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return handler(args)
-    except ZarrJvmError as e:
+    except (ZarrJvmError, ImportError) as e:
         print(f"zarrjvm: {type(e).__name__}: {e}", file=sys.stderr)
         return 2
 

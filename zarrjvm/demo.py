@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _jvm
+from . import jvm
 from .array import open_array
 from .backends import backends
 from .errors import ZarrJvmError
@@ -64,7 +64,7 @@ def write_sample(root: Path) -> list[Sample]:
     d[:] = labels
     samples += [Sample("v3/temperature", str(v3), "temperature", "zarr-v3", temperature),
                 Sample("v3/labels (sharded)", str(v3), "labels", "zarr-v3", labels)]
-    assert isinstance(d.metadata.codecs[0], ShardingCodec)
+    assert isinstance(d.metadata.codecs[0], ShardingCodec)  # type: ignore[union-attr]
 
     try:
         import netCDF4
@@ -100,13 +100,16 @@ def _read_times(fn: Any, repeat: int = 5) -> tuple[Any, float]:
 
 def run(root: Path | None = None, out: Any = print) -> list[dict[str, Any]]:
     """Writes the sample and reads it through every usable backend; prints and returns the rows."""
+    from .compat import require_peers
+
+    require_peers("zarrjvm demo", ("zarr", "numcodecs"))
     tmp = None
     if root is None:
         tmp = tempfile.TemporaryDirectory(prefix="zarrjvm-demo-")
         root = Path(tmp.name)
     t0 = time.perf_counter()
-    _jvm.ensure_started()
-    out(f"JVM started in {time.perf_counter() - t0:.2f} s; Java side: {_jvm.build_info()['cdm.artifact']}")
+    jvm.ensure_started()
+    out(f"JVM started in {time.perf_counter() - t0:.2f} s; Java side: {jvm.build_info()['cdm.artifact']}")
     samples = write_sample(root)
     rows: list[dict[str, Any]] = []
     for be in backends():

@@ -19,21 +19,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import errors
-from ._jvm import jars_dir
+from ._version import __version__
+from .jvm import jars_dir
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["jars", "read_zarr", "SPARK_JAR_NAME"]
+__all__ = ["SPARK_JAR_NAME", "from_spark", "jars", "read_zarr"]
 
 #: The one jar zarrjvm hands Spark: zarrjvm, the readers, and (relocated) the few libraries Spark has in other
 #: versions. Arrow, Netty, zstd-jni and logging come from Spark itself.
-SPARK_JAR_NAME = "zarrjvm-spark-0.1.0.jar"
-_JAVA_PACKAGE = "dev.zarrjvm."
+SPARK_JAR_NAME = f"zarrjvm-spark-{__version__}.jar"
 
 
 def jars() -> list[str]:
@@ -69,12 +68,12 @@ def read_zarr(
             raise errors.InvalidArgumentError("arrays= is empty: name at least one array of the group")
         reader = reader.option("arrays", ",".join(names))
     try:
-        return reader.load(str(Path(path)))
+        return reader.load(os.fspath(path))
     except Exception as e:  # py4j / pyspark exceptions carrying a Java one
-        converted = _from_spark(e)
+        converted = from_spark(e)
         if converted is None:
             raise
-        raise converted from e
+        raise converted from None
 
 
 def _java_exception(e: BaseException) -> Any:
@@ -85,38 +84,29 @@ def _java_exception(e: BaseException) -> Any:
     return je
 
 
-def _from_spark(e: BaseException) -> errors.ZarrJvmError | None:
-    """The zarrjvm error for a failure of the ``zarr`` source seen through Spark: the outermost zarrjvm exception in the
-    Java cause chain decides the class (as :func:`zarrjvm.errors.translate` does for JPype); a missing data source
-    says how to add the jar."""
+def from_spark(e: BaseException) -> errors.ZarrJvmError | None:
+    """The zarrjvm error behind an exception of a Spark job or plan that read the ``zarr`` source (``None`` when it is
+    not zarrjvm's): the same mapping of Java's error kinds as for zarrjvm's own JVM (:func:`zarrjvm.errors.from_java`).
+    A Spark without zarrjvm's jar gets a :class:`zarrjvm.JavaNotFoundError` saying how to add it. Use it around
+    actions too::
+
+        try:
+            df.count()
+        except Exception as e:
+            raise zarrjvm.spark.from_spark(e) or e
+    """
     je = _java_exception(e)
     if je is None:
         return None
-    chain = []
-    cur, seen = je, 0
-    while cur is not None and seen < 64:
-        chain.append(cur)
-        nxt = cur.getCause()
-        if nxt is None or nxt.equals(cur):
-            break
-        cur, seen = nxt, seen + 1
-    root = chain[-1]
-    java_class = str(root.getClass().getName())
-    java_message = str(root.getMessage()) if root.getMessage() is not None else ""
-    for t in chain:
-        name = str(t.getClass().getName())
-        message = str(t.getMessage()) if t.getMessage() is not None else name
-        if name.startswith(_JAVA_PACKAGE + "errors."):
-            cls = errors._KIND_TO_CLASS.get(str(t.kind()), errors.ZarrJvmError)
-            return cls(message, java_class=java_class, java_message=java_message)
-        if name == "java.lang.IllegalArgumentException" and message.startswith("zarr:"):
-            return errors.InvalidArgumentError(message, java_class=java_class, java_message=java_message)
-    text = str(je.toString())
-    if "DATA_SOURCE_NOT_FOUND" in text or "Failed to find the data source: zarr" in text:
+    converted = errors.from_java(je)
+    if type(converted) is not errors.ZarrJvmError:
+        return converted
+    if "DATA_SOURCE_NOT_FOUND" in str(je.toString()) or "Failed to find the data source: zarr" in str(je.toString()):
         return errors.JavaNotFoundError(
             "Spark does not know the data source 'zarr': start the SparkSession with "
             "config('spark.jars', ','.join(zarrjvm.spark.jars()))",
-            java_class=java_class,
-            java_message=java_message,
+            java_class=converted.java_class,
+            java_message=converted.java_message,
+            java_exception=je,
         )
     return None

@@ -1,13 +1,13 @@
-"""What the ``store`` argument of :func:`zarrjvm.open_array` becomes for the Java readers.
+"""What the ``store`` argument of :func:`zarrjvm.open_array` is handed to Java as — decided once, here.
 
-- a local directory (a path, or ``file://``): handed to the backend as a path, as always;
-- a ``.zip`` file (or ``zip://path``), ``http(s)://`` and ``s3://bucket/prefix`` URLs: opened by zarrjvm's Java side
-  (``ZipByteStore``, ``HttpByteStore``, ``S3ByteStore``) with ``storage_options``;
-- any other URL (``memory://``, ...) and fsspec objects (a mapper, a filesystem, or zarr-python's ``FsspecStore``): read
-  through fsspec in this process, by a JPype proxy the Java readers call as their store (the fsspec bridge).
+- a string or path that Java opens itself (a local path, or a URL of one of Java's schemes: ``file``, ``zip``,
+  ``http(s)``, ``s3`` — Java's ``Stores.SCHEMES``, asked, not repeated here) goes to Java as it is, local paths made
+  absolute; Java then decides what it is (a directory, a zip file by its bytes, a NetCDF/HDF5 file);
+- any other URL (``memory://``, ...) and fsspec objects (a mapper, a filesystem, or zarr-python's ``FsspecStore``) are
+  read through fsspec in this process, by a JPype proxy the Java readers call as their store (the fsspec bridge).
 
-Stores opened here are kept by a :class:`StoreHandle` that every array and group reading them holds; the store is
-closed when the last of them is gone. Remote stores count their requests (:meth:`StoreHandle.stats`).
+The Java store an open returns is kept by a :class:`StoreHandle` that every array and group reading it holds; the
+store is closed when the last of them is gone. Remote stores count their requests (:meth:`StoreHandle.stats`).
 """
 
 from __future__ import annotations
@@ -19,23 +19,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import _jvm
-
-#: URL schemes zarrjvm's Java side opens itself; other schemes go through fsspec.
-JAVA_SCHEMES = ("file", "zip", "http", "https", "s3")
-
-
-_close_java_store = _jvm.close_quietly
+from . import _bridge
+from .errors import InvalidArgumentError, UnsupportedError
 
 
 class StoreHandle:
-    """A store opened for the Java readers (zip, HTTP, S3 or fsspec); closed when the last array using it is gone."""
+    """A store Java opened for the readers; closed when the last array or group using it is gone."""
 
     def __init__(self, java_store: Any, keepalive: Any = None) -> None:
         self._java = java_store
         self._keepalive = keepalive  # the Python object a bridged store calls into
         self.description: str = str(java_store.describe())
-        self._finalizer = weakref.finalize(self, _close_java_store, java_store)
+        self._finalizer = weakref.finalize(self, _bridge.close, java_store)
 
     def stats(self) -> dict[str, Any] | None:
         """Requests the store sent, bytes received and the most requests in flight at once (None for local stores)."""
@@ -56,22 +51,25 @@ class StoreHandle:
         return f"<StoreHandle {self.description}>"
 
 
-@dataclass
-class Resolved:
-    """How to open a store argument: a plain location, or a store to open / already opened on the Java side."""
+@dataclass(frozen=True)
+class Location:
+    """What Java opens: a location string with its storage options, or a Java store built here (fsspec bridge)."""
 
-    location: str
-    #: the storage options as JSON, for a store the Java side opens (``own_store``)
-    storage_options_json: str
-    #: a Java ByteStore built here (fsspec bridge), or None
+    #: a local path (absolute) or a URL Java opens itself; None for a bridged store
+    url: str | None
+    #: Java's StorageOptions for ``url``
+    storage_options: Any = None
+    #: a Java ByteStore built here (the fsspec bridge), or None
     java_store: Any = None
-    #: open the store on the Java side from ``location`` (zip, http, s3)
-    own_store: bool = False
+    #: the Python object the bridged store calls into
     keepalive: Any = None
 
-    def handle(self, opened_store: Any) -> StoreHandle | None:
-        """The handle for the store Java returned with the reader (None for plain locations)."""
-        return None if opened_store is None else StoreHandle(opened_store, self.keepalive)
+    def describe(self) -> str:
+        return self.url if self.url is not None else str(self.java_store.describe())
+
+    def handle(self, opened_store: Any) -> StoreHandle:
+        """The handle for the store Java opened (or was given) with the reader."""
+        return StoreHandle(opened_store, self.keepalive)
 
 
 def _scheme(s: str) -> str | None:
@@ -79,45 +77,33 @@ def _scheme(s: str) -> str | None:
     return s[:i].lower() if i > 0 else None
 
 
-def resolve(store: Any, storage_options: Mapping[str, Any] | None, backend: str) -> Resolved:
-    """Decides how the Java side opens ``store`` (see the module doc)."""
+def resolve(store: Any, storage_options: Mapping[str, Any] | None) -> Location:
+    """How Java opens ``store`` (see the module doc)."""
     so = dict(storage_options or {})
-    so_json = json.dumps(so)
     if isinstance(store, (str, os.PathLike)):
         s = os.fspath(store)
-        scheme = _scheme(s)
-        if backend == "netcdf-java" or scheme in ("http", "https", "s3", "zip"):
-            # netCDF-Java opens local files itself; the Java stores take the URL as it is
-            return Resolved(s if scheme else os.path.abspath(s), so_json, own_store=backend != "netcdf-java")
-        if scheme in (None, "file"):
-            path = s[len("file://"):] if scheme == "file" else s
-            path = os.path.abspath(path)
-            # directories (and paths that do not exist: the backend says so) go as a path; files are zip stores
-            return Resolved(path, so_json, own_store=os.path.isfile(path))
+        if isinstance(s, bytes):
+            raise TypeError(f"store paths are str, not bytes: {store!r}")
+        if bool(_bridge.call(lambda z: z.opensLocation(s))):
+            # a local path is made absolute here: Java's working directory is the one the process started in
+            url = s if _scheme(s) else os.path.abspath(s)
+            return Location(url, storage_options=_bridge.storage_options(json.dumps(so)))
         return _fsspec_url(s, so)
-    if backend == "netcdf-java":
-        from .errors import UnsupportedError
-
-        raise UnsupportedError(f"netcdf-java reads local files only, not {type(store).__name__} stores")
     fs, root = _fsspec_parts(store)
     if so:
-        from .errors import InvalidArgumentError
-
         raise InvalidArgumentError("storage_options apply to URLs; an fsspec object is already configured")
-    return _bridge(fs, root)
+    return _bridge_store(fs, root)
 
 
-def _fsspec_url(url: str, storage_options: dict[str, Any]) -> Resolved:
+def _fsspec_url(url: str, storage_options: dict[str, Any]) -> Location:
     try:
         import fsspec
     except ImportError:
-        from .errors import UnsupportedError
-
         raise UnsupportedError(
             f"'{_scheme(url)}://' stores are read through fsspec, which is not installed (pip install fsspec)"
         ) from None
     fs, root = fsspec.core.url_to_fs(url, **storage_options)
-    return _bridge(fs, root)
+    return _bridge_store(fs, root)
 
 
 def _fsspec_parts(store: Any) -> tuple[Any, str]:
@@ -128,7 +114,7 @@ def _fsspec_parts(store: Any) -> tuple[Any, str]:
     except ImportError:
         raise TypeError(f"unsupported store {store!r}: pass a path or URL (fsspec is not installed)") from None
     if isinstance(store, FSMap):
-        return store.fs, store.root
+        return store.fs, str(store.root)
     if isinstance(store, AbstractFileSystem):
         return store, ""
     fs, path = getattr(store, "fs", None), getattr(store, "path", None)
@@ -149,13 +135,9 @@ def _sync_twin(fs: Any) -> Any:
     return type(fs)(**{**fs.storage_options, "asynchronous": False})
 
 
-def _bridge(fs: Any, root: str) -> Resolved:
-    import jpype
-
-    _jvm.ensure_started()
+def _bridge_store(fs: Any, root: str) -> Location:
     source = _source_class()(fs, root.rstrip("/"))
-    java_store = jpype.JClass("dev.zarrjvm.store.PythonByteStore")(source)
-    return Resolved(str(java_store.describe()), "{}", java_store=java_store, keepalive=source)
+    return Location(None, java_store=_bridge.python_byte_store(source), keepalive=source)
 
 
 _SOURCE_CLASS: list[type] = []
@@ -165,13 +147,13 @@ def _source_class() -> type:
     """The fsspec bridge: a Python class implementing Java's ``PythonByteStore.Source`` (defined once the JVM runs)."""
     if _SOURCE_CLASS:
         return _SOURCE_CLASS[0]
+    _bridge.jclass(_bridge.PYTHON_BYTE_SOURCE)  # starts the JVM, which JImplements needs
     import jpype
 
-    store_exception = jpype.JClass("dev.zarrjvm.errors.StoreException")
     jbytes = jpype.JArray(jpype.JByte)
     jstrings = jpype.JArray(jpype.JString)
 
-    @jpype.JImplements("dev.zarrjvm.store.PythonByteStore$Source")
+    @jpype.JImplements(_bridge.PYTHON_BYTE_SOURCE)
     class FsspecSource:
         """Called by Java reader threads (JPype takes the GIL for each call); Python errors become StoreExceptions."""
 
@@ -183,7 +165,8 @@ def _source_class() -> type:
             return f"{self.root}/{key}" if self.root else key
 
         def _fail(self, what: str, key: str, e: BaseException) -> Any:
-            return store_exception(f"fsspec {type(self.fs).__name__} {what} '{self._path(key)}': {type(e).__name__}: {e}")
+            return _bridge.store_exception(
+                f"fsspec {type(self.fs).__name__} {what} '{self._path(key)}': {type(e).__name__}: {e}")
 
         @jpype.JOverride
         def get(self, key: str) -> Any:
@@ -196,21 +179,11 @@ def _source_class() -> type:
 
         @jpype.JOverride
         def getRange(self, key: str, start: int, end: int) -> Any:  # noqa: N802 (Java's name)
-            path = self._path(str(key))
-            start, end = int(start), int(end)
+            """Bytes [start, end), absolute offsets Java resolved and checks (suffixes resolved by Java)."""
             try:
-                if start < 0 or end < 0:  # suffix or open end: fsspec would silently clip, so check the size
-                    size = int(self.fs.size(path))
-                    s = size + start if start < 0 else start
-                    e = size if end < 0 else end
-                    if s < 0 or e > size or s > e:
-                        raise self._fail("cannot read", key, IndexError(f"range [{start}, {end}) of {size} bytes"))
-                    start, end = s, e
-                return jbytes(self.fs.cat_file(path, start=start, end=end))
+                return jbytes(self.fs.cat_file(self._path(str(key)), start=int(start), end=int(end)))
             except FileNotFoundError:
                 return None
-            except jpype.JException:
-                raise
             except Exception as e:
                 raise self._fail("cannot read", key, e) from None
 

@@ -1,15 +1,16 @@
-"""What each implementation claims to write and read, declared from its documentation and source — never guessed
-from failures.
+"""What each implementation claims to write and read, declared from its documentation and source — never guessed from
+failures.
 
-:data:`READERS` holds the Java readers (zarrjvm's backends), :data:`PEER_READERS` the Python ones, :data:`WRITERS`
-every writer. :func:`limitation` says, for a case, why an implementation declares it cannot write or read it (or None).
-A declared limitation of a Java reader must surface as :class:`zarrjvm.UnsupportedError`; anything else an
-implementation does wrong is a finding. How an implementation fares on the Central-only ``ucar.ma2`` is *measured*, not
-declared here: a link failure there is an ``error`` cell labelled Central-only.
+:func:`java_readers` gives the Java readers (zarrjvm's backends, as Java declares them), :data:`PEER_READERS` the Python
+ones, :data:`WRITERS` every writer. :func:`limitation` says, for a case, why an implementation declares it cannot write
+or read it (or None). A declared limitation of a Java reader must surface as :class:`zarrjvm.UnsupportedError`; anything
+else an implementation does wrong is a finding. How an implementation fares on the Central-only ``ucar.ma2`` is
+*measured*, not declared here: a link failure there is an ``error`` cell labelled Central-only.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -55,47 +56,26 @@ ReaderCaps = Caps
 
 _ALL_KINDS = frozenset({"b1", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f4", "f8"})
 
-READERS: dict[str, ReaderCaps] = {
-    "zarr-java": ReaderCaps(
-        name="zarr-java",
-        library="dev.zarr:zarr-java:0.0.9",
-        formats=frozenset({"zarr-v2", "zarr-v3"}),
-        dtypes=_ALL_KINDS,
-        # zarr-java 0.0.9 v2/codec/CodecRegistry: blosc, zlib
-        v2_codecs=frozenset({"blosc", "zlib"}),
-        # v3/codec/CodecRegistry: bytes, transpose, blosc, gzip, zstd, crc32c, sharding_indexed
-        v3_codecs=frozenset({"bytes", "transpose", "blosc", "gzip", "zstd", "crc32c", "sharding_indexed"}),
-        # v2 Array builds filters -> bytes -> compressor; the 'order' field is parsed but never applied
-        v2_orders=frozenset({"C"}),
-        # v2/DataType enum: |b1 |i1 <i2 <i4 <i8 |u1 <u2 <u4 <u8 <f4 <f8 (no big-endian spellings)
-        v2_byteorders=frozenset({"|", "<"}),
-        # v2 chunk key encoding joins coordinates: a 0-d array gets the key '' (zarr-python writes '0')
-        v2_zero_dim=False,
-        sharding=True,
-        notes=("v2 order 'F' is parsed and ignored (chunks would read transposed)",),
-    ),
-    "jzarr": ReaderCaps(
-        name="jzarr",
-        library="dev.zarr:jzarr:0.4.2",
-        formats=frozenset({"zarr-v2"}),
-        # com.bc.zarr.DataType: f8 f4 i8 i4 u4 i2 u2 i1 u1
-        dtypes=frozenset({"i1", "u1", "i2", "u2", "i4", "u4", "i8", "f4", "f8"}),
-        # CompressorFactory: null, zlib, blosc
-        v2_codecs=frozenset({"zlib", "blosc"}),
-        v2_orders=frozenset({"C"}),
-        # ZarrUtils.createChunkFilename has no key for zero coordinates
-        v2_zero_dim=False,
-        notes=("ZarrHeader ignores 'order' and 'filters'",),
-    ),
-    "netcdf-java": ReaderCaps(
-        name="netcdf-java",
-        library="edu.ucar:cdm (netCDF-Java)",
-        formats=frozenset({"netcdf3", "netcdf4"}),
-        dtypes=frozenset({"i1", "u1", "i2", "u2", "i4", "u4", "i8", "u8", "f4", "f8"}),
-        # cdm 4.5.5 N3header knows the classic (CDF\\x01) and 64-bit offset (CDF\\x02) magics, not CDF-5
-        netcdf_variants=frozenset({"classic", "64bit_offset"}),
-    ),
-}
+@functools.cache
+def java_readers() -> dict[str, Caps]:
+    """The Java readers' declarations, as the backends make them in Java (``Backend.capabilities()``, through
+    :func:`zarrjvm.backends`): written once, there, and refused by there. Starts the JVM."""
+    from ..backends import backends
+
+    out: dict[str, Caps] = {}
+    for b in backends():
+        c = b.capabilities
+        if not c:  # Java is not available
+            continue
+        out[b.name] = Caps(
+            name=b.name, library=b.library, formats=frozenset(c["formats"]), dtypes=frozenset(c["dtypes"]),
+            v2_codecs=frozenset(c["v2_codecs"]), v3_codecs=frozenset(c["v3_codecs"]),
+            v2_orders=frozenset(c["v2_orders"]), v2_byteorders=frozenset(c["v2_byteorders"]),
+            v2_zero_dim=bool(c["v2_zero_dim"]), sharding=bool(c["sharding"]),
+            netcdf_variants=frozenset(c["netcdf_variants"]), notes=tuple(c["notes"]),
+            source=f"declared by the {b.name} backend in Java (Backend.capabilities())",
+        )
+    return out
 
 
 _ALL_V2 = frozenset({"zlib", "gzip", "zstd", "blosc"})
@@ -190,7 +170,7 @@ def case_v3_codec_names(case: Case) -> list[str]:
 
 def java_reader_limitation(reader: str, case: Case) -> str | None:
     """Why the Java reader ``reader`` declares it cannot read ``case``, or None when it claims to."""
-    return limitation(READERS[reader], case, "reader")
+    return limitation(java_readers()[reader], case, "reader")
 
 
 def limitation(caps: Caps, case: Case, role: str = "reader") -> str | None:

@@ -313,7 +313,7 @@ def _v3_compressors(codec: str, dtype: np.dtype) -> list[Any]:
             out.append(Crc32cCodec())
         elif part.startswith("blosc-"):
             _, cname, shuffle = part.split("-")
-            out.append(BloscCodec(cname=cname, clevel=5, shuffle=shuffle, typesize=dtype.itemsize))
+            out.append(BloscCodec(cname=cname, clevel=5, shuffle=shuffle, typesize=dtype.itemsize))  # type: ignore[arg-type]
         else:
             raise ValueError(f"codec {part!r} has no Zarr v3 spelling")
     return out
@@ -385,7 +385,7 @@ def write_netcdf4(case: Case, path: str | Path) -> str:
     elif case.variant == "64bit_data":
         fmt = "NETCDF3_64BIT_DATA"
     dtype = case.np_dtype
-    with netCDF4.Dataset(str(path), "w", format=fmt) as ds:
+    with netCDF4.Dataset(str(path), "w", format=fmt) as ds:  # type: ignore[arg-type]
         grp: Any = ds
         if case.group:
             for part in case.group.split("/"):
@@ -433,7 +433,7 @@ def peer_read(case: Case, store: str, path: str) -> np.ndarray:
     if case.format in ZARR_FORMATS:
         import zarr
 
-        return np.asarray(zarr.open_array(store, mode="r", path=path or None)[...])
+        return np.asarray(zarr.open_array(store, mode="r", path=path or "")[...])
     import netCDF4
 
     with netCDF4.Dataset(store, "r") as ds:

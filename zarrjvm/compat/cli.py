@@ -37,6 +37,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from . import require_peers
+
+    require_peers("zarrjvm compat")
     from .report import text_matrix, text_summary, validate, write_all
 
     if args.list_cases:

@@ -13,9 +13,8 @@ import sys
 import time
 from typing import Any
 
+from .capabilities import java_readers
 from .runner import Cell
-
-JAVA_READERS = ("zarr-java", "jzarr", "netcdf-java")
 
 #: what each fresh process runs: open with zarrjvm, read everything, compare with the case's source data
 SCRIPT = """
@@ -32,7 +31,8 @@ sys.exit(0 if diff is None else 3)
 
 def sample(cells: list[Cell], n: int) -> list[Cell]:
     """``n`` passing Java-reader cells, spread evenly over the run (deterministic)."""
-    pool = [c for c in cells if c.reader in JAVA_READERS and c.status == "pass" and "store" in c.detail]
+    java = set(java_readers())
+    pool = [c for c in cells if c.reader in java and c.status == "pass" and "store" in c.detail]
     if n >= len(pool):
         return pool
     step = len(pool) / n

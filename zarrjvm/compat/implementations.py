@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .capabilities import PEER_READERS, READERS, WRITERS, Caps
+from .capabilities import PEER_READERS, WRITERS, Caps, java_readers
 from .cases import NETCDF_FORMATS, Case, write_netcdf4, write_zarr_python
 
 
@@ -200,7 +200,8 @@ def _ts_v3_codecs(case: Case) -> list[dict[str, Any]]:
 
 class JavaWriter(Writer):
     """A Java library writing through zarrjvm: numpy → Arrow C Data (no copy) → the library's own write API.
-    ``shims`` routes around Central-only link failures the way :mod:`dev.zarrjvm.write` documents (labelled)."""
+    ``shims`` routes around Central-only link failures the way the Java writers (``dev.zarrjvm.compat``) document
+    (labelled)."""
 
     def __init__(self, name: str, shims: bool = True) -> None:
         self.name = name
@@ -230,7 +231,7 @@ class ZarrPythonReader(Reader):
                 node = node[part]
             z = node
         else:
-            z = zarr.open_array(store, mode="r", path=path or None)
+            z = zarr.open_array(store, mode="r", path=path or "")
         values = np.asarray(z[...])
         return ReadResult(values, np.dtype(z.dtype), dict(z.attrs))
 
@@ -272,7 +273,7 @@ class JvmReader(Reader):
 
     def __init__(self, name: str, **options: Any) -> None:
         self.name = name
-        self.caps = READERS[name]
+        self.caps = java_readers()[name]
         self.options = options
 
     def read(self, case: Case, store: str, path: str) -> ReadResult:
@@ -313,7 +314,7 @@ _DISTRIBUTIONS = {"zarr-python": "zarr", "tensorstore": "tensorstore", "netcdf4-
 _JAVA_VERSION_KEYS = {"zarr-java": "zarr-java.version", "jzarr": "jzarr.version", "netcdf-java": "cdm.artifact"}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _version(name: str) -> str:
     if name in _DISTRIBUTIONS:
         try:
@@ -321,9 +322,9 @@ def _version(name: str) -> str:
         except importlib.metadata.PackageNotFoundError:
             return "not installed"
     if name in _JAVA_VERSION_KEYS:
-        from .. import _jvm
+        from .. import jvm
 
-        info = _jvm.build_info()
+        info = jvm.build_info()
         return str(info.get(_JAVA_VERSION_KEYS[name], "unknown"))
     return "unknown"
 

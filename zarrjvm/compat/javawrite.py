@@ -1,8 +1,9 @@
 """The Python half of feeding a Java writer: numpy → pyarrow (no copy) → Arrow C Data Interface → Java.
 
 Python exports a pyarrow array that wraps the numpy buffer into two C structs it owns; Java imports it
-(``Data.importVector``) without copying and hands it to zarr-java, jzarr or netCDF-Java (``dev.zarrjvm.write``). Java
-releases the import when it is done, which drops pyarrow's reference to the numpy buffer.
+(``Data.importVector``) without copying and hands it to zarr-java, jzarr or netCDF-Java (``dev.zarrjvm.compat``, the
+compat jar, loaded on its own class loader). Java releases the import when it is done, which drops pyarrow's reference
+to the numpy buffer.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ import numpy as np
 import pyarrow as pa
 from pyarrow.cffi import ffi
 
-from .. import _jvm
-from ..errors import java_errors
+from .. import _bridge
 from .cases import Case
 
 _ARROW_TYPES = {
@@ -53,7 +53,7 @@ def _fill_text(case: Case) -> str | None:
 
 
 def write_spec(case: Case) -> dict[str, Any]:
-    """The JSON document ``dev.zarrjvm.write.WriteSpec`` reads: the case, plus the region the data covers."""
+    """The JSON document ``dev.zarrjvm.compat.WriteSpec`` reads: the case, plus the region the data covers."""
     region = case.written_region()
     offset = [s.start or 0 for s in region]
     shape = [len(range(*s.indices(n))) for s, n in zip(region, case.shape)]
@@ -78,9 +78,9 @@ def write_java(writer: str, case: Case, store: str | Path, *, shims: bool = True
     s_addr = int(ffi.cast("uintptr_t", c_schema))
     arr._export_to_c(a_addr, s_addr)
     try:
-        with java_errors():
-            out = json.loads(str(_jvm.facade().writeArray(writer, str(store), json.dumps(write_spec(case)), a_addr,
-                                                          s_addr, shims)))
+        writers = _bridge.compat_writers()
+        spec = json.dumps(write_spec(case))
+        out = json.loads(str(_bridge.java_call(lambda: writers.write(writer, str(store), spec, a_addr, s_addr, shims))))
     finally:
         # Java imports first thing; if it failed before, the export is still ours to release.
         if c_array.release != ffi.NULL:

@@ -1,5 +1,7 @@
-"""pytest plugin (entry point ``pytest11: zarrjvm_compat``): parametrize any test over the compatibility matrix's
-(writer, reader, case) cells.
+"""pytest plugin: parametrize any test over the compatibility matrix's (writer, reader, case) cells.
+
+Opt in — it is never loaded into unrelated test runs: ``pytest -p zarrjvm.compat.pytest_plugin``, or in a
+``conftest.py``: ``pytest_plugins = ["zarrjvm.compat.pytest_plugin"]`` (needs ``pip install zarrjvm[compat]``).
 
 A test that asks for the ``compat_cell`` fixture runs once per cell; ``@pytest.mark.compat(...)`` narrows the cells::
 

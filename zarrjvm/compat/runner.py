@@ -21,6 +21,7 @@ from .cases import Case, select
 from .implementations import JavaWriter, JvmReader, Reader, Writer, describe, readers, writers
 from .judge import ERROR, PASS, STATUSES, UNSUPPORTED, error_detail, judge
 
+
 @dataclass
 class Cell:
     writer: str
@@ -171,7 +172,10 @@ def summarize(cells: list[Cell]) -> dict[str, Any]:
     def empty() -> dict[str, int]:
         return {s: 0 for s in STATUSES}
 
-    totals, by_reader, by_writer, by_pair = empty(), {}, {}, {}
+    totals = empty()
+    by_reader: dict[str, dict[str, int]] = {}
+    by_writer: dict[str, dict[str, int]] = {}
+    by_pair: dict[str, dict[str, int]] = {}
     central = 0
     for cell in cells:
         totals[cell.status] += 1
@@ -185,12 +189,12 @@ def summarize(cells: list[Cell]) -> dict[str, Any]:
 
 
 def environment() -> dict[str, Any]:
-    from .. import _jvm
+    from .. import jvm
 
     env: dict[str, Any] = {"python": platform.python_version(), "platform": platform.platform(),
                            "cpus": os.cpu_count()}
     try:
-        info = _jvm.build_info()
+        info = jvm.build_info()
         env.update({"java": info.get("java_version"), "cdm": info.get("cdm.artifact"),
                     "ma2_unsigned_types": info.get("ma2_unsigned_types")})
     except Exception as e:  # the report says why rather than failing
@@ -256,11 +260,11 @@ def run_matrix(writer_names: Sequence[str] | None = None, reader_names: Sequence
     extra: dict[str, Any] = {}
     if any(isinstance(i, (JavaWriter, JvmReader)) for i in [*ws, *rs]):
         # the one JVM of the run, started up front so per-cell read times are reads only
-        from .. import _jvm
+        from .. import jvm
 
         t1 = time.perf_counter()
-        was_running = _jvm.is_started()
-        _jvm.ensure_started()
+        was_running = jvm.is_started()
+        jvm.ensure_started()
         extra["jvm_start_s"] = 0.0 if was_running else round(time.perf_counter() - t1, 3)
     tmp = Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="zarrjvm-compat-"))
     bar = progress if isinstance(progress, Progress) else Progress(len(cells_plan), enabled=bool(progress))

@@ -1,0 +1,204 @@
+package dev.zarrjvm.arrow;
+
+import dev.zarrjvm.model.DType;
+import dev.zarrjvm.model.Regions;
+import dev.zarrjvm.errors.ChunkDecodeException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.apache.arrow.memory.ArrowBuf;
+import ucar.ma2.Index;
+
+/**
+ * The one copy on the data path for readers that decode into Java heap arrays ({@code ucar.ma2.Array}): a box of the
+ * decoded chunk goes straight into its place in the Arrow buffer, little-endian, in contiguous runs (bulk copies).
+ */
+public final class Ma2ToArrow {
+  private Ma2ToArrow() {}
+
+  /**
+   * Copies {@code copyShape} elements of {@code src} starting at {@code srcOffset} into {@code dst} (a C-ordered box of
+   * {@code dstShape} elements of {@code dtype}) at {@code dstOffset}.
+   */
+  public static void copy(ucar.ma2.Array src, int[] srcOffset, int[] copyShape, ArrowBuf dst, int[] dstShape,
+      int[] dstOffset, DType dtype) {
+    Object storage = canonicalStorage(src);
+    int width = width(storage);
+    boolean floatStorage = storage instanceof float[] || storage instanceof double[];
+    if (width != dtype.itemSize || floatStorage != (dtype.kind == 'f')) {
+      throw new ChunkDecodeException("reader decoded " + storage.getClass().getSimpleName() + " elements for dtype "
+          + dtype + ": refusing to reinterpret them");
+    }
+    int[] srcShape = src.getShape();
+    Regions.forEachRun(copyShape, srcShape, srcOffset, dstShape, dstOffset,
+        (s, t, n) -> putRun(storage, (int) s, dst, t, (int) n, dtype));
+  }
+
+  /**
+   * Copies a box of a decoded chunk given as element bytes in C order ({@code src}, {@code srcShape} elements, byte
+   * order as stored in {@code dtype}) into {@code dst}: the one copy for readers whose decompressed bytes zarrjvm
+   * places itself. Little-endian runs are plain memory copies; big-endian ones are swapped element-wise.
+   */
+  public static void copyBytes(ByteBuffer src, int[] srcShape, int[] srcOffset, int[] copyShape, ArrowBuf dst,
+      int[] dstShape, int[] dstOffset, DType dtype) {
+    int size = dtype.itemSize;
+    long need = (long) dev.zarrjvm.model.Grid.size(srcShape) * size;
+    if (src.remaining() != need) {
+      throw new ChunkDecodeException("decompressed to " + src.remaining() + " bytes, but a chunk of shape "
+          + java.util.Arrays.toString(srcShape) + " of " + dtype + " is " + need + " bytes");
+    }
+    ByteBuffer base = src.slice();
+    boolean swap = size > 1 && dtype.byteOrder == '>';
+    Regions.forEachRun(copyShape, srcShape, srcOffset, dstShape, dstOffset, (s, t, n) -> {
+      ByteBuffer run = base.duplicate();
+      run.position((int) (s * size)).limit((int) ((s + n) * size));
+      if (dtype.isBool()) {
+        for (int i = 0; i < n; i++) {
+          dst.setByte(t + i, run.get() != 0 ? 1 : 0);
+        }
+      } else if (!swap) {
+        dst.setBytes(t * size, run);
+      } else {
+        ByteBuffer w = dst.nioBuffer(t * size, (int) (n * size)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer r = run.slice().order(ByteOrder.BIG_ENDIAN);
+        switch (size) {
+          case 2 -> w.asShortBuffer().put(r.asShortBuffer());
+          case 4 -> w.asIntBuffer().put(r.asIntBuffer());
+          default -> w.asLongBuffer().put(r.asLongBuffer());
+        }
+      }
+    });
+  }
+
+  /** Sets every element of a box of {@code dst} to the fill value's bit pattern (zeros when {@code bits} is null). */
+  public static void fill(ArrowBuf dst, int[] dstShape, int[] dstOffset, int[] boxShape, DType dtype, Long bits) {
+    int size = dtype.itemSize;
+    long b = bits == null ? 0L : bits;
+    if (b == 0L) {
+      Regions.forEachRun(boxShape, boxShape, new int[boxShape.length], dstShape, dstOffset,
+          (s, t, n) -> dst.setZero(t * size, n * size));
+      return;
+    }
+    byte[] pattern = new byte[Math.max(size, (int) Math.min(1 << 16, Math.max(1, (long) size * 4096)))];
+    for (int i = 0; i < pattern.length; i++) {
+      pattern[i] = (byte) (b >>> (8 * (i % size)));
+    }
+    Regions.forEachRun(boxShape, boxShape, new int[boxShape.length], dstShape, dstOffset, (s, t, n) -> {
+      long pos = t * size;
+      long left = n * size;
+      while (left > 0) {
+        int step = (int) Math.min(left, pattern.length);
+        dst.setBytes(pos, pattern, 0, step);
+        pos += step;
+        left -= step;
+      }
+    });
+  }
+
+  private static void putRun(Object storage, int srcIndex, ArrowBuf dst, long dstIndex, int n, DType dtype) {
+    int size = dtype.itemSize;
+    if (storage instanceof byte[] a) {
+      if (dtype.isBool()) {
+        for (int i = 0; i < n; i++) {
+          dst.setByte(dstIndex + i, a[srcIndex + i] != 0 ? 1 : 0);
+        }
+      } else {
+        dst.setBytes(dstIndex, a, srcIndex, n);
+      }
+      return;
+    }
+    if (storage instanceof boolean[] a) {
+      for (int i = 0; i < n; i++) {
+        dst.setByte(dstIndex + i, a[srcIndex + i] ? 1 : 0);
+      }
+      return;
+    }
+    ByteBuffer w = dst.nioBuffer(dstIndex * size, n * size).order(ByteOrder.LITTLE_ENDIAN);
+    if (storage instanceof short[] a) {
+      w.asShortBuffer().put(a, srcIndex, n);
+    } else if (storage instanceof char[] a) {
+      w.asCharBuffer().put(a, srcIndex, n);
+    } else if (storage instanceof int[] a) {
+      w.asIntBuffer().put(a, srcIndex, n);
+    } else if (storage instanceof long[] a) {
+      w.asLongBuffer().put(a, srcIndex, n);
+    } else if (storage instanceof float[] a) {
+      w.asFloatBuffer().put(a, srcIndex, n);
+    } else if (storage instanceof double[] a) {
+      w.asDoubleBuffer().put(a, srcIndex, n);
+    } else {
+      throw new ChunkDecodeException("cannot copy " + storage.getClass().getName());
+    }
+  }
+
+  static int width(Object storage) {
+    if (storage instanceof byte[] || storage instanceof boolean[]) {
+      return 1;
+    }
+    if (storage instanceof short[] || storage instanceof char[]) {
+      return 2;
+    }
+    if (storage instanceof int[] || storage instanceof float[]) {
+      return 4;
+    }
+    if (storage instanceof long[] || storage instanceof double[]) {
+      return 8;
+    }
+    throw new ChunkDecodeException("reader decoded elements of unsupported storage " + storage.getClass().getName());
+  }
+
+  /**
+   * The array's storage laid out in canonical C order. Views whose index is not the identity (a transpose or section
+   * made by the reader) are copied into canonical order first; that second heap copy only happens for such views.
+   *
+   * <p>A canonical index over storage of another length is no view: it is what {@code Array.factory(type, shape,
+   * storage)} makes of a chunk that decoded to the wrong number of elements (jzarr's byte reader, ucar.ma2's
+   * ByteBuffer factory). Copying the first elements would hand out plausible wrong numbers, so it is refused.
+   */
+  static Object canonicalStorage(ucar.ma2.Array a) {
+    Object storage = a.getStorage();
+    long size = a.getSize();
+    boolean canonical = isCanonical(a.getIndex());
+    if (storage != null && canonical) {
+      long length = java.lang.reflect.Array.getLength(storage);
+      if (length != size) {
+        throw new ChunkDecodeException("reader decoded " + length + " elements for shape "
+            + java.util.Arrays.toString(a.getShape()) + " (" + size + " elements): refusing a wrongly sized chunk");
+      }
+      return storage;
+    }
+    return a.copy().getStorage();
+  }
+
+  /** An ma2 index is affine; it is the identity iff the origin maps to 0 and each unit step to its C stride. */
+  static boolean isCanonical(Index index) {
+    int[] shape = index.getShape();
+    int nd = shape.length;
+    if (nd == 0) {
+      return index.currentElement() == 0;
+    }
+    for (int v : shape) {
+      if (v == 0) {
+        return true;
+      }
+    }
+    Index ix = (Index) index.clone();
+    int[] pos = new int[nd];
+    ix.set(pos);
+    if (ix.currentElement() != 0) {
+      return false;
+    }
+    long stride = 1;
+    for (int d = nd - 1; d >= 0; d--) {
+      if (shape[d] > 1) {
+        pos[d] = 1;
+        ix.set(pos);
+        if (ix.currentElement() != stride) {
+          return false;
+        }
+        pos[d] = 0;
+      }
+      stride *= shape[d];
+    }
+    return true;
+  }
+}

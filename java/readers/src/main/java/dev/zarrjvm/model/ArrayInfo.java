@@ -1,0 +1,173 @@
+package dev.zarrjvm.model;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an adapter knows about an array before reading data: geometry, element type, fill value and metadata. Immutable
+ * once built. {@link #toJson()} is the form the Python side reads (one call at open time).
+ */
+public final class ArrayInfo {
+  public final String backend;
+  /** {@code zarr-v2}, {@code zarr-v3}, {@code netcdf3} or {@code netcdf4}. */
+  public final String format;
+  public final String path;
+  public final long[] shape;
+  /** The read grid: the chunk shape (for sharded arrays, the inner chunk shape). */
+  public final int[] chunks;
+  /** Shard shape for sharded Zarr v3 arrays, otherwise null. */
+  public final int[] shards;
+  public final DType dtype;
+  /** Fill value as the little-endian bit pattern of one element (low {@code itemSize} bytes), or null for none. */
+  public final Long fillBits;
+  /** Storage order of elements inside a chunk: 'C' or 'F'. Decoded data is always handed over in C order. */
+  public final char order;
+  public final Map<String, Object> attributes;
+  /** Codec chain as declared in the metadata (ids only, for display and capability checks). */
+  public final List<String> codecs;
+  /** What the bridge did to make the reader read this array (e.g. a signed twin); empty when nothing. */
+  public final List<String> notes;
+
+  /** The path as messages show it: {@code "/"} (the store root) when the array has no path inside its store. */
+  public String displayPath() {
+    return path == null || path.isEmpty() ? "/" : path;
+  }
+
+  private ArrayInfo(Builder b) {
+    this.backend = b.backend;
+    this.format = b.format;
+    this.path = b.path;
+    this.shape = b.shape.clone();
+    this.chunks = b.chunks.clone();
+    this.shards = b.shards == null ? null : b.shards.clone();
+    this.dtype = b.dtype;
+    this.fillBits = b.fillBits;
+    this.order = b.order;
+    this.attributes = b.attributes == null ? Map.of() : b.attributes;
+    this.codecs = List.copyOf(b.codecs);
+    this.notes = List.copyOf(b.notes);
+    Grid.check(shape, chunks);
+  }
+
+  public int ndim() {
+    return shape.length;
+  }
+
+  public Grid grid() {
+    return new Grid(shape, chunks);
+  }
+
+  public String toJson() {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("backend", backend);
+    o.put("format", format);
+    o.put("path", path);
+    ArrayNode s = o.putArray("shape");
+    for (long v : shape) {
+      s.add(v);
+    }
+    ArrayNode c = o.putArray("chunks");
+    for (int v : chunks) {
+      c.add(v);
+    }
+    if (shards == null) {
+      o.putNull("shards");
+    } else {
+      ArrayNode sh = o.putArray("shards");
+      for (int v : shards) {
+        sh.add(v);
+      }
+    }
+    o.put("dtype", dtype.numpy());
+    if (fillBits == null) {
+      o.putNull("fill_bits");
+    } else {
+      o.put("fill_bits", Long.toUnsignedString(fillBits));
+    }
+    o.put("order", String.valueOf(order));
+    o.set("attributes", Json.MAPPER.valueToTree(attributes));
+    ArrayNode cs = o.putArray("codecs");
+    codecs.forEach(cs::add);
+    ArrayNode ns = o.putArray("notes");
+    notes.forEach(ns::add);
+    return Json.write(o);
+  }
+
+  public static Builder builder(String backend, String format, String path) {
+    return new Builder(backend, format, path);
+  }
+
+  /** Step-by-step construction for adapters. */
+  public static final class Builder {
+    private final String backend;
+    private final String format;
+    private final String path;
+    private long[] shape;
+    private int[] chunks;
+    private int[] shards;
+    private DType dtype;
+    private Long fillBits;
+    private char order = 'C';
+    private Map<String, Object> attributes;
+    private final List<String> codecs = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+
+    private Builder(String backend, String format, String path) {
+      this.backend = backend;
+      this.format = format;
+      this.path = path;
+    }
+
+    public Builder shape(long[] v) {
+      shape = v;
+      return this;
+    }
+
+    public Builder chunks(int[] v) {
+      chunks = v;
+      return this;
+    }
+
+    public Builder shards(int[] v) {
+      shards = v;
+      return this;
+    }
+
+    public Builder dtype(DType v) {
+      dtype = v;
+      return this;
+    }
+
+    public Builder fillBits(Long v) {
+      fillBits = v;
+      return this;
+    }
+
+    public Builder order(char v) {
+      order = v;
+      return this;
+    }
+
+    public Builder attributes(Map<String, Object> v) {
+      attributes = v;
+      return this;
+    }
+
+    public Builder codec(String id) {
+      codecs.add(id);
+      return this;
+    }
+
+    public Builder note(String n) {
+      notes.add(n);
+      return this;
+    }
+
+    public ArrayInfo build() {
+      return new ArrayInfo(this);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.zarrjvm.model;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a group holds, from metadata alone: its backend, format ({@code zarr-v2}, {@code zarr-v3}, {@code netcdf3},
+ * {@code netcdf4}), path, attributes and the names of its arrays and subgroups.
+ */
+public record GroupInfo(String backend, String format, String path, Map<String, Object> attributes,
+    List<String> arrays, List<String> groups) {
+  public GroupInfo {
+    arrays = List.copyOf(arrays);
+    groups = List.copyOf(groups);
+  }
+
+  /** The form the Python side reads (one crossing when a group is opened). */
+  public String toJson() {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("backend", backend);
+    o.put("format", format);
+    o.put("path", path);
+    o.set("attributes", Json.MAPPER.valueToTree(attributes));
+    ArrayNode a = o.putArray("arrays");
+    arrays.forEach(a::add);
+    ArrayNode g = o.putArray("groups");
+    groups.forEach(g::add);
+    return Json.write(o);
+  }
+}

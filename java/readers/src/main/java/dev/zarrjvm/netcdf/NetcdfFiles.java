@@ -1,0 +1,210 @@
+package dev.zarrjvm.netcdf;
+
+import dev.zarrjvm.model.DType;
+import dev.zarrjvm.errors.ChunkDecodeException;
+import dev.zarrjvm.errors.Errors;
+import dev.zarrjvm.errors.MetadataException;
+import dev.zarrjvm.errors.StoreException;
+import dev.zarrjvm.errors.UnsupportedException;
+import dev.zarrjvm.store.ByteStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import ucar.ma2.DataType;
+import ucar.nc2.Attribute;
+import ucar.nc2.Group;
+import ucar.nc2.NetcdfFile;
+import ucar.nc2.Variable;
+
+/** What the netCDF-Java adapter shares: opening files, element types and attributes in zarrjvm's terms. */
+final class NetcdfFiles {
+  private NetcdfFiles() {}
+
+  /**
+   * The NetCDF/HDF5 file a store was opened on. A directory or a zip store is refused (no file), and so, until
+   * NetCDF over zarrjvm's stores lands, is a remote one.
+   */
+  static Path file(ByteStore store) {
+    Path f = store.localFile();
+    if (f != null) {
+      return f;
+    }
+    Path p = store.localPath();
+    if (p != null && Files.isDirectory(p)) {
+      throw new StoreException(p + " is a directory, not a NetCDF/HDF5 file");
+    }
+    throw new UnsupportedException("netcdf-java reads local files only (NetCDF/HDF5), not " + store.describe());
+  }
+
+  static {
+    // netCDF-Java reads past the end of a truncated NetCDF-3 file as zeros (it "extends" the file, for files still
+    // being written); netCDF-C does the same. zarrjvm reads files at rest: a NetCDF-3 file shorter than its header
+    // says is refused when opened. A JVM-wide switch of netCDF-Java's (set once, here).
+    ucar.nc2.iosp.netcdf3.N3header.disallowFileTruncation = true;
+  }
+
+  static NetcdfFile open(Path p) {
+    try {
+      if (Files.size(p) == 0) {
+        throw new MetadataException("netcdf-java cannot read " + p + ": the file is empty (0 bytes), not NetCDF/HDF5");
+      }
+      return NetcdfFile.open(p.toString());
+    } catch (IOException e) {
+      String m = String.valueOf(e.getMessage());
+      Throwable root = dev.zarrjvm.errors.ZarrJvmException.rootCause(e);
+      if (Errors.resourceExhaustion(e) != null) {
+        throw Errors.translate(e, "netcdf-java opening " + p);
+      }
+      if (isCdf5(p)) {
+        throw new UnsupportedException("netcdf-java (" + dev.zarrjvm.runtime.BuildInfo.describeCdm() + ") cannot read "
+            + "CDF-5 (NETCDF3_64BIT_DATA) files: " + p, e);
+      }
+      if (m.contains("truncated") || root instanceof java.io.EOFException) {
+        throw new ChunkDecodeException("netcdf-java: " + p + " is truncated (" + m + ")", e);
+      }
+      if (m.contains("not a valid CDM file") || m.contains("Cant read")) {
+        throw new MetadataException("netcdf-java cannot read " + p + " as NetCDF/HDF5: " + m, e);
+      }
+      if (!Files.isReadable(p)) {
+        throw new StoreException("netcdf-java cannot open " + p + ": " + e, e);
+      }
+      // the file is there and readable: the reader failed in its own parsing (an IllegalStateException from a damaged
+      // HDF5 message, a negative seek offset read from a damaged address, ...)
+      throw new MetadataException("netcdf-java cannot read " + p + ": damaged NetCDF/HDF5 structure: "
+          + root.getClass().getName() + ": " + root.getMessage(), e);
+    }
+  }
+
+  /**
+   * The variable or group at {@code path} below {@code from} ("name", "sub/name"; a leading '/' is allowed), found by
+   * the names netCDF4-python and h5py show (no escaping of '.' or spaces), or null when there is none.
+   */
+  static Object resolve(Group from, String path) {
+    String p = path.replaceAll("^/+|/+$", "");
+    if (p.isEmpty()) {
+      return from;
+    }
+    String[] parts = p.split("/");
+    Group g = from;
+    for (int i = 0; i < parts.length - 1; i++) {
+      g = g.findGroup(parts[i]);
+      if (g == null) {
+        return null;
+      }
+    }
+    String last = parts[parts.length - 1];
+    Variable v = g.findVariable(last);
+    if (v != null) {
+      return v;
+    }
+    return g.findGroup(last);
+  }
+
+  /** Full names of every variable in the file, for messages. */
+  static List<String> variableNames(NetcdfFile nc) {
+    List<String> out = new ArrayList<>();
+    for (Variable v : nc.getVariables()) {
+      out.add(v.getFullName());
+    }
+    return out;
+  }
+
+  /** NetCDF-3 files are "netCDF" (cdm 4.5.5) or "NetCDF" (5.x); NetCDF-4 and plain HDF5 are read as netcdf4. */
+  static String format(NetcdfFile nc) {
+    String id = String.valueOf(nc.getFileTypeId());
+    return id.equalsIgnoreCase("netcdf") ? "netcdf3" : "netcdf4";
+  }
+
+  /** CDF-5 (NETCDF3_64BIT_DATA) starts with "CDF" and version byte 5. */
+  static boolean isCdf5(Path p) {
+    try (java.io.InputStream in = Files.newInputStream(p)) {
+      byte[] b = in.readNBytes(4);
+      return b.length == 4 && b[0] == 'C' && b[1] == 'D' && b[2] == 'F' && b[3] == 5;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Element type: NetCDF-3 is big-endian on disk; netCDF-Java does not expose an HDF5 dataset's byte order. */
+  static DType dtype(Variable v, String format) {
+    DataType t = v.getDataType();
+    boolean u = v.isUnsigned();
+    char order = format.equals("netcdf3") ? '>' : '<';
+    if (t == DataType.BYTE) {
+      return new DType(u ? 'u' : 'i', 1, '|');
+    } else if (t == DataType.SHORT) {
+      return new DType(u ? 'u' : 'i', 2, order);
+    } else if (t == DataType.INT) {
+      return new DType(u ? 'u' : 'i', 4, order);
+    } else if (t == DataType.LONG) {
+      return new DType(u ? 'u' : 'i', 8, order);
+    } else if (t == DataType.FLOAT) {
+      return new DType('f', 4, order);
+    } else if (t == DataType.DOUBLE) {
+      return new DType('f', 8, order);
+    }
+    throw new UnsupportedException("netcdf-java variable '" + v.getFullName() + "' has type " + t
+        + ", which zarrjvm does not hand over (numeric types only)");
+  }
+
+  /** Hidden attributes netCDF-C writes for itself (netCDF4-python does not list them either). */
+  static final java.util.Set<String> HIDDEN = java.util.Set.of("_NCProperties", "_IsNetcdf4", "_SuperblockVersion");
+
+  /** Attributes the file declares (the ones netCDF-Java synthesises, such as _ChunkSizes, are left out). */
+  static Map<String, Object> attributes(List<Attribute> attrs) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Attribute a : attrs) {
+      String name = a.getShortName();
+      if (name.equals("_ChunkSizes") || name.equals("_Unsigned") || name.startsWith("_Netcdf4")
+          || HIDDEN.contains(name)) {
+        continue;
+      }
+      out.put(name, value(a));
+    }
+    return out;
+  }
+
+  static Object value(Attribute a) {
+    if (a.isString()) {
+      if (a.getLength() == 1) {
+        return a.getStringValue();
+      }
+      List<String> s = new ArrayList<>();
+      for (int i = 0; i < a.getLength(); i++) {
+        s.add(a.getStringValue(i));
+      }
+      return s;
+    }
+    if (a.getLength() == 1) {
+      return number(a.getNumericValue(), a.isUnsigned());
+    }
+    List<Object> vals = new ArrayList<>();
+    for (int i = 0; i < a.getLength(); i++) {
+      vals.add(number(a.getNumericValue(i), a.isUnsigned()));
+    }
+    return vals;
+  }
+
+  static Object number(Number n, boolean unsigned) {
+    if (!unsigned || n == null) {
+      return n;
+    }
+    if (n instanceof Byte b) {
+      return Byte.toUnsignedInt(b);
+    }
+    if (n instanceof Short s) {
+      return Short.toUnsignedInt(s);
+    }
+    if (n instanceof Integer i) {
+      return Integer.toUnsignedLong(i);
+    }
+    if (n instanceof Long l) {
+      return new java.math.BigInteger(Long.toUnsignedString(l));
+    }
+    return n;
+  }
+}

@@ -1,0 +1,223 @@
+package dev.zarrjvm.store;
+
+import dev.zarrjvm.errors.ArrayNotFoundException;
+import dev.zarrjvm.errors.StoreException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A directory on the local filesystem, opened read-only — or one local file (a NetCDF/HDF5 file), whose bytes are the
+ * value of the empty key. Keys that resolve (through symlinks) outside the root are refused, a directory where a value
+ * should be is an error, and short reads are errors.
+ */
+public final class LocalByteStore implements ByteStore {
+  /** The largest value one read returns: a Java byte array's limit. */
+  static final long MAX_VALUE_BYTES = Integer.MAX_VALUE - 16;
+
+  private final Path root;
+  private final Path realRoot;
+
+  public LocalByteStore(Path root) {
+    Path abs = root.toAbsolutePath().normalize();
+    if (!Files.exists(abs)) {
+      throw new ArrayNotFoundException("store does not exist: " + abs);
+    }
+    if (!Files.isDirectory(abs) && !Files.isRegularFile(abs)) {
+      throw new StoreException("store is neither a directory nor a regular file: " + abs);
+    }
+    this.root = abs;
+    try {
+      this.realRoot = abs.toRealPath();
+    } catch (IOException e) {
+      throw new StoreException("cannot resolve store " + abs + ": " + e, e);
+    }
+  }
+
+  @Override
+  public Path localPath() {
+    return root;
+  }
+
+  @Override
+  public Path localFile() {
+    return Files.isRegularFile(root) ? root : null;
+  }
+
+  /** The file for {@code key}, or null when it does not exist; refuses anything that resolves outside the root. */
+  private Path resolve(String key) {
+    Path p = root.resolve(StoreKeys.checkKey(key)).normalize();
+    if (!p.startsWith(root)) {
+      throw new StoreException("key '" + key + "' resolves outside the store " + root);
+    }
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    try {
+      Path real = p.toRealPath();
+      if (!real.startsWith(realRoot)) {
+        throw new StoreException("key '" + key + "' is a link to " + real + ", outside the store " + realRoot);
+      }
+      return real;
+    } catch (NoSuchFileException e) {
+      return null; // a dangling link points nowhere: the key is absent
+    } catch (IOException e) {
+      throw new StoreException("cannot resolve '" + key + "' in " + root + ": " + e, e);
+    }
+  }
+
+  /**
+   * The regular file behind {@code key}, or null when absent. A directory, a FIFO, a device or a socket where a value
+   * should be is an error (reading a FIFO would block forever).
+   */
+  private Path resolveFile(String key) {
+    Path p = resolve(key);
+    if (p != null && Files.isDirectory(p)) {
+      throw new StoreException("'" + key + "' in " + root + " is a directory where a file is expected");
+    }
+    if (p != null && !Files.isRegularFile(p)) {
+      throw new StoreException("'" + key + "' in " + root + " is not a regular file (a FIFO, device or socket?)");
+    }
+    return p;
+  }
+
+  @Override
+  public long size(String key) {
+    Path p = resolveFile(key);
+    if (p == null) {
+      return -1;
+    }
+    try {
+      return Files.size(p);
+    } catch (NoSuchFileException e) {
+      return -1;
+    } catch (IOException e) {
+      throw new StoreException("cannot stat '" + key + "' in " + root + ": " + e, e);
+    }
+  }
+
+  @Override
+  public byte[] get(String key) {
+    Path p = resolveFile(key);
+    if (p == null) {
+      return null;
+    }
+    try {
+      long size = Files.size(p);
+      if (size > MAX_VALUE_BYTES) {
+        throw new StoreException("'" + key + "' in " + root + " has " + size + " bytes, more than one Java array "
+            + "holds (" + MAX_VALUE_BYTES + ")");
+      }
+      return Files.readAllBytes(p);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new StoreException("cannot read '" + key + "' in " + root + ": " + e, e);
+    }
+  }
+
+  @Override
+  public long readInto(String key, ByteBuffer dst) {
+    Path p = resolveFile(key);
+    if (p == null) {
+      return -1;
+    }
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size != dst.remaining()) {
+        return size;
+      }
+      ByteBuffer d = dst.duplicate();
+      long pos = 0;
+      while (d.hasRemaining()) {
+        int n = ch.read(d, pos);
+        if (n < 0) {
+          throw new StoreException("'" + key + "' ended after " + pos + " of " + size + " bytes");
+        }
+        pos += n;
+      }
+      return size;
+    } catch (NoSuchFileException e) {
+      return -1;
+    } catch (IOException e) {
+      throw new StoreException("cannot read '" + key + "' in " + root + ": " + e, e);
+    }
+  }
+
+  @Override
+  public byte[] getRange(String key, ByteRange range) {
+    Path p = resolveFile(key);
+    if (p == null) {
+      return null;
+    }
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+      long[] se = range.resolve(ch.size(), key, root.toString());
+      long s = se[0];
+      long e = se[1];
+      ByteBuffer buf = ByteBuffer.allocate((int) (e - s));
+      long pos = s;
+      while (buf.hasRemaining()) {
+        int n = ch.read(buf, pos);
+        if (n < 0) {
+          throw new StoreException("'" + key + "' ended after " + pos + " of " + e + " bytes");
+        }
+        pos += n;
+      }
+      return buf.array();
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new StoreException("cannot read '" + key + "' in " + root + ": " + e, e);
+    }
+  }
+
+  @Override
+  public boolean exists(String key) {
+    return resolve(key) != null;
+  }
+
+  @Override
+  public List<String> list(String prefix) {
+    Path dir = prefix == null || prefix.isEmpty() ? realRoot : resolve(prefix.endsWith("/")
+        ? prefix.substring(0, prefix.length() - 1) : prefix);
+    List<String> out = new ArrayList<>();
+    if (dir == null || !Files.isDirectory(dir)) {
+      return out;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      s.filter(this::insideStore).forEach(p -> out.add(p.getFileName().toString()));
+    } catch (IOException e) {
+      throw new StoreException("cannot list '" + prefix + "' in " + root + ": " + e, e);
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /**
+   * Whether a listed entry is reachable as a key: links that point outside the store, or nowhere, are left out of
+   * listings (reading them by name is still refused with a clear error), so one bad link does not break a group.
+   */
+  private boolean insideStore(Path p) {
+    if (!Files.isSymbolicLink(p)) {
+      return true;
+    }
+    try {
+      return p.toRealPath().startsWith(realRoot);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public String describe() {
+    return root.toString();
+  }
+}
