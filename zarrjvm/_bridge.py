@@ -37,6 +37,17 @@ def jclass(name: str) -> Any:
     return jpype.JClass(name)
 
 
+def unreachable() -> str | None:
+    """Why the bridge's classes cannot be loaded in the running JVM (one another library started), or None."""
+    import jpype
+
+    try:
+        jpype.JClass(FACADE)
+    except Exception as e:
+        return str(e)
+    return None
+
+
 def facade() -> Any:
     """The bridge façade class ``dev.zarrjvm.bridge.ZarrJvm``."""
     return jclass(FACADE)

@@ -256,15 +256,14 @@ def _gc_defaults(max_heap: str | None, chosen: list[str]) -> list[str]:
 
 
 def _check_foreign_jvm() -> None:
-    import jpype
+    from . import _bridge
 
-    try:
-        jpype.JClass("dev.zarrjvm.bridge.ZarrJvm")
-    except Exception as e:
+    why = _bridge.unreachable()
+    if why is not None:
         raise ZarrJvmError(
             "a JVM was already started in this process without zarrjvm's jars on its classpath; start it with "
-            f"classpath=zarrjvm.jvm.classpath() or let zarrjvm start it ({e})"
-        ) from None
+            f"classpath=zarrjvm.jvm.classpath() or let zarrjvm start it ({why})"
+        )
 
 
 def is_started() -> bool:

@@ -24,10 +24,14 @@ import java.util.concurrent.ExecutionException;
 public final class Errors {
   /** ucar.ma2.DataType constants that exist only in netCDF-Java 5.x. */
   private static final Set<String> MA2_5X_FIELDS = Set.of("UBYTE", "USHORT", "UINT", "ULONG");
-  /** Frames of the JDK itself: a JDK method throwing on zarrjvm's behalf is zarrjvm's failure. */
-  private static final String[] JDK = {"java.", "javax.", "jdk.", "sun.", "com.sun."};
+  /**
+   * Frames of the libraries zarrjvm calls on its own behalf (the JDK, Arrow, Jackson): one of them throwing for
+   * zarrjvm's code is zarrjvm's failure; for a reader's code, the reader's.
+   */
+  private static final String[] INFRASTRUCTURE = {"java.", "javax.", "jdk.", "sun.", "com.sun.", "org.apache.arrow.",
+      "com.fasterxml.jackson."};
   private static final String OWN = "dev.zarrjvm.";
-  /** Third-party libraries relocated into the Spark jar: their frames are not zarrjvm's. */
+  /** Third-party libraries relocated into the Spark jar: their frames are not zarrjvm's own. */
   private static final String SHADED = "dev.zarrjvm.shaded.";
 
   /** What was being done when a failure happened: it decides what an unclassified reader failure means. */
@@ -116,18 +120,19 @@ public final class Errors {
   }
 
   /**
-   * Whether {@code t} was thrown by zarrjvm's own code: the first frame outside the JDK is zarrjvm's (an NPE in an
-   * adapter, or a JDK method zarrjvm called wrongly). Failures thrown by a reader's frames are the reader's.
+   * Whether {@code t} was thrown by zarrjvm's own code: the first frame outside the JDK, Arrow and Jackson is
+   * zarrjvm's (an NPE in an adapter, or a library method zarrjvm called wrongly). Failures thrown by a reader's frames
+   * are the reader's.
    */
   static boolean thrownByZarrjvm(Throwable t) {
     for (StackTraceElement f : t.getStackTrace()) {
       String c = f.getClassName();
-      boolean jdk = false;
-      for (String p : JDK) {
-        jdk |= c.startsWith(p);
+      boolean library = c.startsWith(SHADED); // libraries relocated into the Spark jar: the caller's frame decides
+      for (String p : INFRASTRUCTURE) {
+        library |= c.startsWith(p);
       }
-      if (!jdk) {
-        return c.startsWith(OWN) && !c.startsWith(SHADED);
+      if (!library) {
+        return c.startsWith(OWN);
       }
     }
     return false;

@@ -24,6 +24,11 @@ public final class NetcdfBackend implements Backend {
       List.of("classic", "64bit_offset"),
       List.of("numeric variables; char, string, compound, enum and vlen are refused"));
 
+  /** NetCDF/HDF5 files opened (headers parsed) since the JVM started: members of one open file share it. */
+  public static long filesOpened() {
+    return SharedFile.OPENED.get();
+  }
+
   @Override
   public String name() {
     return NAME;

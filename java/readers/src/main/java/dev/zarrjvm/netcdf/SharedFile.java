@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 import ucar.nc2.NetcdfFile;
 
 /**
@@ -22,6 +23,8 @@ final class SharedFile {
   private record Key(Path file, long size, long modified) {}
 
   private static final Map<Key, CompletableFuture<SharedFile>> OPEN = new HashMap<>();
+  /** Files opened (headers parsed) since the JVM started. */
+  static final AtomicLong OPENED = new AtomicLong();
 
   final NetcdfFile nc;
   private final Key key;
@@ -94,6 +97,7 @@ final class SharedFile {
     }
     if (mine != null) { // this thread opens it; others asking meanwhile wait for the same parse
       try {
+        OPENED.incrementAndGet();
         mine.complete(new SharedFile(key, NetcdfFiles.open(key.file())));
       } catch (Throwable t) {
         synchronized (OPEN) {
