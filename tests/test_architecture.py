@@ -234,3 +234,24 @@ def test_start_and_stop_callbacks_run_in_order() -> None:
     assert r.returncode == 0, r.stderr
     assert r.stdout.split("\n")[:5] == ["before start", "started True", "late start callback", "stop last-registered",
                                         "stop first-registered True"]
+
+
+@pytest.mark.parametrize("generation", [1, 2])
+def test_jpypes_gc_link_runs_from_the_configured_generation(generation: int) -> None:
+    """JPype checks the malloc heap (and may run Java's GC) at Python collections; zarrjvm runs that link at collections
+    of jvm.gc_link_generation or older (0 would keep JPype's own: every collection)."""
+    code = textwrap.dedent(f"""
+        import gc, jpype, zarrjvm
+        zarrjvm.config.set({{"jvm.gc_link_generation": {generation}}})
+        zarrjvm.jvm.ensure_started()
+        raw = jpype._jpype._collect
+        assert not any(cb is raw for cb in gc.callbacks), "JPype's own callback is wrapped"
+        seen = []
+        jpype._jpype._collect = lambda phase, info: (seen.append(info["generation"]), raw(phase, info))
+        for g in (0, 1, 2):
+            gc.collect(g)
+        print(sorted(set(seen)))
+    """)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == str([g for g in (0, 1, 2) if g >= generation])

@@ -282,7 +282,8 @@ LONG = r"(decompressed to|header gives) 440 (decompressed )?bytes"
 def _chunk_cases() -> Iterator[Hostile]:
     trunc_v2 = {
         "none": (r"decompressed to 200 bytes", "bridge"),
-        "zlib": (r"EOFException: Unexpected end of ZLIB input stream", "backend"),
+        # jzarr's zlib inflation runs in zarrjvm's checked compressor, which ends the inflater (finding J12)
+        "zlib": (r"EOFException: Unexpected end of ZLIB input stream", {"zarr-java": "backend", "jzarr": "bridge"}),
         "blosc": ({"zarr-java": r"valid blosc-encoded contents", "jzarr": r"blosc header gives \d+ compressed bytes, "
                    r"the chunk has \d+"}, {"zarr-java": "backend", "jzarr": "bridge"}),
     }
@@ -296,7 +297,8 @@ def _chunk_cases() -> Iterator[Hostile]:
                       "bridge")
     yield Hostile("v2-none-u1-decodes-long", ZARR2, planted("v2", "none", lambda b: b + b[:40], "|u1"), CDE,
                   r"decompressed to 140 bytes", "bridge")
-    yield Hostile("v2-zlib-corrupted", ZARR2, v2_chunk("zlib", flip_middle), CDE, r"ZipException", "backend")
+    yield Hostile("v2-zlib-corrupted", ZARR2, v2_chunk("zlib", flip_middle), CDE, r"ZipException",
+                  {"zarr-java": "backend", "jzarr": "bridge"})
     yield Hostile("v2-blosc-corrupted", ZARR2, v2_chunk("blosc", damage_blosc_payload), CDE,
                   {"zarr-java": r"Error while decompressing", "jzarr": r"libblosc could not decompress"},
                   {"zarr-java": "backend", "jzarr": "bridge"})

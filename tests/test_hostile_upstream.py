@@ -1,7 +1,7 @@
 """Upstream defects behind zarrjvm's hostile-input guards, reproduced on the readers' own APIs (through JPype, without
 zarrjvm's adapters): each returns plausible wrong numbers, or wraps a value, where it should fail. zarrjvm refuses
 these inputs (``test_hostile.py``); if an upstream release fixes one, its test here fails and the guard can go.
-Entries Z11–Z13, J8–J11, N3–N4 of docs/findings.md.
+Entries Z11–Z13, J8–J12, N3–N4 of docs/findings.md.
 """
 
 from __future__ import annotations
@@ -118,6 +118,21 @@ def test_j7_jzarr_reads_a_non_numeric_fill_value_as_zero(jvm, tmp_path: Path) ->
     meta["fill_value"] = "abc"
     (store / ".zarray").write_text(json.dumps(meta))
     assert float(jvm.JClass("com.bc.zarr.ZarrArray").open(str(store)).getFillValue()) == 0.0
+
+
+def test_j12_jzarr_leaves_each_chunks_zlib_state_to_the_garbage_collector() -> None:
+    """jzarr's zlib decompressor passes a new Inflater to an InflaterInputStream, whose close() does not end an inflater
+    it was given: each chunk's native zlib state waits for a Java GC. 5,000 chunks in a JVM with a fixed heap hold tens
+    of MB of native memory; the JDK's own InflaterInputStream (which ends its inflater) holds none. zarrjvm's checked
+    compressor runs the same inflation and ends the inflater (test_resources' jzarr run keeps RSS flat)."""
+    import subprocess
+    import sys
+
+    script = str(Path(__file__).with_name("j12_workload.py"))
+    growth = {w: int(subprocess.run([sys.executable, script, w, "5000"], capture_output=True, text=True, check=True,
+                                    timeout=300).stdout.split()[-1]) for w in ("jzarr", "jdk")}
+    assert growth["jzarr"] > 40 << 20, growth
+    assert growth["jdk"] < 16 << 20, growth
 
 
 def test_n3_truncated_netcdf3_reads_as_garbage_by_default(jvm, tmp_path: Path) -> None:

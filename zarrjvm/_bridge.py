@@ -9,6 +9,7 @@ The JVM is started (lazily, with :data:`zarrjvm.config`) by the first lookup.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -99,9 +100,23 @@ def reader_options(checks: bool, shims: bool, direct: bool) -> Any:
     return jclass(READER_OPTIONS)(checks, shims, direct)
 
 
-def storage_options(json_text: str) -> Any:
-    """Java's ``StorageOptions`` from the user's dict as JSON."""
-    return call(lambda z: z.storageOptions(json_text))
+def storage_options(options: dict[str, Any]) -> Any:
+    """Java's ``StorageOptions`` for the user's dict (crossing as JSON, parsed once by Java)."""
+    if not options:
+        return _no_storage_options()
+    text = json.dumps(options)
+    return call(lambda z: z.storageOptions(text))
+
+
+@functools.cache
+def _no_storage_options() -> Any:
+    return jclass("dev.zarrjvm.store.StorageOptions").none()
+
+
+@functools.cache
+def java_schemes() -> frozenset[str]:
+    """The URL schemes Java opens itself (Java's ``Stores.SCHEMES``); other URLs go through fsspec."""
+    return frozenset(str(s) for s in jclass("dev.zarrjvm.store.Stores").SCHEMES)
 
 
 def is_array(node: Any) -> bool:

@@ -73,6 +73,12 @@ def _strings(v: Any) -> tuple[str, ...]:
     return tuple(os.fspath(s) for s in v)
 
 
+def _generation(v: Any) -> int:
+    if isinstance(v, bool) or v not in (0, 1, 2):
+        raise ValueError(f"must be a Python GC generation, 0, 1 or 2, got {v!r}")
+    return int(v)
+
+
 def _path(v: Any) -> str | None:
     if v is None:
         return None
@@ -97,6 +103,10 @@ KEYS: dict[str, _Key] = {
                                    "start from a cached AppCDS archive of zarrjvm's classes"),
     "jvm.path": _Key(lambda: None, _path, "the libjvm (or a JDK home) to start (None: JAVA_HOME, then JPype's)"),
     "jvm.extra_classpath": _Key(lambda: (), _strings, "jars added after zarrjvm's own"),
+    "jvm.gc_link_generation": _Key(lambda: 1, _generation,
+                                   "the youngest Python GC generation whose collections run JPype's link to Java's "
+                                   "garbage collector (0: every collection, JPype's own; 1: zarrjvm's default; 2: full "
+                                   "collections only)"),
 }
 
 

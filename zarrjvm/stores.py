@@ -1,8 +1,8 @@
 """What the ``store`` argument of :func:`zarrjvm.open_array` is handed to Java as — decided once, here.
 
 - a string or path that Java opens itself (a local path, or a URL of one of Java's schemes: ``file``, ``zip``,
-  ``http(s)``, ``s3`` — Java's ``Stores.SCHEMES``, asked, not repeated here) goes to Java as it is, local paths made
-  absolute; Java then decides what it is (a directory, a zip file by its bytes, a NetCDF/HDF5 file);
+  ``http(s)``, ``s3`` — Java's ``Stores.SCHEMES``, asked once, not repeated here) goes to Java as it is, local paths
+  made absolute; Java then decides what it is (a directory, a zip file by its bytes, a NetCDF/HDF5 file);
 - any other URL (``memory://``, ...) and fsspec objects (a mapper, a filesystem, or zarr-python's ``FsspecStore``) are
   read through fsspec in this process, by a JPype proxy the Java readers call as their store (the fsspec bridge).
 
@@ -12,7 +12,6 @@ store is closed when the last of them is gone. Remote stores count their request
 
 from __future__ import annotations
 
-import json
 import os
 import weakref
 from collections.abc import Mapping
@@ -84,10 +83,10 @@ def resolve(store: Any, storage_options: Mapping[str, Any] | None) -> Location:
         s = os.fspath(store)
         if isinstance(s, bytes):
             raise TypeError(f"store paths are str, not bytes: {store!r}")
-        if bool(_bridge.call(lambda z: z.opensLocation(s))):
+        scheme = _scheme(s)
+        if scheme is None or scheme in _bridge.java_schemes():
             # a local path is made absolute here: Java's working directory is the one the process started in
-            url = s if _scheme(s) else os.path.abspath(s)
-            return Location(url, storage_options=_bridge.storage_options(json.dumps(so)))
+            return Location(s if scheme else os.path.abspath(s), storage_options=_bridge.storage_options(so))
         return _fsspec_url(s, so)
     fs, root = _fsspec_parts(store)
     if so:

@@ -91,11 +91,6 @@ public final class ZarrJvm {
     }
   }
 
-  /** Whether {@code location} is opened by Java (a local path or a URL of {@link Stores#SCHEMES}), not fsspec. */
-  public static boolean opensLocation(String location) {
-    return Stores.opens(location);
-  }
-
   /** Decodes one chunk and exports it into the C structs at the given addresses (schema address 0: none). */
   public static void exportChunk(ChunkSource source, long[] chunkCoords, long arrayAddress, long schemaAddress) {
     try {

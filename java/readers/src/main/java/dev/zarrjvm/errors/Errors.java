@@ -140,8 +140,8 @@ public final class Errors {
 
   /**
    * The OutOfMemoryError or StackOverflowError anywhere in {@code t}'s cause chain, or null. Readers wrap them
-   * (netCDF-Java
-   * turns a StackOverflowError into an IOException), yet they mean the JVM ran out of a resource, not bad data.
+   * (netCDF-Java turns a StackOverflowError into an IOException), yet they mean the JVM ran out of a resource, not bad
+   * data.
    */
   public static Throwable resourceExhaustion(Throwable t) {
     Throwable cur = t;

@@ -8,8 +8,7 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 /**
  * An element type as stored, in numpy's terms: kind ({@code b} bool, {@code i} signed, {@code u} unsigned, {@code f}
  * float), item size in bytes and byte order as stored ({@code <}, {@code >}, or {@code |} for one byte). Decoded data
- * in
- * Arrow memory is always little-endian; the byte order only describes the stored chunks.
+ * in Arrow memory is always little-endian; the byte order only describes the stored chunks.
  */
 public final class DType {
   public final char kind;

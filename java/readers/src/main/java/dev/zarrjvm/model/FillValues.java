@@ -68,8 +68,7 @@ public final class FillValues {
 
   /**
    * Checks a fill value as written in metadata JSON against the dtype: the right JSON type, an integral value within
-   * the
-   * integer type's range, 0/1 or a boolean for bool. Both readers would otherwise wrap or truncate it silently
+   * the integer type's range, 0/1 or a boolean for bool. Both readers would otherwise wrap or truncate it silently
    * (zarr-java and jzarr read 300 for uint8 as 44, 1.5 for int32 as 1, and jzarr reads "abc" as 0).
    */
   public static void checkJson(JsonNode v, DType dtype, String where) {
