@@ -96,3 +96,29 @@ def test_netcdf_groups(tmp_path: Path) -> None:
         assert_same(root["inner/w"][...], np.array([1.5, 2.5, 3.5]))
     with zarrjvm.open_array(p, "inner/w", backend="netcdf-java") as a:
         assert_same(a[...], np.array([1.5, 2.5, 3.5]))
+
+
+def test_dimension_names_as_each_format_gives_them(tmp_path: Path) -> None:
+    import netCDF4
+    import xarray as xr
+    import zarr
+
+    z3 = zarr.create_array(str(tmp_path / "v3.zarr"), shape=(2, 3), dtype="i4", dimension_names=["time", None])
+    z3[:] = 1
+    ds = xr.Dataset({"t": (("lat", "lon"), np.zeros((2, 3), "f4"))})
+    import numcodecs
+
+    ds.to_zarr(tmp_path / "xr2.zarr", zarr_format=2, consolidated=False,
+               encoding={"t": {"compressors": [numcodecs.Zlib()]}})
+    zarr.create_array(str(tmp_path / "plain2.zarr"), shape=(4,), dtype="i2", zarr_format=2, compressors=None)
+    with netCDF4.Dataset(tmp_path / "d.nc", "w") as nc:
+        nc.createDimension("y", 2)
+        nc.createDimension("x", 3)
+        nc.createVariable("v", "f4", ("y", "x"))[:] = 0
+    assert zarrjvm.open_array(tmp_path / "v3.zarr").dimension_names == ("time", None)
+    assert zarrjvm.open_array(tmp_path / "xr2.zarr", "t", backend="jzarr").dimension_names == ("lat", "lon")
+    assert zarrjvm.open_array(tmp_path / "xr2.zarr", "t").dimension_names == ("lat", "lon")
+    assert zarrjvm.open_array(tmp_path / "plain2.zarr").dimension_names is None
+    with zarrjvm.open_array(tmp_path / "d.nc", "v", backend="netcdf-java") as a:
+        assert a.dimension_names == ("y", "x")
+        assert a.info["dimension_names"] == ["y", "x"]

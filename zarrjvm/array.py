@@ -66,6 +66,10 @@ class JvmArray:
         self.codecs: list[str] = info["codecs"]
         #: what the bridge did to let the reader read this array (e.g. a signed twin); empty when nothing
         self.notes: list[str] = info["notes"]
+        #: each dimension's name where the format gives them (Zarr v3 ``dimension_names``, v2 ``_ARRAY_DIMENSIONS``,
+        #: NetCDF dimensions), else None
+        self.dimension_names: tuple[str | None, ...] | None = (
+            None if info["dimension_names"] is None else tuple(info["dimension_names"]))
 
     # -- geometry -------------------------------------------------------------------------------------------------
     @property

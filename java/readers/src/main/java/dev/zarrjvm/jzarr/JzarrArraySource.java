@@ -72,6 +72,7 @@ final class JzarrArraySource extends ZarrChunkSource {
           za.getFillValue(), js);
       this.direct = options.direct();
       this.uncompressed = compressor == CompressorFactory.nullCompressor; // its id is null, not "null"
+      java.util.Map<String, Object> attrs = meta.attributes(store);
       ArrayInfo.Builder b = ArrayInfo.builder(JzarrBackend.NAME, meta.format(), node)
           .shape(lshape)
           .chunks(za.getChunks())
@@ -79,7 +80,8 @@ final class JzarrArraySource extends ZarrChunkSource {
           .order(meta.order)
           .fillBits(meta.fillValue == null || meta.fillValue.isNull() ? null
               : FillValues.bits(za.getFillValue(), meta.dtype))
-          .attributes(meta.attributes(store));
+          .attributes(attrs)
+          .dimensionNames(meta.dimensionNames(attrs));
       meta.codecIds.forEach(b::codec);
       setInfo(b.build());
     } catch (Throwable t) {

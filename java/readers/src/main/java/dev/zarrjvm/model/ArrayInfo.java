@@ -26,6 +26,11 @@ public final class ArrayInfo {
   /** Storage order of elements inside a chunk: 'C' or 'F'. Decoded data is always handed over in C order. */
   public final char order;
   public final Map<String, Object> attributes;
+  /**
+   * The name of each dimension where the format gives them (Zarr v3 {@code dimension_names}, Zarr v2's
+   * {@code _ARRAY_DIMENSIONS} attribute as xarray writes it, NetCDF dimensions), else null. A name may be null in v3.
+   */
+  public final List<String> dimensionNames;
   /** Codec chain as declared in the metadata (ids only, for display and capability checks). */
   public final List<String> codecs;
   /** What the bridge did to make the reader read this array (e.g. a signed twin); empty when nothing. */
@@ -47,6 +52,12 @@ public final class ArrayInfo {
     this.fillBits = b.fillBits;
     this.order = b.order;
     this.attributes = b.attributes == null ? Map.of() : b.attributes;
+    this.dimensionNames = b.dimensionNames == null ? null
+        : java.util.Collections.unmodifiableList(new ArrayList<>(b.dimensionNames));
+    if (dimensionNames != null && dimensionNames.size() != b.shape.length) {
+      throw new dev.zarrjvm.errors.MetadataException(b.path + ": " + dimensionNames.size() + " dimension names "
+          + dimensionNames + " for " + b.shape.length + " dimensions");
+    }
     this.codecs = List.copyOf(b.codecs);
     this.notes = List.copyOf(b.notes);
     Grid.check(shape, chunks);
@@ -89,6 +100,12 @@ public final class ArrayInfo {
     }
     o.put("order", String.valueOf(order));
     o.set("attributes", Json.MAPPER.valueToTree(attributes));
+    if (dimensionNames == null) {
+      o.putNull("dimension_names");
+    } else {
+      ArrayNode dn = o.putArray("dimension_names");
+      dimensionNames.forEach(dn::add);
+    }
     ArrayNode cs = o.putArray("codecs");
     codecs.forEach(cs::add);
     ArrayNode ns = o.putArray("notes");
@@ -112,6 +129,7 @@ public final class ArrayInfo {
     private Long fillBits;
     private char order = 'C';
     private Map<String, Object> attributes;
+    private List<String> dimensionNames;
     private final List<String> codecs = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
@@ -148,6 +166,11 @@ public final class ArrayInfo {
 
     public Builder order(char v) {
       order = v;
+      return this;
+    }
+
+    public Builder dimensionNames(List<String> v) {
+      dimensionNames = v;
       return this;
     }
 

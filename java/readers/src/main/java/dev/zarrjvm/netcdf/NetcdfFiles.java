@@ -104,6 +104,15 @@ final class NetcdfFiles {
     return g.findGroup(last);
   }
 
+  /** The variable's dimension names (null for an anonymous dimension), as netCDF4-python lists them. */
+  static List<String> dimensionNames(Variable v) {
+    List<String> out = new ArrayList<>();
+    for (ucar.nc2.Dimension d : v.getDimensions()) {
+      out.add(d.getShortName());
+    }
+    return out;
+  }
+
   /** Full names of every variable in the file, for messages. */
   static List<String> variableNames(NetcdfFile nc) {
     List<String> out = new ArrayList<>();

@@ -48,7 +48,8 @@ final class NetcdfVariableSource extends ChunkedSource {
           .chunks(chunks(v, ishape))
           .dtype(dtype)
           .fillBits(fill == null || fill.isString() ? null : FillValues.bits(fill.getNumericValue(), dtype))
-          .attributes(NetcdfFiles.attributes(v.getAttributes()));
+          .attributes(NetcdfFiles.attributes(v.getAttributes()))
+          .dimensionNames(NetcdfFiles.dimensionNames(v));
       setInfo(b.build());
     } catch (Throwable t) {
       close(); // releases this source's share of the file

@@ -345,6 +345,38 @@ public final class ZarrMeta {
     }
   }
 
+  /**
+   * The dimension names: v3 {@code dimension_names} (a name may be null), or, for v2, the {@code _ARRAY_DIMENSIONS}
+   * attribute xarray writes; null when the metadata gives none (a v2 attribute of another form is left alone).
+   */
+  public List<String> dimensionNames(Map<String, Object> attributes) {
+    if (zarrFormat == 3) {
+      JsonNode names = doc.get("dimension_names");
+      if (names == null || names.isNull()) {
+        return null;
+      }
+      if (!names.isArray() || names.size() != shape.length) {
+        throw new MetadataException(key + ": dimension_names must be a list of " + shape.length + " names or nulls, "
+            + "got " + names);
+      }
+      List<String> out = new ArrayList<>();
+      for (JsonNode n : names) {
+        if (!n.isNull() && !n.isTextual()) {
+          throw new MetadataException(key + ": dimension_names must hold strings or nulls, got " + names);
+        }
+        out.add(n.isNull() ? null : n.textValue());
+      }
+      return out;
+    }
+    Object dims = attributes.get("_ARRAY_DIMENSIONS");
+    if (dims instanceof List<?> l && l.size() == shape.length && l.stream().allMatch(String.class::isInstance)) {
+      List<String> out = new ArrayList<>();
+      l.forEach(o -> out.add((String) o));
+      return out;
+    }
+    return null;
+  }
+
   /** False when F and C order coincide: at most one chunk dimension is longer than 1. */
   public boolean orderMatters() {
     int longer = 0;

@@ -43,12 +43,14 @@ final class ZarrJavaArraySource extends ZarrChunkSource {
       ZarrJavaStore zs = new ZarrJavaStore(store, overrides);
       this.array = dev.zarr.zarrjava.core.Array.open(new StoreHandle(zs, StoreKeys.split(node)));
 
+      java.util.Map<String, Object> attrs = meta.attributes(store);
       ArrayInfo.Builder b = ArrayInfo.builder(ZarrJavaBackend.NAME, meta.format(), node)
           .shape(array.metadata().shape)
           .dtype(meta.dtype)
           .order(meta.order)
           .fillBits(FillValues.bits(array.metadata().parsedFillValue(), meta.dtype))
-          .attributes(meta.attributes(store));
+          .attributes(attrs)
+          .dimensionNames(meta.dimensionNames(attrs));
       meta.codecIds.forEach(b::codec);
       if (twin) {
         b.note("signed twin: " + meta.dtype.v3Name() + " read as " + meta.dtype.signedTwin().v3Name()
