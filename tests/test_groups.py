@@ -122,3 +122,30 @@ def test_dimension_names_as_each_format_gives_them(tmp_path: Path) -> None:
     with zarrjvm.open_array(tmp_path / "d.nc", "v", backend="netcdf-java") as a:
         assert a.dimension_names == ("y", "x")
         assert a.info["dimension_names"] == ["y", "x"]
+
+
+def test_netcdf_java_prints_nothing_and_says_what_it_skipped(tmp_path: Path) -> None:
+    """netCDF-Java prints the variables it skips ("SKIPPING variable with SZIP Filter=…") to stdout; through zarrjvm
+    nothing reaches stdout or stderr, and the group's notes say what was skipped."""
+    import subprocess
+    import sys
+
+    import netCDF4
+
+    if not netCDF4.__has_szip_support__:
+        pytest.skip("this netCDF4 build cannot write SZIP")
+    f = tmp_path / "sz.nc"
+    with netCDF4.Dataset(f, "w") as ds:
+        ds.createDimension("x", 100)
+        ds.createVariable("sz", "i4", ("x",), compression="szip", szip_coding="nn", szip_pixels_per_block=8)[:] = 1
+        ds.createVariable("ok", "i4", ("x",))[:] = np.arange(100)
+    code = f"""
+import zarrjvm
+g = zarrjvm.open_group({str(f)!r}, backend="netcdf-java")
+assert g.members() == {{"ok": "array"}}, g.members()
+assert len(g.notes) == 1 and "SZIP" in g.notes[0] and g.notes[0].endswith("for variable sz"), g.notes
+assert g["ok"][...].tolist() == list(range(100))
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert (r.stdout, r.stderr) == ("", "")

@@ -162,3 +162,43 @@ def test_gc_defaults_respect_user_choices() -> None:
     assert _jvm._gc_defaults(None, ["-XX:+UseParallelGC"]) == []
     assert _jvm._gc_defaults(None, ["-XX:G1HeapRegionSize=8m"]) == []
     assert _jvm._heap_bytes("1g") == 2**30 and _jvm._heap_bytes("512M") == 2**29 and _jvm._heap_bytes("x") is None
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "zarrjvm", *args], capture_output=True, text=True, env=full_env,
+                          timeout=120)
+
+
+def test_cli_version_and_backends_exit_codes(tmp_path: Path) -> None:
+    r = _cli("--version")
+    assert r.returncode == 0 and r.stdout.strip() == f"zarrjvm {zarrjvm.__version__}"
+    r = _cli("backends")
+    assert r.returncode == 0, r.stderr
+    assert [line.split()[0] for line in r.stdout.splitlines() if not line.startswith(" ")] == \
+        ["zarr-java", "jzarr", "netcdf-java"]
+    r = _cli("backends", env={"JAVA_HOME": str(tmp_path / "no-jdk-here")})
+    assert r.returncode == 1
+    assert "NOT usable" in r.stdout and "no backend is usable here" in r.stderr
+
+
+@pytest.mark.parametrize("jdk", sorted(str(p) for p in Path("/usr/lib/jvm").glob("temurin-2*")) or ["none"])
+def test_a_newer_jdk_starts_silently(tmp_path: Path, jdk: str) -> None:
+    """On current JDKs (24+) the JVM would warn at start about native access (JNA, zstd-jni, JPype) and Arrow's use
+    of sun.misc.Unsafe; zarrjvm's options keep it silent, and the read is right."""
+    if jdk == "none":
+        pytest.skip("no newer JDK on this machine")
+    import numpy as np
+    import zarr
+
+    z = zarr.create_array(str(tmp_path / "x.zarr"), shape=(6,), chunks=(4,), dtype="i2", compressors=None)
+    z[:] = np.arange(6, dtype="i2")
+    r = _run(f"""
+        import zarrjvm
+        print(zarrjvm.open_array({str(tmp_path / "x.zarr")!r})[...].tolist(), zarrjvm.jvm.build_info()["java_version"])
+    """, env={"JAVA_HOME": jdk})
+    assert r.returncode == 0, r.stderr
+    values, version = r.stdout.rsplit(" ", 1)
+    assert values == "[0, 1, 2, 3, 4, 5]" and int(version.split(".")[0]) >= 21
+    assert r.stderr == "", r.stderr

@@ -89,9 +89,19 @@ class JvmArray:
     def nchunks(self) -> int:
         return math.prod(self.cdata_shape)
 
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element, as NumPy's ``itemsize``."""
+        return int(self.dtype.itemsize)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the whole array decoded (elements × item size), as NumPy's ``nbytes``; nothing is read."""
+        return self.size * self.itemsize
+
     def __len__(self) -> int:
         if not self.shape:
-            raise TypeError("len() of a 0-d array")
+            raise TypeError("len() of unsized object")  # NumPy's words for a 0-d array
         return self.shape[0]
 
     def __repr__(self) -> str:
@@ -111,7 +121,10 @@ class JvmArray:
             coords = (coords,)
         c = [int(v) for v in coords]
         grid = self.cdata_shape
-        if len(c) != len(grid) or any(not 0 <= v < n for v, n in zip(c, grid)):
+        if len(c) != len(grid):
+            raise OutOfBoundsError(f"chunk coordinates {tuple(c)} have {len(c)} value(s), but {self!r} has "
+                                   f"{len(grid)} dimension(s): give one chunk index per dimension (grid {grid})")
+        if any(not 0 <= v < n for v, n in zip(c, grid)):
             raise OutOfBoundsError(f"chunk {tuple(c)} is outside the chunk grid {grid} of {self!r}")
         return c
 
@@ -167,14 +180,39 @@ class JvmArray:
                 raise OutOfBoundsError(
                     f"region {tuple(offset)}+{tuple(shape)} is outside the array shape {self.shape}")
 
-    def __getitem__(self, key: Any) -> np.ndarray:
+    def __getitem__(self, key: Any) -> Any:
         offset, shape, post = _normalize_selection(key, self.shape)
         region = self.read_region(tuple(offset), tuple(shape))
+        if isinstance(key, tuple) and key == ():
+            return region[()]  # as NumPy: a scalar for a 0-d array, the whole array otherwise
         return region[post] if post else region
 
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        a = self[...]
-        return a.astype(dtype) if dtype is not None else a
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """NumPy's array protocol (NumPy 2 semantics): ``copy=True`` (``np.array(a)``, ``np.copy(a)``) gives a fresh,
+        writable array; ``copy=None`` (``np.asarray(a)``) the read-only view on Java's memory when no conversion is
+        needed; ``copy=False`` that view, or ``ValueError`` when the dtype asked for needs a copy."""
+        view = self[...]
+        want = view.dtype if dtype is None else np.dtype(dtype)
+        if copy is False and want != view.dtype:
+            raise ValueError(f"converting {self!r} to {want} needs a copy (copy=False)")
+        if copy:
+            return np.array(view, dtype=want, copy=True)
+        return view if want == view.dtype else view.astype(want)
+
+    def _scalar(self) -> Any:
+        if self.size != 1:
+            raise TypeError(f"only arrays of one element convert to Python scalars; {self!r} has {self.size}")
+        # NumPy converts only 0-d arrays without a warning; one element of any shape is read the same way here
+        return self[...].reshape(())[()]
+
+    def __float__(self) -> float:
+        return float(self._scalar())
+
+    def __int__(self) -> int:
+        return int(self._scalar())
+
+    def __complex__(self) -> complex:
+        return complex(self._scalar())
 
     # -- asyncio and remote stores (zarrjvm._async, zarrjvm.stores) ---------------------------------------------------
     def store_stats(self) -> dict[str, Any] | None:
@@ -312,6 +350,8 @@ class JvmGroup(Mapping[str, Any]):
         self.attrs: dict[str, Any] = info["attributes"]
         self._arrays: list[str] = list(info["arrays"])
         self._groups: list[str] = list(info["groups"])
+        #: what the reader said about the group (e.g. netCDF-Java's variables it skipped while parsing the file)
+        self.notes: list[str] = list(info["notes"])
 
     def array_keys(self) -> list[str]:
         return list(self._arrays)

@@ -1,58 +1,62 @@
 """The Python half of the Arrow C Data Interface exchange with the JVM.
 
-Python allocates the two C structs, Java fills them (``Data.exportVector``) and Python imports them: the buffers stay in
-Java's Arrow memory and are released back to Java (through the struct's release callback) when the last Python object
-using them goes away. Nothing is copied across the boundary.
+Python allocates the two C structs (plain ``ctypes`` structures with the interface's layout), Java fills them
+(``Data.exportVector``) and pyarrow imports them: the buffers stay in Java's Arrow memory and are released back to Java
+by the struct's release callback — Arrow Java's own, native, code — when the last Python object using them goes away.
+Nothing is copied across the boundary, and no Python code runs when memory is released: a release that happens while
+an exception is propagating (a temporary view dropped by a failing NumPy call) leaves the exception as it is.
 
-At interpreter exit JPype shuts the JVM down before Python frees module globals, so a view still alive then cannot be
-handed back to Java. zarrjvm therefore interposes on each exported array's release callback: while the JVM runs it
-forwards to Java's release; once the JVM module's stop callbacks have run (just before JPype's shutdown), it only
-marks the struct released — the memory goes away with the process.
+A view can outlive the JVM's normal shutdown at interpreter exit (a module global, say). The stop callback here
+(:func:`zarrjvm.jvm.on_stop`) then asks JPype to leave the JVM running to the end of the process, so those late
+releases still reach a live JVM.
 """
 
 from __future__ import annotations
 
 import ctypes
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from pyarrow.cffi import ffi
 
 from . import jvm
 from .errors import ChunkDecodeError
 
-_state: dict[str, Any] = {"alive": True, "java_release": {}, "lock": threading.Lock()}
+
+class ArrowSchema(ctypes.Structure):
+    """``struct ArrowSchema`` of the Arrow C Data Interface."""
+
+    _fields_ = [("format", ctypes.c_char_p), ("name", ctypes.c_char_p), ("metadata", ctypes.c_char_p),
+                ("flags", ctypes.c_int64), ("n_children", ctypes.c_int64), ("children", ctypes.c_void_p),
+                ("dictionary", ctypes.c_void_p), ("release", ctypes.c_void_p), ("private_data", ctypes.c_void_p)]
 
 
-def _release(c_array: Any, _ffi: Any = ffi, _state: dict[str, Any] = _state) -> None:
+class ArrowArray(ctypes.Structure):
+    """``struct ArrowArray`` of the Arrow C Data Interface."""
+
+    _fields_ = [("length", ctypes.c_int64), ("null_count", ctypes.c_int64), ("offset", ctypes.c_int64),
+                ("n_buffers", ctypes.c_int64), ("n_children", ctypes.c_int64), ("buffers", ctypes.c_void_p),
+                ("children", ctypes.c_void_p), ("dictionary", ctypes.c_void_p), ("release", ctypes.c_void_p),
+                ("private_data", ctypes.c_void_p)]
+
+
+def _keep_the_jvm_for_live_views() -> None:
+    """At interpreter exit, before JPype shuts the JVM down: if Python still holds Java's Arrow memory (views in module
+    globals), the JVM is left running to the end of the process, so those views' releases reach a live JVM."""
+    from . import _bridge
+
     try:
-        key = int(_ffi.cast("uintptr_t", c_array.private_data))
-        with _state["lock"]:
-            java_release = _state["java_release"].pop(key, None)
-        if _state["alive"] and java_release is not None:
-            java_release(c_array)
-        else:
-            c_array.release = _ffi.NULL
-    except BaseException:  # a release callback must not raise into C
-        try:
-            c_array.release = _ffi.NULL
-        except BaseException:
-            pass
+        held = int(_bridge.call(lambda z: z.arrowAllocatedBytes()))
+    except Exception:  # the JVM is already going: nothing to decide
+        return
+    if held:
+        import jpype.config
+
+        jpype.config.destroy_jvm = False
 
 
-_release_cb = ffi.callback("void(struct ArrowArray*)", _release)
-# The callback must outlive every array, module teardown included: keep one reference forever.
-ctypes.pythonapi.Py_IncRef(ctypes.py_object(_release_cb))
-
-
-def _jvm_going_down() -> None:
-    _state["alive"] = False
-
-
-jvm.on_stop(_jvm_going_down)
+jvm.on_stop(_keep_the_jvm_for_live_views)
 
 
 def arrow_type(dtype: np.dtype) -> pa.DataType:
@@ -62,25 +66,20 @@ def arrow_type(dtype: np.dtype) -> pa.DataType:
     return pa.from_numpy_dtype(dtype.newbyteorder("="))
 
 
-def new_structs(with_schema: bool = True) -> tuple[Any, Any]:
-    """A fresh ``struct ArrowArray*`` for Java to export into, and a ``struct ArrowSchema*`` unless the caller knows
-    the type (then no schema crosses: Java gets schema address 0)."""
-    return ffi.new("struct ArrowArray*"), (ffi.new("struct ArrowSchema*") if with_schema else None)
+def new_structs(with_schema: bool = True) -> tuple[ArrowArray, ArrowSchema | None]:
+    """A fresh (zeroed, released) ``struct ArrowArray`` for Java to export into, and a ``struct ArrowSchema`` unless the
+    caller knows the type (then no schema crosses: Java gets schema address 0)."""
+    return ArrowArray(), (ArrowSchema() if with_schema else None)
 
 
-def addresses(c_array: Any, c_schema: Any) -> tuple[int, int]:
+def addresses(c_array: ArrowArray, c_schema: ArrowSchema | None) -> tuple[int, int]:
     """The structs' addresses, as Java's ``ArrowArray.wrap`` / ``ArrowSchema.wrap`` take them (0: no schema)."""
-    return int(ffi.cast("uintptr_t", c_array)), (0 if c_schema is None else int(ffi.cast("uintptr_t", c_schema)))
+    return ctypes.addressof(c_array), (0 if c_schema is None else ctypes.addressof(c_schema))
 
 
-def import_structs(c_array: Any, c_schema: Any, type: pa.DataType | None = None) -> pa.Array:
-    """Imports structs Java has filled (on any thread, before this call), routing their release through zarrjvm.
-    Without a schema struct the array is imported as ``type``."""
-    if c_array.release != ffi.NULL:
-        key = int(ffi.cast("uintptr_t", c_array.private_data))
-        with _state["lock"]:
-            _state["java_release"][key] = c_array.release
-        c_array.release = _release_cb
+def import_structs(c_array: ArrowArray, c_schema: ArrowSchema | None, type: pa.DataType | None = None) -> pa.Array:
+    """Imports structs Java has filled (on any thread, before this call); pyarrow takes them over (they are marked
+    released). Without a schema struct the array is imported as ``type``."""
     array_addr, schema_addr = addresses(c_array, c_schema)
     return pa.Array._import_from_c(array_addr, type if c_schema is None else schema_addr)
 
@@ -92,6 +91,21 @@ def import_from_java(export: Callable[[int, int], None], type: pa.DataType | Non
     c_array, c_schema = new_structs(with_schema=type is None)
     export(*addresses(c_array, c_schema))
     return import_structs(c_array, c_schema, type)
+
+
+def export_to_java(values: pa.Array, use: Callable[[int, int], Any]) -> Any:
+    """Exports ``values`` into fresh structs and calls ``use(array_address, schema_address)`` (Java imports them and
+    owns them from then on); if Java did not take them, they are released here. Returns what ``use`` returns."""
+    c_array, c_schema = ArrowArray(), ArrowSchema()
+    a_addr, s_addr = addresses(c_array, c_schema)
+    values._export_to_c(a_addr, s_addr)
+    try:
+        return use(a_addr, s_addr)
+    finally:
+        if c_array.release:  # Java failed before importing: the export is still ours to release
+            pa.Array._import_from_c(a_addr, s_addr)
+        elif c_schema.release:
+            pa.DataType._import_from_c(s_addr)
 
 
 def to_numpy(arr: pa.Array, shape: Sequence[int], dtype: np.dtype) -> np.ndarray:

@@ -17,13 +17,18 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_backends(args: argparse.Namespace) -> int:
+    """Lists the backends; exits 1 when none is usable here (no Java, missing jars)."""
     from .backends import backends
 
-    for b in backends():
+    found = backends()
+    for b in found:
         state = "usable" if b.usable else f"NOT usable: {b.reason}"
         print(f"{b.name:12s} {b.library:32s} {','.join(b.formats):24s} {state}")
         for n in b.notes:
             print(f"{'':14s}- {n}")
+    if not any(b.usable for b in found):
+        print("zarrjvm: no backend is usable here", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -46,7 +51,10 @@ def _cmd_compat(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from ._version import __version__
+
     p = argparse.ArgumentParser(prog="zarrjvm", description="Java Zarr/NetCDF readers from Python")
+    p.add_argument("--version", action="version", version=f"zarrjvm {__version__}")
     sub = p.add_subparsers(dest="cmd", required=True)
     sub.add_parser("demo", help="write a sample with zarr-python and read it through every Java backend")
     sub.add_parser("backends", help="list the Java backends and whether they are usable here")

@@ -181,7 +181,7 @@ def start(
             _check_foreign_jvm()
         else:
             lib = find_jvm(lib_path)
-            opts = list(_REQUIRED_OPTIONS)
+            opts = list(_REQUIRED_OPTIONS) + _quiet_options(lib)
             if heap:
                 opts.append(f"-Xmx{heap}")
             opts.extend(jvm_options)
@@ -258,6 +258,17 @@ def _stop() -> None:
 def stopping() -> bool:
     """True once interpreter exit has begun tearing zarrjvm down (Java may be gone any moment)."""
     return _stopped
+
+
+def _quiet_options(lib: str) -> list[str]:
+    """What keeps current JDKs from printing warnings at start: native access for JNA, zstd-jni and JPype itself (JDK
+    22+ warns about restricted methods), and Arrow's use of ``sun.misc.Unsafe`` (JDK 24+ warns; the option exists
+    from JDK 23 on, and older JDKs refuse it)."""
+    opts = ["--enable-native-access=ALL-UNNAMED"]
+    version = _java_version(_home_of(Path(lib)))
+    if version is not None and version[0] >= 23:
+        opts.append("--sun-misc-unsafe-memory-access=allow")
+    return opts
 
 
 def _heap_bytes(max_heap: str) -> int | None:

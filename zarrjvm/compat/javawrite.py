@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from pyarrow.cffi import ffi
 
 from .. import _bridge
+from ..arrow import export_to_java
 from .cases import Case
 
 _ARROW_TYPES = {
@@ -72,20 +72,9 @@ def write_java(writer: str, case: Case, store: str | Path, *, shims: bool = True
     nothing was copied across the boundary."""
     values = np.ascontiguousarray(case.data()[case.written_region()])
     arr = numpy_to_arrow(values)
-    c_array = ffi.new("struct ArrowArray*")
-    c_schema = ffi.new("struct ArrowSchema*")
-    a_addr = int(ffi.cast("uintptr_t", c_array))
-    s_addr = int(ffi.cast("uintptr_t", c_schema))
-    arr._export_to_c(a_addr, s_addr)
-    try:
-        writers = _bridge.compat_writers()
-        spec = json.dumps(write_spec(case))
-        out = json.loads(str(_bridge.java_call(lambda: writers.write(writer, str(store), spec, a_addr, s_addr, shims))))
-    finally:
-        # Java imports first thing; if it failed before, the export is still ours to release.
-        if c_array.release != ffi.NULL:
-            pa.Array._import_from_c(a_addr, s_addr)
-        if c_schema.release != ffi.NULL:
-            pa.DataType._import_from_c(s_addr)
+    writers = _bridge.compat_writers()
+    spec = json.dumps(write_spec(case))
+    out = json.loads(str(export_to_java(arr, lambda a, s: _bridge.java_call(
+        lambda: writers.write(writer, str(store), spec, a, s, shims)))))
     out["numpy_address"] = int(values.ctypes.data) if values.size else 0
     return out

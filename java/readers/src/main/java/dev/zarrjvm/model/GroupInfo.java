@@ -7,13 +7,15 @@ import java.util.Map;
 
 /**
  * What a group holds, from metadata alone: its backend, format ({@code zarr-v2}, {@code zarr-v3}, {@code netcdf3},
- * {@code netcdf4}), path, attributes and the names of its arrays and subgroups.
+ * {@code netcdf4}), path, attributes, the names of its arrays and subgroups, and notes: what the reader said about it
+ * (e.g. netCDF-Java's variables skipped while parsing the file).
  */
 public record GroupInfo(String backend, String format, String path, Map<String, Object> attributes,
-    List<String> arrays, List<String> groups) {
+    List<String> arrays, List<String> groups, List<String> notes) {
   public GroupInfo {
     arrays = List.copyOf(arrays);
     groups = List.copyOf(groups);
+    notes = List.copyOf(notes);
   }
 
   /** The form the Python side reads (one crossing when a group is opened). */
@@ -27,6 +29,8 @@ public record GroupInfo(String backend, String format, String path, Map<String, 
     arrays.forEach(a::add);
     ArrayNode g = o.putArray("groups");
     groups.forEach(g::add);
+    ArrayNode n = o.putArray("notes");
+    notes.forEach(n::add);
     return Json.write(o);
   }
 }

@@ -47,12 +47,13 @@ final class NetcdfFiles {
     ucar.nc2.iosp.netcdf3.N3header.disallowFileTruncation = true;
   }
 
-  static NetcdfFile open(Path p) {
+  /** Opens {@code p}; what netCDF-Java prints while parsing the header goes to {@code messages}, not stdout. */
+  static NetcdfFile open(Path p, List<String> messages) {
     try {
       if (Files.size(p) == 0) {
         throw new MetadataException("netcdf-java cannot read " + p + ": the file is empty (0 bytes), not NetCDF/HDF5");
       }
-      return NetcdfFile.open(p.toString());
+      return QuietStdout.capture(() -> NetcdfFile.open(p.toString()), messages);
     } catch (IOException e) {
       String m = String.valueOf(e.getMessage());
       Throwable root = dev.zarrjvm.errors.ZarrJvmException.rootCause(e);

@@ -38,7 +38,8 @@ final class NetcdfGroupSource implements GroupSource {
         groups.add(sub.getShortName());
       }
       this.info = new GroupInfo(NetcdfBackend.NAME, NetcdfFiles.format(file.nc()), path(group),
-          NetcdfFiles.attributes(group.getAttributes()), arrays, groups);
+          NetcdfFiles.attributes(group.getAttributes()), arrays, groups,
+          file.messages().stream().map(m -> "netCDF-Java: " + m).toList());
     } catch (Throwable t) {
       file.close();
       throw Errors.translate(t, Errors.Phase.OPEN, "opening group '" + path(group) + "' of " + file.nc().getLocation());

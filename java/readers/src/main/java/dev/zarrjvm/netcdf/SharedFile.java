@@ -5,7 +5,9 @@ import dev.zarrjvm.errors.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -27,12 +29,15 @@ final class SharedFile {
   static final AtomicLong OPENED = new AtomicLong();
 
   final NetcdfFile nc;
+  /** What netCDF-Java said while opening the file (variables it skipped), for the backend's notes. */
+  final List<String> messages;
   private final Key key;
   private int holders; // guarded by OPEN
 
-  private SharedFile(Key key, NetcdfFile nc) {
+  private SharedFile(Key key, NetcdfFile nc, List<String> messages) {
     this.key = key;
     this.nc = nc;
+    this.messages = List.copyOf(messages);
   }
 
   /** A holder's share of the open file; closing it twice is harmless. */
@@ -41,6 +46,11 @@ final class SharedFile {
 
     NetcdfFile nc() {
       return nc;
+    }
+
+    /** What netCDF-Java said while opening the file. */
+    List<String> messages() {
+      return messages;
     }
 
     /** Another share of the same open file, for a member opened through a group. */
@@ -98,7 +108,9 @@ final class SharedFile {
     if (mine != null) { // this thread opens it; others asking meanwhile wait for the same parse
       try {
         OPENED.incrementAndGet();
-        mine.complete(new SharedFile(key, NetcdfFiles.open(key.file())));
+        List<String> messages = new ArrayList<>();
+        NetcdfFile nc = NetcdfFiles.open(key.file(), messages);
+        mine.complete(new SharedFile(key, nc, messages));
       } catch (Throwable t) {
         synchronized (OPEN) {
           OPEN.remove(key, mine);

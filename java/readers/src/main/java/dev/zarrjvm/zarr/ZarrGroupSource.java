@@ -62,7 +62,7 @@ public final class ZarrGroupSource implements GroupSource {
       }
     }
     return new GroupInfo(backend.name(), self.zarrFormat() == 3 ? "zarr-v3" : "zarr-v2", node,
-        ZarrMeta.attributes(store, node, self.zarrFormat(), self.v3Doc()), arrayNames, groupNames);
+        ZarrMeta.attributes(store, node, self.zarrFormat(), self.v3Doc()), arrayNames, groupNames, List.of());
   }
 
   @Override
