@@ -1,76 +1,190 @@
-"""`pip wheel .` builds the Java side (native blosc + Maven) and the wheel carries every jar."""
+"""The user's path: the sdist and the wheel built the way ``python -m build`` builds them (sdist first, the wheel from
+the sdist, build requirements in an isolated environment), the wheel installed with only its declared dependencies
+into a new venv outside the repository, and there: import, read Zarr v2, Zarr v3 and NetCDF through every backend and
+compare with what the peers (zarr-python, netCDF4) read here; the wheel's tag checked against what its native
+libraries need; and an unrelated project's pytest run that never imports zarrjvm."""
 
 from __future__ import annotations
 
-import shutil
+import io
+import json
+import os
+import re
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import zarrjvm
 
 ROOT = Path(__file__).resolve().parents[1]
 SKIP = {".venv", "build", "dist", "_jars", "target", ".git", ".pytest_cache", "__pycache__", ".hypothesis", "out"}
+#: Jars that reading never loads (test runners, other HTTP clients): the wheel must not carry them.
+UNUSED_JARS = ("junit-", "hamcrest-", "netty-", "apache-client-", "okhttp-", "okio-", "jcommander-")
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The wheel `pip wheel` builds from a copy of the source tree without any built jar (so it builds them)."""
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """``python -m build`` on a copy of the source tree without any built jar: sdist, then the wheel from the sdist."""
+    import shutil
+
     tmp = tmp_path_factory.mktemp("packaging")
     src = tmp / "src"
     shutil.copytree(ROOT, src, ignore=lambda d, names: [n for n in names if n in SKIP or n.endswith(".egg-info")])
-    assert not (src / "zarrjvm" / "_jars").exists()
-    out = tmp / "wheels"
-    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out),
-                        str(src)], capture_output=True, text=True, timeout=900)
-    assert r.returncode == 0, r.stdout + r.stderr
-    wheels = list(out.glob("zarrjvm-*.whl"))
-    assert len(wheels) == 1
-    return wheels[0]
+    out = tmp / "dist"
+    r = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(src)], capture_output=True, text=True,
+                       timeout=1800)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    (sdist,) = out.glob("zarrjvm-*.tar.gz")
+    (wheel,) = out.glob("zarrjvm-*.whl")
+    return {"sdist": sdist, "wheel": wheel, "tmp": tmp}
 
 
-@pytest.mark.slow
-def test_wheel_builds_and_carries_the_jars(wheel: Path) -> None:
-    wheels = [wheel]
-    names = zipfile.ZipFile(wheels[0]).namelist()
-    jars = [n for n in names if n.startswith("zarrjvm/_jars/") and n.endswith(".jar")]
-    version = zarrjvm.__version__
-    readers = f"zarrjvm/_jars/zarrjvm-readers-{version}.jar"
-    assert readers in jars
-    assert any("/zarr-java-0.0.9.jar" in j for j in jars)
-    assert any("/jzarr-0.4.2.jar" in j for j in jars)
-    assert any("/arrow-c-data-18.1.0.jar" in j for j in jars)
-    assert any("/cdm-4.5.5.jar" in j for j in jars)
-    assert "zarrjvm/py.typed" in names
-    assert "zarrjvm/compat/__init__.py" in names and "zarrjvm/compat/cases.py" in names
-    assert f"zarrjvm/_jars/spark/zarrjvm-spark-{version}.jar" in names
-    # the compatibility matrix's writers are their own jar, off the readers' classpath
-    assert f"zarrjvm/_jars/compat/zarrjvm-compat-{version}.jar" in names
-    with zipfile.ZipFile(wheels[0]).open(readers) as f:
-        assert not any(n.startswith("dev/zarrjvm/compat/") for n in zipfile.ZipFile(f).namelist())
-    assert not any("/_jars/spark-sql" in n or "/_jars/scala-library" in n for n in names)
-    with zipfile.ZipFile(wheels[0]).open(readers) as f:
-        inner = zipfile.ZipFile(f).namelist()
-    assert "linux-x86-64/libblosc.so" in inner
-
-
-@pytest.mark.slow
-def test_an_unrelated_pytest_run_does_not_import_zarrjvm(wheel: Path, tmp_path: Path) -> None:
-    """zarrjvm's pytest plugin is opt-in (no ``pytest11`` entry point): installing the wheel must not load zarrjvm into
-    every test run of every project in that environment."""
-    venv = tmp_path / "venv"
+@pytest.fixture(scope="module")
+def venv(built: dict[str, Path]) -> Path:
+    """A new venv outside the repository with the wheel and its declared dependencies (and pytest), nothing else."""
+    venv = built["tmp"] / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     py = venv / "bin" / "python"
-    r = subprocess.run([str(py), "-m", "pip", "install", "-q", str(wheel), "pytest"], capture_output=True, text=True,
-                       timeout=900)
+    r = subprocess.run([str(py), "-m", "pip", "install", "-q", str(built["wheel"]), "pytest"], capture_output=True,
+                       text=True, timeout=1200)
     assert r.returncode == 0, r.stdout + r.stderr
-    project = tmp_path / "other-project"
+    return py
+
+
+def test_the_sdist_holds_what_builds_the_wheel(built: dict[str, Path]) -> None:
+    with tarfile.open(built["sdist"]) as t:
+        names = [n.split("/", 1)[1] for n in t.getnames() if "/" in n]
+    for needed in ("java/pom.xml", "java/readers/pom.xml", "java/checkstyle.xml", "tools/build_jars.sh",
+                   "tools/build_blosc.sh", "setup.py", "pyproject.toml", "zarrjvm/py.typed",
+                   "java/readers/src/main/resources/META-INF/services/dev.zarrjvm.backend.Backend"):
+        assert needed in names, needed
+    assert not [n for n in names if "/target/" in n or n.startswith("zarrjvm/_jars")], "no build output in the sdist"
+
+
+def test_the_wheel_carries_what_reading_needs_and_nothing_else(built: dict[str, Path]) -> None:
+    names = zipfile.ZipFile(built["wheel"]).namelist()
+    version = zarrjvm.__version__
+    jars = [n for n in names if n.endswith(".jar")]
+    readers = f"zarrjvm/_jars/zarrjvm-readers-{version}.jar"
+    for needed in (readers, f"zarrjvm/_jars/compat/zarrjvm-compat-{version}.jar",
+                   f"zarrjvm/_jars/spark/zarrjvm-spark-{version}.jar"):
+        assert needed in jars, needed
+    for lib in ("zarr-java-0.0.9", "jzarr-0.4.2", "arrow-c-data-18.1.0", "cdm-4.5.5"):
+        assert any(f"/{lib}.jar" in j for j in jars), lib
+    assert [j for j in jars if j.rsplit("/", 1)[1].startswith(UNUSED_JARS)] == []
+    assert not any("/_jars/spark-sql" in n or "/_jars/scala-library" in n for n in names)
+    assert "zarrjvm/py.typed" in names and "zarrjvm/compat/cases.py" in names
+    with zipfile.ZipFile(built["wheel"]).open(readers) as f:
+        inner = zipfile.ZipFile(f).namelist()
+    assert "linux-x86-64/libblosc.so" in inner
+    assert not any(n.startswith("dev/zarrjvm/compat/") for n in inner), "the matrix's writers stay out of the readers"
+
+
+def _glibc_needed(wheel: Path) -> tuple[int, int]:
+    """The newest GLIBC symbol version any native library for this machine needs, read from the ELF files inside the
+    wheel's jars (pyelftools, independently of setup.py's auditwheel policy)."""
+    import platform
+
+    from elftools.elf.elffile import ELFFile
+    from elftools.elf.gnuversions import GNUVerNeedSection
+
+    machine = {"x86_64": "EM_X86_64", "aarch64": "EM_AARCH64"}[platform.machine()]
+    newest = (0, 0)
+    with zipfile.ZipFile(wheel) as w:
+        for jar in (n for n in w.namelist() if n.endswith(".jar")):
+            with zipfile.ZipFile(io.BytesIO(w.read(jar))) as z:
+                for name in (n for n in z.namelist() if n.endswith(".so")):
+                    elf = ELFFile(io.BytesIO(z.read(name)))
+                    if elf.header.e_machine != machine:
+                        continue
+                    for section in elf.iter_sections():
+                        if isinstance(section, GNUVerNeedSection):
+                            for _, aux in section.iter_versions():
+                                for a in aux:
+                                    m = re.fullmatch(r"GLIBC_(\d+)\.(\d+)(?:\.\d+)?", a.name)
+                                    if m:
+                                        newest = max(newest, (int(m.group(1)), int(m.group(2))))
+    return newest
+
+
+def test_the_wheel_tag_tells_the_truth(built: dict[str, Path]) -> None:
+    """The jars carry native libraries (jzarr's libblosc built here, zarr-java's blosc and zstd, Arrow's C Data JNI):
+    the wheel is platform-specific, and its manylinux tag promises no glibc older than they need."""
+    import platform
+
+    tag = built["wheel"].name[:-4].split("-", 2)[2]
+    python, abi, plat = tag.split("-")
+    assert (python, abi) == ("py3", "none")
+    m = re.fullmatch(r"manylinux_(\d+)_(\d+)_(\w+)", plat)
+    assert m, plat
+    assert m.group(3) == platform.machine()
+    needed = _glibc_needed(built["wheel"])
+    assert (int(m.group(1)), int(m.group(2))) >= needed >= (2, 17), (plat, needed)
+
+
+def test_installed_wheel_reads_every_format_through_every_backend(built: dict[str, Path], venv: Path) -> None:
+    """In the new venv (no zarr-python, no netCDF4, no Maven): import zarrjvm and read what the peers wrote here,
+    through every backend that claims the format; values equal the peers' reads, nothing printed."""
+    import netCDF4
+    import numcodecs
+    import zarr
+
+    data = built["tmp"] / "data"
+    data.mkdir()
+    rng = np.random.default_rng(7)
+    v2 = zarr.create_array(str(data / "v2.zarr"), shape=(30, 20), chunks=(8, 8), dtype="<u2", zarr_format=2,
+                           compressors=numcodecs.Zlib())
+    v2[:] = rng.integers(0, 60000, (30, 20), dtype="<u2")
+    v3 = zarr.create_array(str(data / "v3.zarr"), shape=(17, 9), chunks=(5, 4), shards=(10, 8), dtype="<f4")
+    v3[:] = rng.standard_normal((17, 9)).astype("<f4")
+    with netCDF4.Dataset(data / "f.nc", "w") as ds:
+        ds.createDimension("t", 6)
+        ds.createDimension("x", 5)
+        ds.createVariable("v", "f8", ("t", "x"), zlib=True)[:] = rng.standard_normal((6, 5))
+    with netCDF4.Dataset(data / "f.nc") as ds:
+        nc_values = ds["v"][:].data
+    expected = {"v2": zarr.open_array(str(data / "v2.zarr"))[:], "v3": zarr.open_array(str(data / "v3.zarr"))[:],
+                "nc": nc_values}
+    for k, v in expected.items():
+        np.save(data / f"{k}.npy", v)
+    cases = [("v2.zarr", "", "zarr-java", "v2"), ("v2.zarr", "", "jzarr", "v2"), ("v3.zarr", "", "zarr-java", "v3"),
+             ("f.nc", "v", "netcdf-java", "nc")]
+    script = f"""
+import json, sys, numpy as np, zarrjvm
+data = {str(data)!r}
+assert "zarr" not in sys.modules and "netCDF4" not in sys.modules
+out = {{}}
+for store, path, backend, key in {cases!r}:
+    with zarrjvm.open_array(data + "/" + store, path or None, backend=backend) as a:
+        got, want = a[...], np.load(data + "/" + key + ".npy")
+        out[backend + ":" + store] = bool(got.dtype == want.dtype and np.array_equal(got, want))
+print(json.dumps(out))
+print(zarrjvm.__version__, zarrjvm.__file__)
+"""
+    r = subprocess.run([str(venv), "-c", script], capture_output=True, text=True, timeout=300,
+                       cwd=str(built["tmp"]), env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == "", r.stderr
+    lines = r.stdout.splitlines()
+    assert json.loads(lines[0]) == {f"{b}:{s}": True for s, _, b, _ in cases}
+    version, location = lines[1].split()
+    assert version == zarrjvm.__version__ and str(ROOT) not in location, "imported from the venv, not the repository"
+
+
+def test_an_unrelated_pytest_run_does_not_import_zarrjvm(built: dict[str, Path], venv: Path) -> None:
+    """zarrjvm's pytest plugin is opt-in (no ``pytest11`` entry point): installing the wheel must not load zarrjvm into
+    every test run of every project in that environment."""
+    project = built["tmp"] / "other-project"
     project.mkdir()
     (project / "test_one.py").write_text("import sys\n\ndef test_one():\n    assert 'zarrjvm' not in sys.modules\n")
-    r = subprocess.run([str(py), "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_one.py"], cwd=project,
+    r = subprocess.run([str(venv), "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_one.py"], cwd=project,
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "1 passed" in r.stdout

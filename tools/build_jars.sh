@@ -12,6 +12,8 @@ PY="${1:-python3}"
 bash "$ROOT/tools/build_blosc.sh" "$PY"
 PROFILE_ARGS=()
 if [ -n "${MAVEN_PROFILE:-}" ]; then PROFILE_ARGS=(-P "$MAVEN_PROFILE"); fi
+# copy-dependencies never deletes: a dependency dropped from the poms must not linger in target/lib
+rm -rf "$ROOT/java/readers/target/lib"
 mvn -q -B "${PROFILE_ARGS[@]}" -f "$ROOT/java/pom.xml" -DskipTests package
 OUT="$ROOT/zarrjvm/_jars"
 rm -rf "$OUT"
