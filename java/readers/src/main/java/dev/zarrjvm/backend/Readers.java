@@ -4,6 +4,7 @@ import dev.zarrjvm.errors.Errors;
 import dev.zarrjvm.model.ChunkSource;
 import dev.zarrjvm.model.GroupSource;
 import dev.zarrjvm.store.ByteStore;
+import dev.zarrjvm.store.MetadataCache;
 import dev.zarrjvm.store.StorageOptions;
 import dev.zarrjvm.store.Stores;
 
@@ -49,8 +50,9 @@ public final class Readers {
   }
 
   /** Opens the array at {@code path} of an already open {@code store} (one Python built: the fsspec bridge). */
-  public static OpenedArray openArray(ByteStore store, String backend, String path, ReaderOptions options) {
+  public static OpenedArray openArray(ByteStore given, String backend, String path, ReaderOptions options) {
     Backend b = Backends.get(backend);
+    ByteStore store = MetadataCache.wrap(given);
     return new OpenedArray(open(store, () -> b.openArray(store, path, options),
         "opening '" + path + "' in " + store.describe() + " with " + backend), store);
   }
@@ -65,15 +67,16 @@ public final class Readers {
   }
 
   /** Opens the group at {@code path} of an already open {@code store}. */
-  public static OpenedGroup openGroup(ByteStore store, String backend, String path, ReaderOptions options) {
+  public static OpenedGroup openGroup(ByteStore given, String backend, String path, ReaderOptions options) {
     Backend b = Backends.get(backend);
+    ByteStore store = MetadataCache.wrap(given);
     return new OpenedGroup(open(store, () -> b.openGroup(store, path, options),
         "opening group '" + path + "' in " + store.describe() + " with " + backend), store);
   }
 
   private static ByteStore openStore(String location, StorageOptions storage) {
     try {
-      return Stores.open(location, storage);
+      return MetadataCache.wrap(Stores.open(location, storage));
     } catch (Throwable t) {
       throw Errors.translate(t, Errors.Phase.OPEN, "opening the store " + location);
     }
