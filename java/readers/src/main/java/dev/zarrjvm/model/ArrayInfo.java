@@ -26,6 +26,8 @@ public final class ArrayInfo {
   /** Storage order of elements inside a chunk: 'C' or 'F'. Decoded data is always handed over in C order. */
   public final char order;
   public final Map<String, Object> attributes;
+  /** The NumPy element type of each numeric attribute where the format has types (NetCDF), else empty. */
+  public final Map<String, String> attributeTypes;
   /**
    * The name of each dimension where the format gives them (Zarr v3 {@code dimension_names}, Zarr v2's
    * {@code _ARRAY_DIMENSIONS} attribute as xarray writes it, NetCDF dimensions), else null. A name may be null in v3.
@@ -52,6 +54,7 @@ public final class ArrayInfo {
     this.fillBits = b.fillBits;
     this.order = b.order;
     this.attributes = b.attributes == null ? Map.of() : b.attributes;
+    this.attributeTypes = b.attributeTypes == null ? Map.of() : Map.copyOf(b.attributeTypes);
     this.dimensionNames = b.dimensionNames == null ? null
         : java.util.Collections.unmodifiableList(new ArrayList<>(b.dimensionNames));
     if (dimensionNames != null && dimensionNames.size() != b.shape.length) {
@@ -100,6 +103,7 @@ public final class ArrayInfo {
     }
     o.put("order", String.valueOf(order));
     o.set("attributes", Json.MAPPER.valueToTree(attributes));
+    o.set("attribute_types", Json.MAPPER.valueToTree(attributeTypes));
     if (dimensionNames == null) {
       o.putNull("dimension_names");
     } else {
@@ -129,6 +133,7 @@ public final class ArrayInfo {
     private Long fillBits;
     private char order = 'C';
     private Map<String, Object> attributes;
+    private Map<String, String> attributeTypes;
     private List<String> dimensionNames;
     private final List<String> codecs = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
@@ -176,6 +181,11 @@ public final class ArrayInfo {
 
     public Builder attributes(Map<String, Object> v) {
       attributes = v;
+      return this;
+    }
+
+    public Builder attributeTypes(Map<String, String> v) {
+      attributeTypes = v;
       return this;
     }
 

@@ -11,9 +11,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import ucar.ma2.DataType;
 import ucar.nc2.Attribute;
 import ucar.nc2.Group;
@@ -164,18 +166,90 @@ final class NetcdfFiles {
   /** Hidden attributes netCDF-C writes for itself (netCDF4-python does not list them either). */
   static final java.util.Set<String> HIDDEN = java.util.Set.of("_NCProperties", "_IsNetcdf4", "_SuperblockVersion");
 
-  /** Attributes the file declares (the ones netCDF-Java synthesises, such as _ChunkSizes, are left out). */
-  static Map<String, Object> attributes(List<Attribute> attrs) {
+  /**
+   * Attributes the file declares: the ones netCDF-Java synthesises ({@code _ChunkSizes}, and those in
+   * {@code synthesised}: see {@link #synthesised}) are left out, as are netCDF-C's hidden ones.
+   */
+  static Map<String, Object> attributes(List<Attribute> attrs, Set<String> synthesised) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Attribute a : attrs) {
-      String name = a.getShortName();
-      if (name.equals("_ChunkSizes") || name.equals("_Unsigned") || name.startsWith("_Netcdf4")
-          || HIDDEN.contains(name)) {
-        continue;
+      if (kept(a, synthesised)) {
+        out.put(a.getShortName(), value(a));
       }
-      out.put(name, value(a));
     }
     return out;
+  }
+
+  private static boolean kept(Attribute a, Set<String> synthesised) {
+    String name = a.getShortName();
+    return !(name.equals("_ChunkSizes") || synthesised.contains(name) || name.startsWith("_Netcdf4")
+        || HIDDEN.contains(name));
+  }
+
+  /**
+   * The element type of each numeric attribute as NumPy spells it ({@code <f4}, {@code <u1}, ...): JSON numbers lose
+   * it, and NetCDF users compare {@code float32(0.1)}, not {@code 0.1}. Text attributes are left out.
+   */
+  static Map<String, String> attributeTypes(List<Attribute> attrs, Set<String> synthesised) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Attribute a : attrs) {
+      if (!kept(a, synthesised) || a.isString()) {
+        continue;
+      }
+      DataType t = a.getDataType();
+      String code = t == DataType.BYTE ? "1" : t == DataType.SHORT ? "2" : t == DataType.INT ? "4"
+          : t == DataType.LONG ? "8" : null;
+      if (code != null) {
+        out.put(a.getShortName(), (a.isUnsigned() ? "<u" : "<i") + code);
+      } else if (t == DataType.FLOAT) {
+        out.put(a.getShortName(), "<f4");
+      } else if (t == DataType.DOUBLE) {
+        out.put(a.getShortName(), "<f8");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The attributes netCDF-Java 4.x adds to a variable of an HDF5 (NetCDF-4) file that the file does not declare, so
+   * that netCDF4-python's and xarray's view of the attributes is kept: {@code _FillValue} made from the HDF5 fill
+   * value (netCDF-C stores its default fill there for every variable) when the variable has no such attribute, and
+   * {@code _Unsigned} for a native unsigned type. A NetCDF-3 file's attributes are all its own ({@code _Unsigned}
+   * there is the convention for unsigned data in signed types, which netCDF4-python and xarray honour). netCDF-Java's
+   * HDF5 header records are not public and are read reflectively; where they cannot be read (another netCDF-Java
+   * version), every attribute counts as declared.
+   */
+  static Set<String> synthesised(Variable v) {
+    Object vinfo = v.getSPobject();
+    if (vinfo == null || !vinfo.getClass().getName().endsWith("H5header$Vinfo")) {
+      return Set.of();
+    }
+    try {
+      Set<String> out = new HashSet<>();
+      Object typeInfo = field(vinfo, "typeInfo");
+      if (v.findAttribute("_Unsigned") != null && (boolean) field(typeInfo, "unsigned")) {
+        out.add("_Unsigned");
+      }
+      if (v.findAttribute("_FillValue") != null) {
+        Object dataObject = field(field(vinfo, "facade"), "dobj");
+        boolean declared = false;
+        for (Object attribute : (List<?>) dataObject.getClass().getMethod("getAttributes").invoke(dataObject)) {
+          declared |= "_FillValue".equals(field(attribute, "name"));
+        }
+        if (!declared) {
+          out.add("_FillValue");
+        }
+      }
+      return out;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return Set.of();
+    }
+  }
+
+  private static Object field(Object o, String name) throws ReflectiveOperationException {
+    java.lang.reflect.Field f = o.getClass().getDeclaredField(name);
+    f.setAccessible(true);
+    return f.get(o);
   }
 
   static Object value(Attribute a) {

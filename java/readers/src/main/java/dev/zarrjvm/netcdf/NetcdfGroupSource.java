@@ -9,6 +9,7 @@ import dev.zarrjvm.model.GroupSource;
 import dev.zarrjvm.model.Node;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import ucar.nc2.Group;
 import ucar.nc2.Variable;
 
@@ -38,8 +39,9 @@ final class NetcdfGroupSource implements GroupSource {
         groups.add(sub.getShortName());
       }
       this.info = new GroupInfo(NetcdfBackend.NAME, NetcdfFiles.format(file.nc()), path(group),
-          NetcdfFiles.attributes(group.getAttributes()), arrays, groups,
-          file.messages().stream().map(m -> "netCDF-Java: " + m).toList());
+          NetcdfFiles.attributes(group.getAttributes(), Set.of()),
+          NetcdfFiles.attributeTypes(group.getAttributes(), Set.of()),
+          arrays, groups, file.messages().stream().map(m -> "netCDF-Java: " + m).toList());
     } catch (Throwable t) {
       file.close();
       throw Errors.translate(t, Errors.Phase.OPEN, "opening group '" + path(group) + "' of " + file.nc().getLocation());

@@ -43,12 +43,14 @@ final class NetcdfVariableSource extends ChunkedSource {
         shape[i] = ishape[i];
       }
       Attribute fill = v.findAttribute("_FillValue");
+      java.util.Set<String> synthesised = NetcdfFiles.synthesised(v);
       ArrayInfo.Builder b = ArrayInfo.builder(NetcdfBackend.NAME, format, v.getFullName())
           .shape(shape)
           .chunks(chunks(v, ishape))
           .dtype(dtype)
           .fillBits(fill == null || fill.isString() ? null : FillValues.bits(fill.getNumericValue(), dtype))
-          .attributes(NetcdfFiles.attributes(v.getAttributes()))
+          .attributes(NetcdfFiles.attributes(v.getAttributes(), synthesised))
+          .attributeTypes(NetcdfFiles.attributeTypes(v.getAttributes(), synthesised))
           .dimensionNames(NetcdfFiles.dimensionNames(v));
       setInfo(b.build());
     } catch (Throwable t) {
