@@ -172,7 +172,7 @@ def test_out_of_range_chunk_and_region(good) -> None:
         with pytest.raises(IndexError):
             a[20]
         with pytest.raises(IndexError):
-            a[[1, 2]]
+            a[[1, 20]]  # integer arrays are indices (NumPy semantics); 20 is out of bounds
         # the Java side checks too (a caller bypassing Python's checks gets a typed error)
         import jpype
 

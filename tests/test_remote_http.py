@@ -36,6 +36,9 @@ def write_stores(root: Path) -> None:
                           compressors=numcodecs.Zlib(), fill_value=7)
     z[0:10, 0:10] = 1
     z[20:30, 10:20] = 2  # the other seven chunks are absent: 404, read as the fill value
+    z = zarr.create_array(root / "big.zarr", shape=(1000, 1000), chunks=(100, 100), dtype="f4", zarr_format=2,
+                          compressors=numcodecs.Zlib(level=1))
+    z[:] = np.random.default_rng(7).standard_normal((1000, 1000)).astype("f4")
     g = zarr.open_group(root / "grp", mode="w", zarr_format=2, attributes={"title": "remote"})
     g.create_array("a", shape=(6,), chunks=(4,), dtype="i8", compressors=numcodecs.Zlib())[:] = np.arange(6)
     g.create_group("sub").create_array("b", shape=(5,), chunks=(5,), dtype="f8", compressors=None)[:] = 0.5
@@ -96,6 +99,28 @@ def test_http_requests_are_counted_on_both_sides(srv: RangeHTTPServer, backend: 
     assert stats["requests"] - opened["requests"] == srv.requests - before == a.nchunks == 12
     chunk_bytes = sum(len(a.read_chunk_raw(c) or b"") for c in np.ndindex(*a.cdata_shape))
     assert stats["bytes"] - opened["bytes"] == chunk_bytes
+
+
+@pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])
+def test_http_selections_fetch_only_the_chunks_they_touch(srv: RangeHTTPServer, stores: Path, backend: str) -> None:
+    """Opening reads metadata only; a strided, an orthogonal and a coordinate selection each fetch exactly the chunks
+    holding selected elements, once each (100 chunks of 100×100)."""
+    want = zarr.open_array(stores / "big.zarr", mode="r")
+    before = srv.requests
+    a = within(LIMIT, lambda: zarrjvm.open_array(f"{srv.url}/big.zarr", backend=backend))
+    metadata = srv.requests - before
+    assert metadata <= 3 and all(not p.split("/")[-1][0].isdigit() for (_, p, _, _) in srv.log()[-metadata:])
+    cases = [
+        (lambda: a[::999, ::999], want[::999, ::999], 4),
+        (lambda: a.oindex[[5, 950, 7], 420:480], want.oindex[[5, 950, 7], 420:480], 2),
+        (lambda: a.vindex[[0, 500, 999, 501], [0, 500, 999, 599]], want.vindex[[0, 500, 999, 501], [0, 500, 999, 599]],
+         3),
+        (lambda: a[[10, 990], 5], want.oindex[[10, 990], 5], 2),
+    ]
+    for read, expected, chunks in cases:
+        before = srv.requests
+        assert_same(within(LIMIT, read), expected)
+        assert srv.requests - before == chunks
 
 
 def test_http_region_chunks_are_fetched_in_parallel(srv: RangeHTTPServer, stores: Path) -> None:

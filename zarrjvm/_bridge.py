@@ -57,6 +57,7 @@ def facade() -> Any:
 def call(f: Callable[[Any], T]) -> T:
     """``f(facade)``, with a Java exception raised as its :class:`ZarrJvmError` (the Java one kept as
     ``error.java_exception``, not chained into the traceback)."""
+    jvm.check_usable()
     z = facade()
     import jpype
 
@@ -69,6 +70,7 @@ def call(f: Callable[[Any], T]) -> T:
 
 def java_call(f: Callable[[], T]) -> T:
     """``f()`` (any call on a Java object), with Java exceptions translated as in :func:`call`."""
+    jvm.check_usable()
     import jpype
 
     try:
@@ -155,7 +157,7 @@ def close(resource: Any) -> None:
     """Closes a Java reader, group or store from a finaliser: only while the JVM runs, never raising."""
     import jpype
 
-    if jpype.isJVMStarted() and not jvm.stopping():
+    if jpype.isJVMStarted() and not jvm.stopping() and jvm.usable():
         try:
             facade().close(resource)
         except Exception:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import ctypes
+import dataclasses
 import json
 import math
+import os
 import threading
 import weakref
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
-from . import _async, _bridge, stores
-from .arrow import arrow_type, import_from_java, to_numpy
+from . import _async, _bridge, indexing, stores
+from .arrow import ArrowArray, arrow_type, import_from_java, import_structs, to_numpy
 from .config import config
 from .errors import InvalidArgumentError, OutOfBoundsError
 
@@ -29,6 +34,15 @@ def _fill_value(bits: str | None, dtype: np.dtype) -> Any:
     return np.frombuffer(raw, dtype=dtype.newbyteorder("<"))[0].astype(dtype.newbyteorder("="))
 
 
+def _typed(attrs: dict[str, Any], types: dict[str, str]) -> dict[str, Any]:
+    """NetCDF's numeric attributes with their declared types: a NumPy scalar for one value, an array for several."""
+    for name, t in types.items():
+        if name in attrs:
+            v, dt = attrs[name], np.dtype(t)
+            attrs[name] = np.array(v, dtype=dt) if isinstance(v, list) else dt.type(v)
+    return attrs
+
+
 class JvmArray:
     """An array read by a Java backend (zarr-java, jzarr or netcdf-java).
 
@@ -37,20 +51,21 @@ class JvmArray:
     reader early; it is also released when garbage collected.
     """
 
-    def __init__(self, source: Any, backend: str, store: stores.StoreHandle | None = None) -> None:
+    def __init__(self, source: Any, origin: Origin, store: stores.StoreHandle | None = None) -> None:
         try:
             info = json.loads(str(_bridge.java_call(lambda: source.info().toJson())))
         except BaseException:
             _bridge.close(source)  # the reader is open: do not leave it to the garbage collector
             raise
         self._source = source
+        self._origin = origin
         #: the store this array reads (shared with its group; closed when its last reader is gone)
         self._store = store
         self._lock = threading.Lock()
         self._closed = False
         self._finalizer = weakref.finalize(self, _bridge.close, source)
         self.info: dict[str, Any] = info
-        self.backend: str = backend
+        self.backend: str = origin.backend
         self.path: str = info["path"]
         #: ``zarr-v2``, ``zarr-v3``, ``netcdf3`` or ``netcdf4``
         self.format: str = info["format"]
@@ -62,7 +77,9 @@ class JvmArray:
         self._pa_type = arrow_type(self.dtype)
         self.fill_value: Any = _fill_value(info["fill_bits"], self.dtype)
         self.order: str = info["order"]
-        self.attrs: dict[str, Any] = info["attributes"]
+        #: attributes as the format stores them: JSON values for Zarr, NumPy scalars and arrays of the declared type for
+        #: NetCDF's numeric attributes (as netCDF4-python gives them)
+        self.attrs: dict[str, Any] = _typed(info["attributes"], info["attribute_types"])
         self.codecs: list[str] = info["codecs"]
         #: what the bridge did to let the reader read this array (e.g. a signed twin); empty when nothing
         self.notes: list[str] = info["notes"]
@@ -180,12 +197,61 @@ class JvmArray:
                 raise OutOfBoundsError(
                     f"region {tuple(offset)}+{tuple(shape)} is outside the array shape {self.shape}")
 
+    # -- indexing (zarrjvm.indexing) ----------------------------------------------------------------------------------
     def __getitem__(self, key: Any) -> Any:
-        offset, shape, post = _normalize_selection(key, self.shape)
-        region = self.read_region(tuple(offset), tuple(shape))
-        if isinstance(key, tuple) and key == ():
-            return region[()]  # as NumPy: a scalar for a 0-d array, the whole array otherwise
-        return region[post] if post else region
+        """NumPy's indexing: ints, slices of any step, Ellipsis, None, and integer or boolean arrays (advanced
+        indexing as NumPy does it). Only the chunks holding selected elements are read, each once. A selection that
+        is one box read is a read-only view on Java's memory; others are fresh arrays."""
+        return self._select(indexing.numpy_selection(key, self.shape))
+
+    @property
+    def oindex(self) -> _Indexer:
+        """Orthogonal selection, as zarr-python's: ``a.oindex[[0, 5], ::2, mask]`` selects along each axis
+        independently (integers, slices, integer arrays, boolean masks)."""
+        return _Indexer(self, lambda key: indexing.orthogonal_selection(key, self.shape))
+
+    @property
+    def vindex(self) -> _Indexer:
+        """Coordinate (vectorized) selection, as zarr-python's: ``a.vindex[rows, cols]`` selects the points
+        ``(rows[i], cols[i])`` (arrays broadcast together); ``a.vindex[mask]`` the elements of a boolean mask."""
+        return _Indexer(self, lambda key: indexing.coordinate_selection(key, self.shape))
+
+    @property
+    def blocks(self) -> _Indexer:
+        """Block selection, as zarr-python's: ``a.blocks[i, j]`` is chunk ``(i, j)`` (clipped at the edges),
+        ``a.blocks[1:3]`` chunks 1 and 2 along the first axis, joined."""
+        return _Indexer(self, lambda key: indexing.block_selection(key, self.shape, self.chunks))
+
+    def _select(self, sel: indexing.Selection) -> Any:
+        return indexing.plan(sel, self.shape, self.chunks).assemble(self._read_boxes, self.dtype.newbyteorder("="))
+
+    def _read_boxes(self, boxes: list[tuple[tuple[int, ...], tuple[int, ...]]]) -> list[np.ndarray]:
+        """The boxes ``(offset, shape)``, read by Java in parallel in one call, as read-only views."""
+        source = self._check_open()
+        for offset, shape in boxes:
+            self._check_region(offset, shape)
+        structs = [ArrowArray() for _ in boxes]
+        offsets = _bridge.long_array([v for o, _ in boxes for v in o])
+        shapes = _bridge.int_array([v for _, s in boxes for v in s])
+        addresses = _bridge.long_array([ctypes.addressof(c) for c in structs])
+        try:
+            _bridge.call(lambda z: z.exportRegions(source, offsets, shapes, addresses))
+        except BaseException:
+            for c in structs:  # filled before the failure: release them back to Java
+                if c.release:
+                    import_structs(c, None, self._pa_type)
+            raise
+        return [to_numpy(import_structs(c, None, self._pa_type), shape, self.dtype)
+                for c, (_, shape) in zip(structs, boxes)]
+
+    def read_counts(self) -> dict[str, int] | None:
+        """What the reader has read since this array was opened: ``chunks`` (chunk reads; every selection reads each
+        chunk it needs once), ``absent`` (of those, chunks missing from the store, read as the fill value) and
+        ``boxes`` (boxes netCDF-Java read by itself, without zarrjvm's chunk grid). None when the reader does not
+        count."""
+        source = self._check_open()
+        c = _bridge.call(lambda z: z.readCounts(source))
+        return None if c is None else {"chunks": int(c.chunks()), "absent": int(c.absent()), "boxes": int(c.boxes())}
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         """NumPy's array protocol (NumPy 2 semantics): ``copy=True`` (``np.array(a)``, ``np.copy(a)``) gives a fresh,
@@ -247,11 +313,20 @@ class JvmArray:
         return await _async.submit(lambda rid, a, s: reads.exportRegion(rid, source, jo, js, a, s),
                                    lambda arr: to_numpy(arr, shape, self.dtype), self._pa_type)
 
-    async def get_async(self, selection: Any) -> np.ndarray:
-        """``await a.get_async(sel)`` is ``a[sel]`` without blocking the event loop."""
-        offset, shape, post = _normalize_selection(selection, self.shape)
-        region = await self.read_region_async(tuple(offset), tuple(shape))
-        return region[post] if post else region
+    async def get_async(self, selection: Any) -> Any:
+        """``await a.get_async(sel)`` is ``a[sel]`` without blocking the event loop (its boxes are read concurrently
+        on Java's async pool)."""
+        p = indexing.plan(indexing.numpy_selection(selection, self.shape), self.shape, self.chunks)
+        done = iter(await asyncio.gather(*(self.read_region_async(o, s) for o, s in p.boxes)))
+        return p.assemble(lambda boxes: [next(done) for _ in boxes], self.dtype.newbyteorder("="))
+
+    # -- pickling and dask ----------------------------------------------------------------------------------------
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickles as how it was opened (:class:`Origin`); unpickling reopens it (starting the JVM if needed)."""
+        return _reopen, (self._origin, False)
+
+    def __dask_tokenize__(self) -> tuple[Any, ...]:
+        return ("zarrjvm.JvmArray", *self._origin.token())
 
     # -- lifecycle ------------------------------------------------------------------------------------------------
     def close(self) -> None:
@@ -269,64 +344,15 @@ class JvmArray:
         self.close()
 
 
-def _normalize_selection(key: Any, shape: tuple[int, ...]) -> tuple[list[int], list[int], tuple[Any, ...]]:
-    """Turns a basic numpy selection into the bounding box to read and the numpy indexing to apply to it.
+class _Indexer:
+    """``a.oindex`` / ``a.vindex`` / ``a.blocks``: ``[...]`` reads the selection."""
 
-    Supports ints (negative too), slices with any step, Ellipsis and missing trailing dimensions.
-    """
-    if not isinstance(key, tuple):
-        key = (key,)
-    if sum(1 for k in key if k is Ellipsis) > 1:
-        raise IndexError("an index can only have a single ellipsis ('...')")
-    n_real = sum(1 for k in key if k is not Ellipsis)
-    if n_real > len(shape):
-        raise IndexError(f"too many indices for array: array is {len(shape)}-dimensional, but {n_real} were indexed")
-    expanded: list[Any] = []
-    for k in key:
-        if k is Ellipsis:
-            expanded.extend([slice(None)] * (len(shape) - n_real))
-        else:
-            expanded.append(k)
-    expanded.extend([slice(None)] * (len(shape) - len(expanded)))
-    offset: list[int] = []
-    box: list[int] = []
-    post: list[Any] = []
-    trivial = True
-    for k, n in zip(expanded, shape):
-        if isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_)):
-            i = int(k)
-            if i < -n or i >= n:
-                raise OutOfBoundsError(f"index {i} is out of bounds for axis with size {n}")
-            i %= n
-            offset.append(i)
-            box.append(1)
-            post.append(0)
-            trivial = False
-        elif isinstance(k, slice):
-            start, stop, step = k.indices(n)
-            idx = range(start, stop, step)
-            if len(idx) == 0:
-                offset.append(0)
-                box.append(0)
-                post.append(slice(None))
-                continue
-            lo, hi = min(idx[0], idx[-1]), max(idx[0], idx[-1])
-            offset.append(lo)
-            box.append(hi - lo + 1)
-            if step == 1:
-                post.append(slice(None))
-            else:
-                # the same positions, relative to the box just read
-                first, last = idx[0] - lo, idx[-1] - lo
-                end = last + 1 if step > 0 else (last - 1 if last >= 1 else None)
-                post.append(slice(first, end, step))
-                trivial = False
-        else:
-            raise IndexError(
-                f"unsupported index {k!r}: use integers, slices and Ellipsis (read a region and index the numpy result "
-                "for fancy indexing)"
-            )
-    return offset, box, (() if trivial else tuple(post))
+    def __init__(self, array: JvmArray, parse: Any) -> None:
+        self._array = array
+        self._parse = parse
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._array._select(self._parse(key))
 
 
 class JvmGroup(Mapping[str, Any]):
@@ -334,20 +360,21 @@ class JvmGroup(Mapping[str, Any]):
     (``group["sub/deeper/a"]`` resolves the path in one call). The group and every member opened from it share one
     open store (and, for NetCDF, one open file); members are read with the options the group was opened with."""
 
-    def __init__(self, source: Any, backend: str, store: stores.StoreHandle | None = None) -> None:
+    def __init__(self, source: Any, origin: Origin, store: stores.StoreHandle | None = None) -> None:
         try:
             info = json.loads(str(_bridge.java_call(lambda: source.info().toJson())))
         except BaseException:
             _bridge.close(source)
             raise
         self._source = source
+        self._origin = origin
         self._store = store  # shared with every member opened from here
         self._closed = False
         self._finalizer = weakref.finalize(self, _bridge.close, source)
-        self.backend = backend
+        self.backend = origin.backend
         self.path: str = info["path"]
         self.format: str = info["format"]
-        self.attrs: dict[str, Any] = info["attributes"]
+        self.attrs: dict[str, Any] = _typed(info["attributes"], info["attribute_types"])
         self._arrays: list[str] = list(info["arrays"])
         self._groups: list[str] = list(info["groups"])
         #: what the reader said about the group (e.g. netCDF-Java's variables it skipped while parsing the file)
@@ -370,9 +397,10 @@ class JvmGroup(Mapping[str, Any]):
             raise InvalidArgumentError(f"{self!r} is closed")
         source = self._source
         node = _bridge.call(lambda z: z.openMember(source, name))
+        origin = self._origin.member(name)
         if _bridge.is_array(node):
-            return JvmArray(node, self.backend, self._store)
-        return JvmGroup(node, self.backend, self._store)
+            return JvmArray(node, origin, self._store)
+        return JvmGroup(node, origin, self._store)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.members())
@@ -388,6 +416,13 @@ class JvmGroup(Mapping[str, Any]):
     def closed(self) -> bool:
         return self._closed
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickles as how it was opened (:class:`Origin`); unpickling reopens it (starting the JVM if needed)."""
+        return _reopen, (self._origin, True)
+
+    def __dask_tokenize__(self) -> tuple[Any, ...]:
+        return ("zarrjvm.JvmGroup", *self._origin.token())
+
     def close(self) -> None:
         """Releases the group (members already opened stay usable; the store closes with the last of them)."""
         self._closed = True
@@ -400,9 +435,46 @@ class JvmGroup(Mapping[str, Any]):
         self.close()
 
 
-def _open_options(function: str, options: Mapping[str, Any]) -> tuple[str, Any, dict[str, Any]]:
-    """The backend, Java's ReaderOptions and the storage options of an ``open_*`` call, defaults from
-    :data:`zarrjvm.config`. An unknown or mistyped option is a ``TypeError`` naming the valid ones."""
+@dataclass(frozen=True)
+class Origin:
+    """How an array or group was opened — the store (local paths absolute), the path inside it and every open option
+    with its default resolved — so that a pickle reopens the same thing in another process (whose JVM starts
+    lazily) and dask tokens are deterministic."""
+
+    store: Any
+    path: str
+    backend: str
+    checks: bool
+    shims: bool
+    direct: bool
+    storage_options: dict[str, Any]
+
+    def options(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`open_array` / :func:`open_group`."""
+        return {"backend": self.backend, "checks": self.checks, "shims": self.shims, "direct": self.direct,
+                "storage_options": self.storage_options}
+
+    def member(self, name: str) -> Origin:
+        """The origin of ``name`` opened from this group."""
+        path = "/".join(p for p in (self.path.strip("/"), name.strip("/")) if p)
+        return dataclasses.replace(self, path=path)
+
+    def reader_options(self) -> Any:
+        """Java's ``ReaderOptions``."""
+        return _bridge.reader_options(self.checks, self.shims, self.direct)
+
+    def token(self) -> tuple[Any, ...]:
+        """What identifies the data read: the origin, and a local store's modification time (as xarray's tokens)."""
+        mtime = None
+        if isinstance(self.store, str) and os.path.exists(self.store):
+            mtime = os.stat(self.store).st_mtime_ns
+        so = json.dumps(self.storage_options, sort_keys=True, default=repr)
+        return (self.store, mtime, self.path, self.backend, self.checks, self.shims, self.direct, so)
+
+
+def _origin(function: str, store: Any, path: str | None, options: Mapping[str, Any]) -> Origin:
+    """The :class:`Origin` of an ``open_*`` call, defaults from :data:`zarrjvm.config`. An unknown or mistyped option
+    is a ``TypeError`` naming the valid ones."""
     unknown = [k for k in options if k not in _OPEN_KEYWORDS]
     if unknown:
         raise TypeError(f"{function}() got an unexpected keyword argument {unknown[0]!r} "
@@ -420,20 +492,28 @@ def _open_options(function: str, options: Mapping[str, Any]) -> tuple[str, Any, 
     so = options.get("storage_options")
     if so is not None and not isinstance(so, Mapping):
         raise TypeError(f"{function}() storage_options must be a dict, got {type(so).__name__}")
-    return backend, _bridge.reader_options(flags["checks"], flags["shims"], flags["direct"]), dict(so or {})
+    if path is not None and not isinstance(path, str):
+        raise TypeError(f"{function}() path must be a string, got {type(path).__name__}")
+    return Origin(stores.portable(store), path or "", backend, flags["checks"], flags["shims"], flags["direct"],
+                  dict(so or {}))
 
 
-def _open(function: str, group: bool, store: Any, path: str | None, options: Mapping[str, Any]) -> Any:
-    """Java's ``OpenedArray`` / ``OpenedGroup`` (the reader and its store) and the handle for that store."""
-    backend, reader_options, so = _open_options(function, options)
-    loc = stores.resolve(store, so)
-    p = path or ""
+def _open(group: bool, origin: Origin) -> tuple[Any, stores.StoreHandle]:
+    """Java's opened reader (or group) and the handle of the store it reads."""
+    loc = stores.resolve(origin.store, origin.storage_options)
+    ro = origin.reader_options()
     if loc.url is not None:
-        args: tuple[Any, ...] = (loc.url, loc.storage_options, backend, p, reader_options)
+        args: tuple[Any, ...] = (loc.url, loc.storage_options, origin.backend, origin.path, ro)
     else:
-        args = (loc.java_store, backend, p, reader_options)
+        args = (loc.java_store, origin.backend, origin.path, ro)
     opened = _bridge.call(lambda z: (z.openGroup if group else z.openArray)(*args))
-    return backend, opened, loc.handle(opened.store())
+    return (opened.group() if group else opened.array()), loc.handle(opened.store())
+
+
+def _reopen(origin: Origin, group: bool) -> JvmArray | JvmGroup:
+    """Unpickling: opens ``origin`` again (in this process, starting its JVM if needed)."""
+    node, handle = _open(group, origin)
+    return JvmGroup(node, origin, handle) if group else JvmArray(node, origin, handle)
 
 
 def open_array(store: Any, path: str | None = None, **options: Any) -> JvmArray:
@@ -450,28 +530,29 @@ def open_array(store: Any, path: str | None = None, **options: Any) -> JvmArray:
       pipeline;
     - ``storage_options`` configures remote stores (README: Async and remote stores).
     """
-    backend, opened, handle = _open("open_array", False, store, path, options)
-    return JvmArray(opened.array(), backend, handle)
+    origin = _origin("open_array", store, path, options)
+    node, handle = _open(False, origin)
+    return JvmArray(node, origin, handle)
 
 
 async def open_array_async(store: Any, path: str | None = None, **options: Any) -> JvmArray:
     """:func:`open_array` on Java's async pool: the metadata reads (remote round trips) do not block the event loop."""
-    backend, reader_options, so = _open_options("open_array_async", options)
-    loc = stores.resolve(store, so)
+    o = _origin("open_array_async", store, path, options)
+    loc = stores.resolve(o.store, o.storage_options)
     reads = _async.async_reads()
-    p = path or ""
+    ro = o.reader_options()
 
     def finish(opened: Any) -> JvmArray:
-        return JvmArray(opened.array(), backend, loc.handle(opened.store()))
+        return JvmArray(opened.array(), o, loc.handle(opened.store()))
 
     if loc.url is not None:
         return await _async.submit(
-            lambda rid, a, s: reads.openArray(rid, loc.url, loc.storage_options, backend, p, reader_options), finish)
-    return await _async.submit(lambda rid, a, s: reads.openArray(rid, loc.java_store, backend, p, reader_options),
-                               finish)
+            lambda rid, a, s: reads.openArray(rid, loc.url, loc.storage_options, o.backend, o.path, ro), finish)
+    return await _async.submit(lambda rid, a, s: reads.openArray(rid, loc.java_store, o.backend, o.path, ro), finish)
 
 
 def open_group(store: Any, path: str | None = None, **options: Any) -> JvmGroup:
     """Opens the group at ``path`` (the root by default) inside ``store``, with the options of :func:`open_array`."""
-    backend, opened, handle = _open("open_group", True, store, path, options)
-    return JvmGroup(opened.group(), backend, handle)
+    origin = _origin("open_group", store, path, options)
+    node, handle = _open(True, origin)
+    return JvmGroup(node, origin, handle)

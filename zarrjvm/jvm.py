@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import config
-from .errors import JavaNotFoundError, ZarrJvmError
+from .errors import JavaNotFoundError, ResourceError, ZarrJvmError
 
 MIN_JAVA = 17
 _JARS = Path(__file__).resolve().parent / "_jars"
@@ -303,6 +303,35 @@ def _check_foreign_jvm() -> None:
         )
 
 
+#: set in a child process forked while the JVM ran: the JVM's threads did not survive the fork
+_forked_from: int | None = None
+
+
+def _after_fork_in_child() -> None:
+    global _forked_from
+    if _started_with is not None:
+        _forked_from = os.getppid()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def usable() -> bool:
+    """False in a process forked after its JVM started (see :func:`check_usable`)."""
+    return _forked_from is None
+
+
+def check_usable() -> None:
+    """Raises :class:`ResourceError` in a process forked from one whose JVM was running: a JVM does not survive
+    ``fork()`` (its threads stay behind), and calling into it would hang. Such work must start its own process with
+    the ``spawn`` (or ``forkserver``) start method, as dask's process scheduler and distributed do by default."""
+    if _forked_from is not None:
+        raise ResourceError(
+            f"this process was forked from process {_forked_from} after its JVM started, and a JVM does not survive "
+            "fork(): use the 'spawn' or 'forkserver' multiprocessing start method (zarrjvm objects pickle and reopen "
+            "in the new process)")
+
+
 def is_started() -> bool:
     """Whether zarrjvm's JVM is running in this process."""
     return _started_with is not None
@@ -310,6 +339,7 @@ def is_started() -> bool:
 
 def ensure_started() -> None:
     """Starts the JVM (with :data:`zarrjvm.config`'s ``jvm.*``) unless it is running already."""
+    check_usable()
     if _started_with is None:
         start()
 

@@ -76,6 +76,15 @@ def _scheme(s: str) -> str | None:
     return s[:i].lower() if i > 0 else None
 
 
+def portable(store: Any) -> Any:
+    """``store`` as another process can open it too: local paths made absolute (and ``str``), the rest as given."""
+    if isinstance(store, os.PathLike):
+        store = os.fspath(store)
+    if isinstance(store, str) and _scheme(store) is None:
+        return os.path.abspath(store)
+    return store
+
+
 def resolve(store: Any, storage_options: Mapping[str, Any] | None) -> Location:
     """How Java opens ``store`` (see the module doc)."""
     so = dict(storage_options or {})

@@ -12,6 +12,7 @@ import dev.zarrjvm.model.ArrayInfo;
 import dev.zarrjvm.model.ChunkSource;
 import dev.zarrjvm.model.DType;
 import dev.zarrjvm.model.Grid;
+import dev.zarrjvm.model.ReadCounts;
 import dev.zarrjvm.runtime.Pools;
 import dev.zarrjvm.store.ByteStore;
 import java.nio.ByteBuffer;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -34,8 +36,16 @@ public abstract class ChunkedSource implements ChunkSource {
   private BufferAllocator allocator;
   private volatile boolean closed;
   private ArrayInfo info;
+  private final AtomicLong chunksRead = new AtomicLong();
+  private final AtomicLong chunksAbsent = new AtomicLong();
+  private final AtomicLong boxesRead = new AtomicLong();
 
   protected ChunkedSource() {}
+
+  @Override
+  public final ReadCounts readCounts() {
+    return new ReadCounts(chunksRead.get(), chunksAbsent.get(), boxesRead.get());
+  }
 
   /**
    * Adapters call this once, at the end of their constructor: the source is then open and owns a child allocator of
@@ -162,6 +172,7 @@ public abstract class ChunkedSource implements ChunkSource {
         ArrowBuf dst = out.getDataBuffer();
         ucar.ma2.Array direct = decodeRegion(offset, shape);
         if (direct != null) {
+          boxesRead.incrementAndGet();
           checkShape(direct.getShape(), shape, what);
           Ma2ToArrow.copy(direct, new int[shape.length], shape, dst, shape, new int[shape.length], dtype);
         } else {
@@ -175,6 +186,37 @@ public abstract class ChunkedSource implements ChunkSource {
     } catch (Throwable t) {
       out.close();
       throw Errors.translate(t, what);
+    }
+  }
+
+  /**
+   * The boxes in parallel (on the io pool over a remote store), each assembled as {@link #readRegion} does; a box read
+   * from a helper thread decodes its own chunks inline, so the parallelism is across boxes.
+   */
+  @Override
+  public FieldVector[] readRegions(long[][] offsets, int[][] shapes, BufferAllocator alloc) {
+    ensureOpen();
+    if (offsets == null || shapes == null || offsets.length != shapes.length) {
+      throw new InvalidArgumentException("readRegions needs one shape per offset");
+    }
+    int n = offsets.length;
+    FieldVector[] out = new FieldVector[n];
+    List<Pools.Task> tasks = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int k = i;
+      tasks.add(() -> out[k] = readRegion(offsets[k], shapes[k], alloc));
+    }
+    try {
+      Pools.runAll(tasks, parallelDecode() && n > 1, remoteStore(), "reading " + n + " boxes of "
+          + info.displayPath());
+      return out;
+    } catch (Throwable t) {
+      for (FieldVector v : out) {
+        if (v != null) {
+          v.close();
+        }
+      }
+      throw Errors.translate(t, "reading " + n + " boxes of " + info.displayPath() + " with " + info.backend);
     }
   }
 
@@ -200,12 +242,14 @@ public abstract class ChunkedSource implements ChunkSource {
         String decoding = "decoding chunk " + Arrays.toString(c) + " of " + info.displayPath() + " with "
             + info.backend;
         ChunkBytes bytes;
+        chunksRead.incrementAndGet();
         try {
           bytes = decodeChunkBytes(c);
         } catch (Throwable t) {
           throw Errors.translate(t, Errors.Phase.DECODE, decoding);
         }
         if (bytes == ABSENT) {
+          chunksAbsent.incrementAndGet();
           Ma2ToArrow.fill(dst, shape, dstOff, box, info.dtype, info.fillBits);
           return;
         }
@@ -224,6 +268,7 @@ public abstract class ChunkedSource implements ChunkSource {
           throw Errors.translate(t, Errors.Phase.DECODE, decoding);
         }
         if (decoded == null) {
+          chunksAbsent.incrementAndGet();
           Ma2ToArrow.fill(dst, shape, dstOff, box, info.dtype, info.fillBits);
           return;
         }

@@ -16,6 +16,7 @@ import dev.zarrjvm.model.ChunkSource;
 import dev.zarrjvm.model.GroupSource;
 import dev.zarrjvm.model.Json;
 import dev.zarrjvm.model.Node;
+import dev.zarrjvm.model.ReadCounts;
 import dev.zarrjvm.runtime.BuildInfo;
 import dev.zarrjvm.runtime.Pools;
 import dev.zarrjvm.store.ByteStore;
@@ -110,6 +111,50 @@ public final class ZarrJvm {
     } catch (Throwable t) {
       throw Errors.translate(t, "exporting a region");
     }
+  }
+
+  /**
+   * Reads boxes (offsets and shapes flattened, {@code ndim} values each) in parallel and exports box {@code i} into the
+   * C struct at {@code arrayAddresses[i]} (no schema: the caller knows the type). On failure nothing is exported that
+   * Java still owns; structs already filled are the caller's to release.
+   */
+  public static void exportRegions(ChunkSource source, long[] offsets, int[] shapes, long[] arrayAddresses) {
+    FieldVector[] boxes = null;
+    int exported = 0;
+    try {
+      int n = arrayAddresses.length;
+      int nd = source.info().ndim();
+      if (offsets.length != n * nd || shapes.length != n * nd) {
+        throw new InvalidArgumentException("exportRegions: " + n + " boxes of rank " + nd
+            + " need " + n * nd + " offsets and shapes, got " + offsets.length + " and " + shapes.length);
+      }
+      long[][] o = new long[n][];
+      int[][] s = new int[n][];
+      for (int i = 0; i < n; i++) {
+        o[i] = java.util.Arrays.copyOfRange(offsets, i * nd, (i + 1) * nd);
+        s[i] = java.util.Arrays.copyOfRange(shapes, i * nd, (i + 1) * nd);
+      }
+      boxes = source.readRegions(o, s, source.allocator());
+      for (; exported < n; exported++) {
+        FieldVector v = boxes[exported];
+        boxes[exported] = null;
+        ArrowExport.exportAndRelease(v, arrayAddresses[exported], 0);
+      }
+    } catch (Throwable t) {
+      if (boxes != null) {
+        for (FieldVector v : boxes) {
+          if (v != null) {
+            v.close();
+          }
+        }
+      }
+      throw Errors.translate(t, "exporting " + arrayAddresses.length + " boxes");
+    }
+  }
+
+  /** What {@code source} has read since it was opened (Python's {@code JvmArray.read_counts()}), or null. */
+  public static ReadCounts readCounts(ChunkSource source) {
+    return source.readCounts();
   }
 
   /** The chunk's bytes as stored, or null when absent. */

@@ -21,6 +21,33 @@ public interface ChunkSource extends Node {
   /** The decoded box [offset, offset + shape) of the array, assembled from every chunk it touches. */
   FieldVector readRegion(long[] offset, int[] shape, BufferAllocator allocator);
 
+  /**
+   * Several boxes at once, {@code offsets[i]} + {@code shapes[i]} each, read in parallel where the reader allows; the
+   * result is in the same order and the caller owns every vector. Boxes should not share chunks (each box decodes the
+   * chunks it touches). This default reads them one after another.
+   */
+  default FieldVector[] readRegions(long[][] offsets, int[][] shapes, BufferAllocator allocator) {
+    FieldVector[] out = new FieldVector[offsets.length];
+    try {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = readRegion(offsets[i], shapes[i], allocator);
+      }
+      return out;
+    } catch (RuntimeException | Error e) {
+      for (FieldVector v : out) {
+        if (v != null) {
+          v.close();
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** What this source has read since it was opened, or null when it does not count. */
+  default ReadCounts readCounts() {
+    return null;
+  }
+
   /** The chunk's bytes exactly as stored (still encoded), or null when the chunk is absent. */
   byte[] readRawChunk(long[] chunkCoords);
 
