@@ -149,3 +149,31 @@ assert g["ok"][...].tolist() == list(range(100))
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert (r.stdout, r.stderr) == ("", "")
+
+
+@pytest.mark.parametrize("fmt,backend", [(2, "zarr-java"), (2, "jzarr"), (3, "zarr-java")])
+def test_consolidated_metadata_lists_members_as_zarr_python_does(tmp_path: Path, fmt: int, backend: str) -> None:
+    """With consolidated metadata, members are what it lists (as zarr-python and xarray read it); an array added
+    without consolidating again is not a member for either, and members read their metadata from it."""
+    import zarr
+
+    store = _zarr_tree(tmp_path, fmt)
+    zarr.consolidate_metadata(str(store))
+    late = zarr.open_group(str(store), mode="a", use_consolidated=False)
+    late.create_array("late", shape=(3,), chunks=(3,), dtype="i4")[:] = 1
+    zg = zarr.open_group(str(store), mode="r")
+    with zarrjvm.open_group(store, backend=backend) as g:
+        assert sorted(g.array_keys()) == sorted(zg.array_keys()) == ["a", "b"]
+        assert sorted(g.group_keys()) == sorted(zg.group_keys()) == ["sub"]
+        assert_same(g["sub/c"][...], zg["sub/c"][...])
+        assert g["sub"].attrs == dict(zg["sub"].attrs)
+
+
+def test_consolidated_metadata_naming_paths_outside_the_store_is_refused(tmp_path: Path) -> None:
+    import json
+
+    store = _zarr_tree(tmp_path, 2)
+    (store / ".zmetadata").write_text(json.dumps({"zarr_consolidated_format": 1, "metadata": {
+        ".zgroup": {"zarr_format": 2}, "../evil/.zarray": {"zarr_format": 2}}}))
+    with pytest.raises(zarrjvm.MetadataError, match=r"consolidated metadata lists '\.\./evil'"):
+        zarrjvm.open_group(store, backend="zarr-java")

@@ -138,3 +138,28 @@ def test_dask_schedulers_equal_a_serial_read(stores: Path, scheduler: str, reque
     assert_same(np.asarray(got), serial)
     assert_same(np.asarray(got), _peer(stores, "v3"))
     assert mean == pytest.approx(float(serial.mean()), rel=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:Failed to open Zarr store with consolidated metadata")
+@pytest.mark.parametrize("scheduler", ["threads", "processes", "distributed"])
+@pytest.mark.parametrize("name,backend", [("cf.nc", "netcdf-java"), ("cf.zarr", "zarr-java")])
+def test_xarray_chunks_compute_equal_on_every_scheduler(stores: Path, scheduler: str, name: str, backend: str,
+                                                        request: pytest.FixtureRequest) -> None:
+    import dask
+    import xarray as xr
+
+    if not (stores / name).exists():
+        ds = xr.Dataset({"v": (("t", "y", "x"), np.random.default_rng(3).standard_normal((8, 30, 20)).astype("f4"),
+                               {"units": "K"})}, coords={"t": np.arange(8)})
+        enc = {"v": {"chunksizes": (2, 10, 10)} if name.endswith(".nc") else {"chunks": (2, 10, 10)}}
+        (ds.to_netcdf if name.endswith(".nc") else ds.to_zarr)(stores / name, encoding=enc)
+    got = xr.open_dataset(stores / name, engine="zarrjvm", backend=backend, chunks={})
+    assert got["v"].chunks == ((2,) * 4, (10,) * 3, (10,) * 2)  # the storage chunks
+    want = xr.open_dataset(stores / name, engine="netcdf4" if name.endswith(".nc") else "zarr")
+    reduced = got["v"].mean(("t", "y")) + got["v"].max()
+    if scheduler == "distributed":
+        result = request.getfixturevalue("cluster").compute(reduced).result(timeout=120)
+    else:
+        with dask.config.set(scheduler=scheduler, num_workers=2):
+            result = reduced.compute()
+    xr.testing.assert_allclose(result, want["v"].mean(("t", "y")) + want["v"].max(), rtol=1e-6)

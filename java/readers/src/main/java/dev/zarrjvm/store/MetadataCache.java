@@ -33,6 +33,16 @@ public final class MetadataCache implements ByteStore {
     return new MetadataCache(store);
   }
 
+  /**
+   * Puts a metadata document that the caller read from consolidated metadata into {@code store}'s cache ({@code
+   * null}: the document does not exist); a document already fetched is kept. Does nothing for a store without a cache.
+   */
+  public static void seed(ByteStore store, String key, byte[] value) {
+    if (store instanceof MetadataCache c && isDocument(key)) {
+      c.documents.putIfAbsent(key, Optional.ofNullable(value));
+    }
+  }
+
   private static boolean isDocument(String key) {
     return DOCUMENTS.contains(key.substring(key.lastIndexOf('/') + 1));
   }

@@ -13,8 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Zarr group, for either Zarr backend. Members are the children whose metadata document says array or group (a
- * malformed child still shows up, and fails clearly when opened). Members open through the backend (its own checks
+ * A Zarr group, for either Zarr backend. Members are the ones its consolidated metadata lists ({@link Consolidated}),
+ * or else the children whose metadata document says array or group (a malformed child still shows up, and fails
+ * clearly when opened). Members open through the backend (its own checks
  * included) on the same store, with the options the group was opened with; the store belongs to whoever opened the
  * group.
  */
@@ -50,7 +51,12 @@ public final class ZarrGroupSource implements GroupSource {
   private GroupInfo readInfo(ZarrMeta.Node self) {
     List<String> arrayNames = new ArrayList<>();
     List<String> groupNames = new ArrayList<>();
-    for (String name : store.list(node.isEmpty() ? "" : node + "/")) {
+    Consolidated consolidated = Consolidated.read(store, node, self);
+    if (consolidated != null) {
+      arrayNames.addAll(consolidated.arrays());
+      groupNames.addAll(consolidated.groups());
+    }
+    for (String name : consolidated != null ? List.<String>of() : store.list(node.isEmpty() ? "" : node + "/")) {
       if (name.startsWith(".") || name.equals(ZarrMeta.V3_META)) {
         continue;
       }

@@ -41,7 +41,7 @@ final class ZarrJavaArraySource extends ZarrChunkSource {
       boolean twin = options.shims() && needTwin;
       Map<String, byte[]> overrides = twin ? Map.of(meta.key, meta.signedTwinDocument()) : Map.of();
       ZarrJavaStore zs = new ZarrJavaStore(store, overrides);
-      this.array = dev.zarr.zarrjava.core.Array.open(new StoreHandle(zs, StoreKeys.split(node)));
+      this.array = ArrayOpener.open(new StoreHandle(zs, StoreKeys.split(node)), meta.zarrFormat);
 
       java.util.Map<String, Object> attrs = meta.attributes(store);
       ArrayInfo.Builder b = ArrayInfo.builder(ZarrJavaBackend.NAME, meta.format(), node)
