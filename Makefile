@@ -59,6 +59,7 @@ test-jdk25: setup
 
 bench: setup
 	$(VPY) -m bench
+	$(VPY) bench/xarray_open.py
 
 clean:
 	rm -rf build java/*/target zarrjvm/_jars $(VENV) .pytest_cache
