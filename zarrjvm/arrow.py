@@ -108,6 +108,22 @@ def export_to_java(values: pa.Array, use: Callable[[int, int], Any]) -> Any:
             pa.DataType._import_from_c(s_addr)
 
 
+def writable(view: np.ndarray) -> np.ndarray:
+    """A writable array over the memory of ``view``, a read-only, C-contiguous view on a buffer Java exported to this
+    process (a :func:`to_numpy` result, or a contiguous piece of one); any other read-only array is copied.
+
+    The buffer is this process's alone (Java exported it and released its own reference), so writing into it changes
+    nothing anyone else sees; it is read-only only because pyarrow's buffers are immutable. Consumers that own what
+    they are handed (xarray's data) get it without a copy; the new array keeps ``view`` and so the buffer alive."""
+    if view.flags.writeable:
+        return view
+    if not view.flags.c_contiguous or view.nbytes == 0:
+        return view.copy()
+    raw = (ctypes.c_byte * view.nbytes).from_address(view.ctypes.data)
+    raw._keep = view  # type: ignore[attr-defined]
+    return np.frombuffer(memoryview(raw), dtype=view.dtype).reshape(view.shape)
+
+
 def to_numpy(arr: pa.Array, shape: Sequence[int], dtype: np.dtype) -> np.ndarray:
     """A read-only numpy view of ``arr`` (no copy) with the array's shape; bool arrives as uint8 and is viewed as bool.
 

@@ -36,6 +36,7 @@ from xarray.core.utils import FrozenDict, close_on_error
 from xarray.core.variable import Variable
 
 from .array import JvmArray, JvmGroup, open_group
+from .arrow import writable
 from .errors import UnsupportedError
 
 #: the open options of zarrjvm.open_group that open_dataset passes on
@@ -74,8 +75,9 @@ class ZarrJvmBackendArray(BackendArray):
         out = np.asarray(value)
         if self._view is not None:
             out = out.view(self._view)
-        # xarray's data is writable (as the netcdf4 and zarr engines give it): a view on Java's memory is copied
-        return out if out.flags.writeable else out.copy()
+        # xarray's data is writable, as the netcdf4 and zarr engines give it: a view on Java's memory becomes a
+        # writable one over the same buffer (it is this process's alone), not a copy
+        return writable(out)
 
     def _basic(self, key: tuple[Any, ...]) -> np.ndarray:
         return self._finish(self._array[key])
