@@ -1,7 +1,10 @@
 package dev.zarrjvm.spark;
 
 import dev.zarrjvm.errors.InvalidArgumentException;
+import dev.zarrjvm.errors.UnsupportedException;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.catalog.Table;
 import org.apache.spark.sql.connector.catalog.TableProvider;
 import org.apache.spark.sql.connector.expressions.Transform;
@@ -11,7 +14,8 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
  * {@code spark.read.format("zarr").load(path)}: the entry Spark finds through {@code META-INF/services}. The schema
- * comes from the arrays' metadata; a user-given schema is not accepted (it could only disagree with the data).
+ * comes from the arrays' metadata; a user-given schema is accepted only when it is that schema (a catalog table
+ * stores it).
  */
 public final class ZarrDataSource implements TableProvider, DataSourceRegister {
   @Override
@@ -21,16 +25,34 @@ public final class ZarrDataSource implements TableProvider, DataSourceRegister {
 
   @Override
   public StructType inferSchema(CaseInsensitiveStringMap options) {
-    return ZarrTableMeta.open(ZarrOptions.parse(options)).schema();
+    ZarrOptions o = ZarrOptions.parse(options);
+    return ZarrTableMeta.open(o, hadoopConf(o)).schema();
   }
 
   @Override
   public Table getTable(StructType schema, Transform[] partitioning, Map<String, String> properties) {
-    ZarrTableMeta meta = ZarrTableMeta.open(ZarrOptions.parse(properties));
-    if (!meta.schema().equals(schema)) {
+    if (partitioning != null && partitioning.length > 0) {
+      throw new UnsupportedException("zarr: tables are not partitioned (PARTITIONED BY is not supported)");
+    }
+    ZarrOptions o = ZarrOptions.parse(properties);
+    Configuration conf = hadoopConf(o);
+    ZarrTableMeta meta = ZarrTableMeta.open(o, conf);
+    if (schema != null && !meta.schema().equals(schema) && !sameNamesAndTypes(meta.schema(), schema)) {
       throw new InvalidArgumentException("zarr: the schema is given by the arrays' metadata: " + meta.schema()
           .catalogString() + ", not " + schema.catalogString());
     }
-    return new ZarrTable(meta);
+    return new ZarrTable(meta, conf);
+  }
+
+  private static boolean sameNamesAndTypes(StructType a, StructType b) {
+    return a.fields().length == b.fields().length && a.catalogString().equals(b.catalogString());
+  }
+
+  /** The session's Hadoop configuration (spark.hadoop.*) with this read's {@code fs.*} options on top. */
+  static Configuration hadoopConf(ZarrOptions o) {
+    SparkSession s = SparkSession.getActiveSession().getOrElse(() -> null);
+    Configuration c = s != null ? s.sessionState().newHadoopConf() : new Configuration();
+    o.hadoop.forEach(c::set);
+    return c;
   }
 }
