@@ -18,6 +18,11 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * stores it).
  */
 public final class ZarrDataSource implements TableProvider, DataSourceRegister {
+  /** Spark asks one provider for the schema, then for the table: the metadata is read once for both. */
+  private Map<String, String> lastOptions;
+  private ZarrTableMeta lastMeta;
+  private Configuration lastConf;
+
   @Override
   public String shortName() {
     return "zarr";
@@ -25,8 +30,7 @@ public final class ZarrDataSource implements TableProvider, DataSourceRegister {
 
   @Override
   public StructType inferSchema(CaseInsensitiveStringMap options) {
-    ZarrOptions o = ZarrOptions.parse(options);
-    return ZarrTableMeta.open(o, hadoopConf(o)).schema();
+    return meta(options).schema();
   }
 
   @Override
@@ -34,14 +38,26 @@ public final class ZarrDataSource implements TableProvider, DataSourceRegister {
     if (partitioning != null && partitioning.length > 0) {
       throw new UnsupportedException("zarr: tables are not partitioned (PARTITIONED BY is not supported)");
     }
-    ZarrOptions o = ZarrOptions.parse(properties);
-    Configuration conf = hadoopConf(o);
-    ZarrTableMeta meta = ZarrTableMeta.open(o, conf);
+    ZarrTableMeta meta = meta(properties);
+    Configuration conf = lastConf;
     if (schema != null && !meta.schema().equals(schema) && !sameNamesAndTypes(meta.schema(), schema)) {
       throw new InvalidArgumentException("zarr: the schema is given by the arrays' metadata: " + meta.schema()
           .catalogString() + ", not " + schema.catalogString());
     }
     return new ZarrTable(meta, conf);
+  }
+
+  private synchronized ZarrTableMeta meta(Map<String, String> options) {
+    Map<String, String> key = new java.util.TreeMap<>();
+    options.forEach((k, v) -> key.put(k.toLowerCase(java.util.Locale.ROOT), v));
+    if (!key.equals(lastOptions)) {
+      ZarrOptions o = ZarrOptions.parse(options);
+      Configuration conf = hadoopConf(o);
+      lastMeta = ZarrTableMeta.open(o, conf);
+      lastConf = conf;
+      lastOptions = key;
+    }
+    return lastMeta;
   }
 
   private static boolean sameNamesAndTypes(StructType a, StructType b) {

@@ -160,7 +160,7 @@ final class ZarrPartitionReader implements PartitionReader<ColumnarBatch> {
           int d = -c - 1;
           ZarrTableMeta.Dim dim = meta.dims.get(d);
           FieldVector v = dim.isCoordinate()
-              ? DimVectors.coordinate(dim.name(), d, origin, shape, source.coords[d].values, source.coords[d].spark,
+              ? DimVectors.coordinate(dim.name(), d, origin, shape, source.coords[d].values, source.coords[d].spark(),
                   allocator)
               : DimVectors.make(dim.name(), d, origin, shape, allocator);
           cols.add(new ArrowColumnVector(v));

@@ -358,14 +358,15 @@ public final class ZarrTableMeta implements Serializable {
   static final class Coordinate implements Serializable {
     private static final long serialVersionUID = 1L;
     final String dtype;
-    final DType spark;
+    /** Spark's representation of the values, in numpy's spelling. */
+    final String sparkDtype;
     final byte[] values;
     final int length;
     private transient double[] doubles;
 
     private Coordinate(String dtype, DType spark, byte[] values, int length) {
       this.dtype = dtype;
-      this.spark = spark;
+      this.sparkDtype = spark.numpy();
       this.values = values;
       this.length = length;
     }
@@ -391,12 +392,17 @@ public final class ZarrTableMeta implements Serializable {
       }
     }
 
+    DType spark() {
+      return DType.parseNumpy(sparkDtype);
+    }
+
     /** The values as doubles (exact for every float and for integers up to 2^53). */
     synchronized double[] doubles() {
       if (doubles == null) {
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(values).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         double[] out = new double[length];
         for (int i = 0; i < length; i++) {
+          DType spark = spark();
           out[i] = switch (spark.kind == 'f' ? -spark.itemSize : spark.itemSize) {
             case -4 -> bb.getFloat(4 * i);
             case -8 -> bb.getDouble(8 * i);
