@@ -35,9 +35,12 @@ SPARK_TYPES = {"b1": "boolean", "i1": "tinyint", "i2": "smallint", "i4": "int", 
 
 @pytest.fixture(scope="module")
 def spark() -> Iterator[SparkSession]:
-    s = (SparkSession.builder.master("local[2]").appName("zarrjvm-tests")
-         .config("spark.jars", ",".join(zarrjvm.spark.jars()))
-         .config("spark.ui.enabled", "false")
+    b = SparkSession.builder.master("local[2]").appName("zarrjvm-tests")
+    for k, v in zarrjvm.spark.spark_conf().items():  # the jar, and the `zarr` catalog for SQL on paths
+        b = b.config(k, v)
+    s = (b.config("spark.ui.enabled", "false")
+         .config("spark.driver.host", "127.0.0.1")
+         .config("spark.driver.bindAddress", "127.0.0.1")
          .config("spark.driver.memory", "1g")
          .config("spark.sql.shuffle.partitions", "2")
          .getOrCreate())
@@ -353,3 +356,120 @@ def test_unknown_option_and_backend_are_refused(spark: SparkSession, stores: dic
 def test_jzarr_refuses_v3(spark: SparkSession, stores: dict[str, Any]) -> None:
     with pytest.raises(zarrjvm.UnsupportedError, match=r"g3\.zarr/a with jzarr.*Zarr v2 only"):
         zarrjvm.spark.read_zarr(spark, stores["a3"], backend="jzarr")
+
+
+# -- table behaviour --------------------------------------------------------------------------------------------------
+def test_catalog_table_with_location_and_sql_on_a_path(spark: SparkSession, stores: dict[str, Any]) -> None:
+    want = stores["data"]
+    spark.sql(f"CREATE TABLE zarr_a USING zarr LOCATION '{stores['a3']}'")
+    spark.sql(f"CREATE TABLE zarr_ab USING zarr OPTIONS (arrays 'a,b') LOCATION '{stores['g3']}'")
+    try:
+        row = spark.sql("SELECT sum(value) AS s, count(*) AS n, max(dim_1) AS m FROM zarr_a").collect()[0]
+        assert (row.s, row.n, row.m) == (int(want["a"].astype(np.int64).sum()), want["a"].size, SHAPE[1] - 1)
+        row = spark.sql("SELECT sum(b) AS s FROM zarr_ab WHERE dim_0 < 10").collect()[0]
+        assert row.s == pytest.approx(float(want["b"][:10].sum()), rel=1e-12)
+    finally:
+        spark.sql("DROP TABLE IF EXISTS zarr_a")
+        spark.sql("DROP TABLE IF EXISTS zarr_ab")
+    # direct SQL on a path, through the `zarr` catalog of spark_conf()
+    row = spark.sql(f"SELECT sum(value) AS s FROM zarr.`{stores['a2']}` WHERE dim_0 = 3").collect()[0]
+    assert row.s == int(want["a"][3].astype(np.int64).sum())
+
+
+def test_statistics_from_metadata_allow_broadcast_joins(spark: SparkSession, stores: dict[str, Any]) -> None:
+    df = zarrjvm.spark.read_zarr(spark, stores["a3"])
+    stats = df._jdf.queryExecution().optimizedPlan().stats()
+    assert int(str(stats.rowCount().get())) == int(np.prod(SHAPE))
+    assert int(str(stats.sizeInBytes())) == int(np.prod(SHAPE)) * (8 + 8 + 4)  # two bigint dims, one int
+    big = spark.range(200_000).withColumnRenamed("id", "k")
+    joined = big.join(df, big.k == df.dim_0)
+    assert "BroadcastHashJoin" in joined._jdf.queryExecution().executedPlan().toString()
+    assert joined.count() == int(np.prod(SHAPE))
+
+
+def test_batch_size_slices_chunks(spark: SparkSession, stores: dict[str, Any]) -> None:
+    want = stores["data"]["a"]
+    df = spark.read.format("zarr").option("batchSize", 7).load(stores["a3"])  # rows of 8: one row per batch
+    assert_same(grid_from_rows(df.collect(), SHAPE, "value", want.dtype), want)
+    assert allocated(spark) == (0, 0)
+
+
+def test_bytes_size_partitions(spark: SparkSession, stores: dict[str, Any]) -> None:
+    # 37x23 int32 in 10x8 chunks: 320 B a chunk. Spark's rule: min(maxPartitionBytes, max(openCost, total / cores))
+    df = spark.read.format("zarr").option("maxPartitionBytes", 640).load(stores["a3"])
+    parts = df.rdd.getNumPartitions()
+    assert parts == math.ceil(NCHUNKS / 2)  # two chunks a partition (packed in C order, edge chunks are smaller)
+    assert df.agg(F.sum("value")).collect()[0][0] == int(stores["data"]["a"].astype(np.int64).sum())
+    # defaults: a table this small is spread over Spark's default parallelism (2 here), not one task per chunk
+    assert zarrjvm.spark.read_zarr(spark, stores["a3"]).rdd.getNumPartitions() == 1  # below openCostInBytes
+
+
+def test_only_pruning_predicates_are_pushed(spark: SparkSession, stores: dict[str, Any]) -> None:
+    df = zarrjvm.spark.read_zarr(spark, stores["a3"])
+    plan = df.filter("dim_0 < 100 OR dim_1 < 100")._jdf.queryExecution().executedPlan().toString()
+    assert "PushedFilters: []" in plan
+    plan = df.filter("(dim_0 < 5 OR dim_0 > 30) AND value > 3")._jdf.queryExecution().executedPlan().toString()
+    assert "PushedFilters: [(dim_0 < 5) OR (dim_0 > 30)]" in plan
+
+
+def test_streaming_and_writing_are_refused(spark: SparkSession, stores: dict[str, Any], tmp_path: Path) -> None:
+    with pytest.raises(Exception, match="zarr does not support streamed reading"):
+        spark.readStream.format("zarr").load(stores["a3"])
+    df = zarrjvm.spark.read_zarr(spark, stores["a3"])
+    with pytest.raises(zarrjvm.UnsupportedError, match="writing is not supported"):
+        with zarrjvm.spark.typed_errors():
+            df.write.format("zarr").mode("overwrite").save(str(tmp_path / "out.zarr"))
+    with pytest.raises(Exception, match="ErrorIfExists"):
+        df.write.format("zarr").save(str(tmp_path / "out2.zarr"))
+
+
+def test_read_zarr_takes_urls_lists_and_options(spark: SparkSession, stores: dict[str, Any]) -> None:
+    want = int(stores["data"]["a"].astype(np.int64).sum())
+    url = Path(stores["a3"]).as_uri()  # file:///...
+    assert zarrjvm.spark.read_zarr(spark, url).agg(F.sum("value")).collect()[0][0] == want
+    both = zarrjvm.spark.read_zarr(spark, [stores["a3"], Path(stores["a2"])], chunksPerPartition=5)
+    assert both.agg(F.sum("value")).collect()[0][0] == 2 * want
+    assert both.rdd.getNumPartitions() == 2 * math.ceil(NCHUNKS / 5)  # a partition never mixes stores
+
+
+def test_corrupt_chunk_names_store_array_and_chunk(spark: SparkSession, tmp_path: Path) -> None:
+    import zarr
+
+    v = np.arange(40 * 16, dtype="<i4").reshape(40, 16)
+    z = zarr.create_array(str(tmp_path / "bad.zarr"), shape=v.shape, chunks=(10, 8), dtype="<i4")
+    z[:] = v
+    (tmp_path / "bad.zarr" / "c" / "2" / "1").write_bytes(b"not zstd at all" * 4)
+    df = zarrjvm.spark.read_zarr(spark, tmp_path / "bad.zarr")
+    assert df.filter("dim_0 < 20").agg(F.sum("value")).collect()[0][0] == int(v[:20].astype(np.int64).sum())
+    with pytest.raises(zarrjvm.ChunkDecodeError, match=r"chunk \[2, 1\] of the array in .*bad\.zarr") as e:
+        with zarrjvm.spark.typed_errors():
+            df.agg(F.sum("value")).collect()
+    assert "zstd" in str(e.value).lower()
+
+
+def test_mask_and_scale_like_netcdf4(spark: SparkSession, tmp_path: Path) -> None:
+    import netCDF4
+
+    path = tmp_path / "packed.nc"
+    raw = np.arange(-50, 50, dtype="i2").reshape(10, 10)
+    raw[3, 4] = raw[7, 7] = -999
+    with netCDF4.Dataset(str(path), "w") as ds:
+        ds.createDimension("y", 10)
+        ds.createDimension("x", 10)
+        v = ds.createVariable("p", "i2", ("y", "x"), fill_value=-999)
+        v.scale_factor = 0.25
+        v.add_offset = 10.0
+        v.set_auto_maskandscale(False)
+        v[:] = raw
+    with netCDF4.Dataset(str(path)) as ds:
+        want = ds["p"][:]  # netCDF4 masks and scales by default
+    df = zarrjvm.spark.read_zarr(spark, path, arrays="p", backend="netcdf-java", maskAndScale=True)
+    assert df.schema["p"].dataType.simpleString() == "double" and df.schema["p"].nullable
+    got = np.ma.masked_all((10, 10), dtype="f8")
+    for r in df.collect():
+        if r.p is not None:
+            got[r.y, r.x] = r.p
+    assert (got.mask == want.mask).all()
+    np.testing.assert_array_equal(got.compressed(), want.compressed())
+    raw_df = zarrjvm.spark.read_zarr(spark, path, arrays="p", backend="netcdf-java")  # default: raw values
+    assert raw_df.filter("p = -999").count() == 2

@@ -30,7 +30,7 @@ from .jvm import jars_dir
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["SPARK_JAR_NAME", "from_spark", "jars", "read_zarr", "typed_errors"]
+__all__ = ["CATALOG_CLASS", "SPARK_JAR_NAME", "from_spark", "jars", "read_zarr", "spark_conf", "typed_errors"]
 
 #: The one jar zarrjvm hands Spark: zarrjvm, the readers, and (relocated) the few libraries Spark has in other
 #: versions. Arrow, Netty, zstd-jni and logging come from Spark itself.
@@ -50,9 +50,23 @@ def jars() -> list[str]:
     return [str(jar)]
 
 
+#: The catalog for direct SQL on a path: ``SELECT … FROM zarr.`/data/cube.zarr```.
+CATALOG_CLASS = "dev.zarrjvm.spark.ZarrCatalog"
+
+
+def spark_conf(catalog: str | None = "zarr") -> dict[str, str]:
+    """Settings for ``SparkSession.builder`` (``for k, v in spark_conf().items(): builder.config(k, v)``): zarrjvm's
+    jar in ``spark.jars`` and, unless ``catalog`` is None, a catalog of that name whose tables are stores, so that SQL
+    reads a path directly (``SELECT sum(value) FROM zarr.`/data/a.zarr```)."""
+    conf = {"spark.jars": ",".join(jars())}
+    if catalog:
+        conf[f"spark.sql.catalog.{catalog}"] = CATALOG_CLASS
+    return conf
+
+
 def _location(path: str | os.PathLike[str]) -> str:
-    """A store as the JVM should see it: URLs (``http://``, ``s3://``, ``file:///``, ``hdfs://`` ...) exactly as given, a
-    local path made absolute against *this* process's working directory (Spark's JVM has its own)."""
+    """A store as the JVM should see it: URLs (``http://``, ``s3://``, ``file:///``, ``hdfs://`` ...) exactly as
+    given, a local path made absolute against *this* process's working directory (Spark's JVM has its own)."""
     p = os.fspath(path)
     if "://" in p or p.startswith("file:"):
         return p
@@ -97,7 +111,10 @@ def read_zarr(
     for k, v in options.items():
         reader = reader.option(k, _option(v))
     many = not isinstance(path, (str, os.PathLike))
-    locations = [_location(p) for p in path] if many else [_location(path)]  # type: ignore[union-attr]
+    if isinstance(path, (str, os.PathLike)):
+        locations = [_location(path)]
+    else:
+        locations = [_location(p) for p in path]
     if not locations:
         raise errors.InvalidArgumentError("no path given: name at least one store")
     try:

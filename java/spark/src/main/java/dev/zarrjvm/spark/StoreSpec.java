@@ -73,7 +73,9 @@ final class StoreSpec implements Serializable {
         throw new InvalidArgumentException("zarr: pathGlobFilter '" + o.pathGlobFilter + "' is not a glob: " + e);
       }
     }
-    for (String p : given) {
+    for (String g : given) {
+      // a catalog's LOCATION comes as Hadoop writes a local URI: file:/path
+      String p = g.startsWith("file:/") && !g.startsWith("file://") ? "file://" + g.substring(5) : g;
       String scheme = Stores.scheme(p);
       boolean http = "http".equals(scheme) || "https".equals(scheme);
       boolean hadoop = !http && (o.fileSystem == ZarrOptions.FileSystemChoice.HADOOP

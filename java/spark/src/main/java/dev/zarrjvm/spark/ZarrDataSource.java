@@ -33,12 +33,26 @@ public final class ZarrDataSource implements TableProvider, DataSourceRegister {
     return meta(options).schema();
   }
 
+  /** Lets Spark hand {@code getTable} the schema of a write, so that writing is refused by the table, clearly. */
+  @Override
+  public boolean supportsExternalMetadata() {
+    return true;
+  }
+
   @Override
   public Table getTable(StructType schema, Transform[] partitioning, Map<String, String> properties) {
     if (partitioning != null && partitioning.length > 0) {
       throw new UnsupportedException("zarr: tables are not partitioned (PARTITIONED BY is not supported)");
     }
-    ZarrTableMeta meta = meta(properties);
+    ZarrTableMeta meta;
+    try {
+      meta = meta(properties);
+    } catch (dev.zarrjvm.errors.ArrayNotFoundException e) {
+      if (schema == null) {
+        throw e;
+      }
+      return new ZarrTable.Missing(e, schema); // a write (Spark gives the data's schema): refused by the table, clearly
+    }
     Configuration conf = lastConf;
     if (schema != null && !meta.schema().equals(schema) && !sameNamesAndTypes(meta.schema(), schema)) {
       throw new InvalidArgumentException("zarr: the schema is given by the arrays' metadata: " + meta.schema()

@@ -51,7 +51,7 @@ public final class ZarrOptions implements Serializable {
       "pathglobfilter");
   /** What a catalog puts in a table's properties besides its location; not options of the source. */
   static final Set<String> CATALOG = Set.of("provider", "owner", "external", "is_managed_location", "comment",
-      "option.path", "__v1_options");
+      "__v1_options");
 
   public enum FileSystemChoice { AUTO, HADOOP, ZARRJVM }
 
@@ -114,8 +114,10 @@ public final class ZarrOptions implements Serializable {
     Map<String, String> o = new TreeMap<>();
     Map<String, String> original = new TreeMap<>();
     options.forEach((k, v) -> {
-      o.put(k.toLowerCase(Locale.ROOT), v);
-      original.put(k.toLowerCase(Locale.ROOT), k);
+      // a catalog table keeps its OPTIONS (...) as "option.<name>" properties
+      String key = k.regionMatches(true, 0, "option.", 0, 7) ? k.substring(7) : k;
+      o.put(key.toLowerCase(Locale.ROOT), v);
+      original.put(key.toLowerCase(Locale.ROOT), key);
     });
     for (String k : o.keySet()) {
       if (k.equals("recursivefilelookup")) {

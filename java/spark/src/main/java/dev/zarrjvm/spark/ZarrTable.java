@@ -50,7 +50,52 @@ final class ZarrTable implements SupportsRead, SupportsWrite, SupportsMetadataCo
 
   @Override
   public Set<TableCapability> capabilities() {
-    return Set.of(TableCapability.BATCH_READ, TableCapability.BATCH_WRITE);
+    return CAPABILITIES;
+  }
+
+  /** Write capabilities are declared so that Spark asks for a write, which {@link #newWriteBuilder} refuses. */
+  static final Set<TableCapability> CAPABILITIES = Set.of(TableCapability.BATCH_READ, TableCapability.BATCH_WRITE,
+      TableCapability.TRUNCATE, TableCapability.OVERWRITE_BY_FILTER, TableCapability.OVERWRITE_DYNAMIC);
+
+  static UnsupportedException writingRefused() {
+    return new UnsupportedException("zarr: writing is not supported; the zarr data source reads. Write Zarr from "
+        + "Python (zarr-python, xarray) or Java (zarr-java)");
+  }
+
+  /** The table of a location with no store (the target of a write): writes are refused, reads fail as not found. */
+  static final class Missing implements SupportsRead, SupportsWrite {
+    private final RuntimeException notFound;
+    private final StructType schema;
+
+    Missing(RuntimeException notFound, StructType schema) {
+      this.notFound = notFound;
+      this.schema = schema;
+    }
+
+    @Override
+    public String name() {
+      return "zarr:missing";
+    }
+
+    @Override
+    public StructType schema() {
+      return schema;
+    }
+
+    @Override
+    public Set<TableCapability> capabilities() {
+      return CAPABILITIES;
+    }
+
+    @Override
+    public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
+      throw notFound;
+    }
+
+    @Override
+    public WriteBuilder newWriteBuilder(LogicalWriteInfo info) {
+      throw writingRefused();
+    }
   }
 
   @Override
@@ -61,8 +106,7 @@ final class ZarrTable implements SupportsRead, SupportsWrite, SupportsMetadataCo
   /** Writing is not supported (yet): a clear refusal rather than Spark's generic one. */
   @Override
   public WriteBuilder newWriteBuilder(LogicalWriteInfo info) {
-    throw new UnsupportedException("zarr: writing is not supported; the zarr data source reads. Write Zarr from "
-        + "Python (zarr-python, xarray) or Java (zarr-java)");
+    throw writingRefused();
   }
 
   @Override
