@@ -84,8 +84,7 @@ final class PartitionPlanner {
       for (Boxes b : all) {
         for (int i = 0; i < b.count; i += sizing.chunksPerPartition()) {
           int n = Math.min(b.count - i, sizing.chunksPerPartition());
-          out.add(new ZarrInputPartition(b.source, Arrays.copyOfRange(b.origins, i * b.nd, (i + n) * b.nd),
-              Arrays.copyOfRange(b.shapes, i * b.nd, (i + n) * b.nd), n));
+          out.add(partition(b, i, i + n, rowBytes));
         }
       }
     } else {
@@ -194,6 +193,55 @@ final class PartitionPlanner {
     return out;
   }
 
+  /** Decoded bytes a merged box may hold: one read per array of at most this much. */
+  static final long MERGE_BYTES = 32L << 20;
+
+  /**
+   * Boxes {@code [from, to)} of {@code b} as one partition, neighbours merged into larger boxes where they form one
+   * (same extent in every dimension but one, adjacent along it) up to {@link #MERGE_BYTES}: a row of small chunks is
+   * then one region read and one batch, not one each (the per-read cost dominates 40 KB chunks).
+   */
+  private static ZarrInputPartition partition(Boxes b, int from, int to, long rowBytes) {
+    int nd = b.nd;
+    long[] o = new long[(to - from) * nd];
+    int[] s = new int[(to - from) * nd];
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      if (n > 0 && merge(o, s, (n - 1) * nd, b.origins, b.shapes, i * nd, nd, rowBytes)) {
+        continue;
+      }
+      System.arraycopy(b.origins, i * nd, o, n * nd, nd);
+      System.arraycopy(b.shapes, i * nd, s, n * nd, nd);
+      n++;
+    }
+    return new ZarrInputPartition(b.source, o, s, n);
+  }
+
+  /** Merges box {@code j} of (bo, bs) into box {@code i} of (o, s) when the two form one box; true when merged. */
+  private static boolean merge(long[] o, int[] s, int i, long[] bo, int[] bs, int j, int nd, long rowBytes) {
+    int along = -1;
+    long elements = 1;
+    for (int d = 0; d < nd; d++) {
+      if (o[i + d] == bo[j + d] && s[i + d] == bs[j + d]) {
+        elements *= s[i + d];
+        continue;
+      }
+      if (along >= 0 || bo[j + d] != o[i + d] + s[i + d]) {
+        return false;
+      }
+      along = d;
+    }
+    if (along < 0) {
+      return false;
+    }
+    long merged = (long) s[i + along] + bs[j + along];
+    if (merged > Integer.MAX_VALUE || elements * merged * rowBytes > MERGE_BYTES) {
+      return false;
+    }
+    s[i + along] = (int) merged;
+    return true;
+  }
+
   /** Consecutive boxes into partitions of at most {@code target} bytes (a larger box alone). */
   private static void pack(Boxes b, long target, long rowBytes, List<ZarrInputPartition> out) {
     int start = 0;
@@ -201,16 +249,14 @@ final class PartitionPlanner {
     for (int i = 0; i < b.count; i++) {
       long bytes = b.elements(i) * rowBytes;
       if (i > start && acc + bytes > target) {
-        out.add(new ZarrInputPartition(b.source, Arrays.copyOfRange(b.origins, start * b.nd, i * b.nd),
-            Arrays.copyOfRange(b.shapes, start * b.nd, i * b.nd), i - start));
+        out.add(partition(b, start, i, rowBytes));
         start = i;
         acc = 0;
       }
       acc += bytes;
     }
     if (b.count > start) {
-      out.add(new ZarrInputPartition(b.source, Arrays.copyOfRange(b.origins, start * b.nd, b.count * b.nd),
-          Arrays.copyOfRange(b.shapes, start * b.nd, b.count * b.nd), b.count - start));
+      out.add(partition(b, start, b.count, rowBytes));
     }
   }
 }

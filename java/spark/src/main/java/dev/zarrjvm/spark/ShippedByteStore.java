@@ -64,6 +64,12 @@ final class ShippedByteStore implements ByteStore {
       }
       return store.get(key);
     }
+    synchronized (docs) {
+      if (docs.values.containsKey(key)) {
+        byte[] known = docs.values.get(key);
+        return known == null ? null : known.clone();
+      }
+    }
     byte[] b = store.get(key);
     if (b == null || b.length <= MAX_DOC) {
       synchronized (docs) {
@@ -71,6 +77,13 @@ final class ShippedByteStore implements ByteStore {
       }
     }
     return b;
+  }
+
+  /** Metadata documents: probing one reads it (one GET instead of a HEAD now and a GET later). */
+  static boolean isMetadataDocument(String key) {
+    String name = key.substring(key.lastIndexOf('/') + 1);
+    return name.equals("zarr.json") || name.equals(".zarray") || name.equals(".zgroup") || name.equals(".zattrs")
+        || name.equals(".zmetadata");
   }
 
   @Override
@@ -103,6 +116,18 @@ final class ShippedByteStore implements ByteStore {
       Long s = docs.sizes.get(key);
       return s != null ? s >= 0 : store.exists(key);
     }
+    synchronized (docs) {
+      if (docs.values.containsKey(key)) {
+        return docs.values.get(key) != null;
+      }
+      Boolean known = docs.exists.get(key);
+      if (known != null) {
+        return known;
+      }
+    }
+    if (isMetadataDocument(key)) {
+      return get(key) != null;
+    }
     boolean e = store.exists(key);
     synchronized (docs) {
       docs.exists.put(key, e);
@@ -119,6 +144,16 @@ final class ShippedByteStore implements ByteStore {
       }
       Long s = docs.sizes.get(key);
       return s != null ? s : store.size(key);
+    }
+    synchronized (docs) {
+      if (docs.values.containsKey(key)) {
+        byte[] b = docs.values.get(key);
+        return b == null ? -1 : b.length;
+      }
+      Long known = docs.sizes.get(key);
+      if (known != null) {
+        return known;
+      }
     }
     long s = store.size(key);
     synchronized (docs) {
