@@ -474,3 +474,18 @@ def test_mask_and_scale_like_netcdf4(spark: SparkSession, tmp_path: Path) -> Non
     np.testing.assert_array_equal(got.compressed(), want.compressed())
     raw_df = zarrjvm.spark.read_zarr(spark, path, arrays="p", backend="netcdf-java")  # default: raw values
     assert raw_df.filter("p = -999").count() == 2
+
+
+def test_a_million_chunks_plan_a_few_partitions(spark: SparkSession, tmp_path: Path) -> None:
+    import zarr
+
+    # 10^6 chunks of one element, none written (all fill value): planning is from metadata only
+    zarr.create_array(str(tmp_path / "many.zarr"), shape=(1000, 1000), chunks=(1, 1), dtype="<i2", fill_value=7)
+    df = zarrjvm.spark.read_zarr(spark, tmp_path / "many.zarr")
+    assert df.rdd.getNumPartitions() == 1  # 2 MB of decoded data: below spark.sql.files.openCostInBytes
+    q = df.filter("dim_0 BETWEEN 10 AND 12 AND dim_1 < 50")
+    assert q.agg(F.sum("value"), F.count("*")).collect()[0] == (7 * 150, 150)
+    agg = q.agg(F.sum("value"))
+    agg.collect()
+    m = scan_metrics(agg)
+    assert m["chunksPlanned"] == 150 and m["chunksTotal"] == 10**6

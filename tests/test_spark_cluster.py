@@ -142,6 +142,16 @@ def test_group_table_relative_path_coordinates_and_hadoop_fs(spark: SparkSession
     hit = {(a // TEMP_CHUNKS[0], b // TEMP_CHUNKS[1], c // TEMP_CHUNKS[2]) for a, b, c in zip(ti, la, lo)}
     assert m["chunksRead"] == len(hit) < temp_chunks
 
+    # a catalog table on the store, read by the executors
+    spark.sql(f"CREATE TABLE cube_t USING zarr OPTIONS (arrays 'temp') LOCATION '{data['cube']}'")
+    try:
+        row = spark.sql("SELECT count(*) AS n, sum(temp) AS s FROM cube_t WHERE lon > 0").collect()[0]
+        assert row.n == int((lon > 0).sum()) * SHAPE[0] * SHAPE[1]
+        assert row.s == pytest.approx(float(data["arrays"]["temp"][:, :, lon > 0].astype(np.float64).sum()),
+                                      rel=1e-9)
+    finally:
+        spark.sql("DROP TABLE IF EXISTS cube_t")
+
     # the same store through Hadoop's FileSystem (file: URL): same values
     via_hadoop = spark.read.format("zarr").option("fileSystem", "hadoop").option("arrays", "temp") \
         .load(data["cube"].as_uri())
