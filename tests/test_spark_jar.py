@@ -52,6 +52,14 @@ def test_relocated_libraries_and_readers_are_inside() -> None:
     assert not any(n.startswith("org/apache/hadoop/") for n in names)
 
 
+def test_the_catalog_spark_conf_names_is_in_the_jar() -> None:
+    conf = zarrjvm.spark.spark_conf()
+    assert conf["spark.jars"] == ",".join(zarrjvm.spark.jars())
+    cls = conf["spark.sql.catalog.zarr"]
+    assert cls.replace(".", "/") + ".class" in set(_entries())
+    assert "spark.sql.catalog.zarr" not in zarrjvm.spark.spark_conf(catalog=None)
+
+
 def test_registered_as_zarr() -> None:
     (jar,) = zarrjvm.spark.jars()
     with zipfile.ZipFile(jar) as z:

@@ -30,7 +30,7 @@ from .jvm import jars_dir
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["CATALOG_CLASS", "SPARK_JAR_NAME", "from_spark", "jars", "read_zarr", "spark_conf", "typed_errors"]
+__all__ = ["SPARK_JAR_NAME", "from_spark", "jars", "read_zarr", "spark_conf", "typed_errors"]
 
 #: The one jar zarrjvm hands Spark: zarrjvm, the readers, and (relocated) the few libraries Spark has in other
 #: versions. Arrow, Netty, zstd-jni and logging come from Spark itself.
@@ -50,8 +50,18 @@ def jars() -> list[str]:
     return [str(jar)]
 
 
-#: The catalog for direct SQL on a path: ``SELECT … FROM zarr.`/data/cube.zarr```.
-CATALOG_CLASS = "dev.zarrjvm.spark.ZarrCatalog"
+def _jar_properties() -> dict[str, str]:
+    """``META-INF/zarrjvm/spark.properties`` of the Spark jar: what the Java side calls its classes."""
+    import zipfile
+
+    with zipfile.ZipFile(jars()[0]) as z:
+        text = z.read("META-INF/zarrjvm/spark.properties").decode()
+    out = {}
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#") and "=" in line:
+            k, v = line.split("=", 1)
+            out[k.strip()] = v.strip()
+    return out
 
 
 def spark_conf(catalog: str | None = "zarr") -> dict[str, str]:
@@ -60,7 +70,7 @@ def spark_conf(catalog: str | None = "zarr") -> dict[str, str]:
     reads a path directly (``SELECT sum(value) FROM zarr.`/data/a.zarr```)."""
     conf = {"spark.jars": ",".join(jars())}
     if catalog:
-        conf[f"spark.sql.catalog.{catalog}"] = CATALOG_CLASS
+        conf[f"spark.sql.catalog.{catalog}"] = _jar_properties()["catalog"]
     return conf
 
 
