@@ -5,14 +5,19 @@
     from pyspark.sql import SparkSession
     import zarrjvm.spark
 
-    spark = SparkSession.builder.config("spark.jars", ",".join(zarrjvm.spark.jars())).getOrCreate()
-    df = zarrjvm.spark.read_zarr(spark, "data.zarr/temp")                 # dim_0, dim_1, value
-    df = zarrjvm.spark.read_zarr(spark, "data.zarr", arrays=["u", "v"])   # dim_0, dim_1, u, v
+    b = SparkSession.builder
+    for k, v in zarrjvm.spark.spark_conf().items():  # the jar, and the `zarr` catalog for SQL on paths
+        b = b.config(k, v)
+    spark = b.getOrCreate()
+    df = zarrjvm.spark.read_zarr(spark, "data.zarr/temp")                 # time, lat, lon, value
+    df = zarrjvm.spark.read_zarr(spark, "data.zarr", arrays=["u", "v"])   # dimensions (coordinates), u, v
     # the same as spark.read.format("zarr").option("arrays", "u,v").load("data.zarr")
 
-One row per array element. Filters on ``dim_*`` prune chunks; arrays not selected are not read. Unsigned dtypes are
-widened (uint8→short, uint16→int, uint32→long, uint64→decimal(20,0)) and each column's schema metadata says so.
-This module does not start zarrjvm's own (JPype) JVM: Spark runs its own.
+One row per array element; dimension columns are named by the store's dimension names (``dim_i`` without) and hold
+a coordinate variable's values where the group has one. Filters on them prune chunks; arrays not selected are not
+read. Stores: local paths, ``file:``, ``http(s)://``, ``s3://`` and any Hadoop file system. Unsigned dtypes are widened
+(uint8→short, uint16→int, uint32→long, uint64→decimal(20,0)) and each column's schema metadata says so. This module
+does not start zarrjvm's own (JPype) JVM: Spark runs its own.
 """
 
 from __future__ import annotations
