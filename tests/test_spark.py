@@ -489,3 +489,22 @@ def test_a_million_chunks_plan_a_few_partitions(spark: SparkSession, tmp_path: P
     agg.collect()
     m = scan_metrics(agg)
     assert m["chunksPlanned"] == 150 and m["chunksTotal"] == 10**6
+
+
+def test_mask_and_scale_like_xarray_on_zarr(spark: SparkSession, tmp_path: Path) -> None:
+    import xarray as xr
+
+    raw = np.arange(-60, 60, dtype="i2").reshape(12, 10)
+    raw[2, 3] = raw[11, 9] = -32768
+    ds = xr.Dataset({"p": (("y", "x"), raw)})
+    ds["p"].attrs.update(scale_factor=0.5, add_offset=-3.0)
+    ds["p"].encoding.update(_FillValue=-32768, chunks=(5, 4))
+    ds.to_zarr(str(tmp_path / "packed.zarr"), zarr_format=3, consolidated=False)
+    want = xr.open_zarr(str(tmp_path / "packed.zarr"), consolidated=False)["p"].values  # masked (NaN) and scaled
+    df = zarrjvm.spark.read_zarr(spark, tmp_path / "packed.zarr", arrays="p", maskAndScale=True)
+    assert df.columns == ["y", "x", "p"]
+    got = np.full(raw.shape, np.nan)
+    for r in df.collect():
+        got[r.y, r.x] = np.nan if r.p is None else r.p
+    np.testing.assert_array_equal(got, want)
+    assert df.filter("p IS NULL").count() == 2

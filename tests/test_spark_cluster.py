@@ -174,6 +174,8 @@ def test_glob_of_stores_with_source_column(spark: SparkSession, data: dict[str, 
         v = data["part_values"][Path(r.file_path).name]
         assert v[r.dim_0, r.dim_1] == r.value
     assert len(rows) == sum(v.size for v in data["part_values"].values())
+    names = {Path(r[0]).name for r in df.select(F.input_file_name()).distinct().collect()}
+    assert names == set(data["part_values"])
     # pathGlobFilter keeps some of what the glob matched; a glob may also match nothing
     two = zarrjvm.spark.read_zarr(spark, str(data["parts"] / "*.zarr"), pathGlobFilter="part-[01].zarr")
     assert two.count() == data["part_values"]["part-0.zarr"].size + data["part_values"]["part-1.zarr"].size
