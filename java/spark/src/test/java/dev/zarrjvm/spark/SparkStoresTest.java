@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.zarrjvm.errors.StoreException;
 import dev.zarrjvm.store.ByteRange;
@@ -25,6 +26,15 @@ class SparkStoresTest {
   @TempDir
   Path dir;
 
+  /**
+   * Hadoop 3.4.1 (Spark 4.0.1's) opens a FileSystem through UserGroupInformation, which calls Subject.getSubject: JDK
+   * 23 and later refuse it ("getSubject is not supported", measured on Temurin 25). Spark 4.0.1 runs on JDK 17/21, so
+   * the Hadoop store is tested there ({@code make test}); on newer JDKs these tests are skipped, not passed.
+   */
+  private static void assumeHadoopRuns() {
+    assumeTrue(Runtime.version().feature() < 23, "Hadoop 3.4.1 calls Subject.getSubject, refused by JDK 23+");
+  }
+
   private Path write(String key, String text) throws Exception {
     Path p = dir.resolve(key);
     Files.createDirectories(p.getParent());
@@ -34,6 +44,7 @@ class SparkStoresTest {
 
   @Test
   void hadoopStoreReadsKeysRangesSizesAndListings() throws Exception {
+    assumeHadoopRuns();
     write("a.zarr/zarr.json", "{\"zarr_format\": 3}");
     write("a.zarr/c/0/1", "0123456789");
     ByteStore s = new HadoopByteStore(dir.resolve("a.zarr").toUri().toString(), new Configuration());
@@ -57,6 +68,7 @@ class SparkStoresTest {
 
   @Test
   void aLocalFileThroughHadoopIsALocalFile() throws Exception {
+    assumeHadoopRuns();
     Path f = write("x.nc", "not really netcdf");
     ByteStore s = new HadoopByteStore(f.toUri().toString(), new Configuration());
     assertEquals(f.toRealPath(), s.localFile().toRealPath());
