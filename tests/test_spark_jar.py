@@ -42,8 +42,22 @@ def test_relocated_libraries_and_readers_are_inside() -> None:
                 "ucar/ma2/Array.class",
                 "linux-x86-64/libblosc.so"):  # jzarr's native blosc, loaded by JNA on the executors
         assert cls in names, cls
-    # the readers' remote stores (AWS SDK, okhttp) are left out: Spark reads local stores
-    assert not any(n.startswith(("software/amazon/", "com/squareup/okhttp/")) for n in names)
+    # zarrjvm's S3 store runs on the executors: the AWS SDK v2 is inside, without its own HTTP clients (zarrjvm's
+    # transport is the JDK's); zarr-java's okhttp store is not used by zarrjvm and stays out
+    assert "software/amazon/awssdk/services/s3/S3Client.class" in names
+    assert "dev/zarrjvm/store/S3ByteStore.class" in names
+    assert not any(n.startswith(("software/amazon/awssdk/http/apache/", "software/amazon/awssdk/http/nio/netty/",
+                                 "software/amazon/awssdk/crt/", "com/squareup/okhttp/")) for n in names)
+    # Hadoop comes from Spark (hadoop-client-api, provided), never from this jar
+    assert not any(n.startswith("org/apache/hadoop/") for n in names)
+
+
+def test_the_catalog_spark_conf_names_is_in_the_jar() -> None:
+    conf = zarrjvm.spark.spark_conf()
+    assert conf["spark.jars"] == ",".join(zarrjvm.spark.jars())
+    cls = conf["spark.sql.catalog.zarr"]
+    assert cls.replace(".", "/") + ".class" in set(_entries())
+    assert "spark.sql.catalog.zarr" not in zarrjvm.spark.spark_conf(catalog=None)
 
 
 def test_registered_as_zarr() -> None:
@@ -60,6 +74,8 @@ def test_pyspark_bundles_what_the_jar_leaves_out() -> None:
         hits = [n for n in bundled if n.startswith(prefix) and n[len(prefix):len(prefix) + 1].isdigit()]
         assert hits, f"pyspark {pyspark.__version__} bundles no {prefix}*.jar"
         assert any(n[len(prefix):].startswith(version) for n in hits), (prefix, hits)
+    # Spark bundles no AWS SDK v2, so the one inside zarrjvm's jar meets no other
+    assert not [n for n in bundled if n.startswith(("bundle-2", "s3-2", "sdk-core-2", "aws-core-2"))]
     # zarrjvm's own Arrow (for Python) is the same release Spark runs
     ours = {re.sub(r"-[\d.]+\.jar$", "", p.name): p.name for p in jars_dir().glob("arrow-vector-*.jar")}
     assert ours == {"arrow-vector": "arrow-vector-18.1.0.jar"}

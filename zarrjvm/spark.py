@@ -5,20 +5,27 @@
     from pyspark.sql import SparkSession
     import zarrjvm.spark
 
-    spark = SparkSession.builder.config("spark.jars", ",".join(zarrjvm.spark.jars())).getOrCreate()
-    df = zarrjvm.spark.read_zarr(spark, "data.zarr/temp")                 # dim_0, dim_1, value
-    df = zarrjvm.spark.read_zarr(spark, "data.zarr", arrays=["u", "v"])   # dim_0, dim_1, u, v
+    b = SparkSession.builder
+    for k, v in zarrjvm.spark.spark_conf().items():  # the jar, and the `zarr` catalog for SQL on paths
+        b = b.config(k, v)
+    spark = b.getOrCreate()
+    df = zarrjvm.spark.read_zarr(spark, "data.zarr/temp")                 # time, lat, lon, value
+    df = zarrjvm.spark.read_zarr(spark, "data.zarr", arrays=["u", "v"])   # dimensions (coordinates), u, v
     # the same as spark.read.format("zarr").option("arrays", "u,v").load("data.zarr")
 
-One row per array element. Filters on ``dim_*`` prune chunks; arrays not selected are not read. Unsigned dtypes are
-widened (uint8→short, uint16→int, uint32→long, uint64→decimal(20,0)) and each column's schema metadata says so.
-This module does not start zarrjvm's own (JPype) JVM: Spark runs its own.
+One row per array element; dimension columns are named by the store's dimension names (``dim_i`` without) and hold
+a coordinate variable's values where the group has one. Filters on them prune chunks; arrays not selected are not
+read. Stores: local paths, ``file:``, ``http(s)://``, ``s3://`` and any Hadoop file system. Unsigned dtypes are widened
+(uint8→short, uint16→int, uint32→long, uint64→decimal(20,0)) and each column's schema metadata says so. This module
+does not start zarrjvm's own (JPype) JVM: Spark runs its own.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import errors
@@ -28,7 +35,7 @@ from .jvm import jars_dir
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["SPARK_JAR_NAME", "from_spark", "jars", "read_zarr"]
+__all__ = ["SPARK_JAR_NAME", "from_spark", "jars", "read_zarr", "spark_conf", "typed_errors"]
 
 #: The one jar zarrjvm hands Spark: zarrjvm, the readers, and (relocated) the few libraries Spark has in other
 #: versions. Arrow, Netty, zstd-jni and logging come from Spark itself.
@@ -48,18 +55,67 @@ def jars() -> list[str]:
     return [str(jar)]
 
 
+def _jar_properties() -> dict[str, str]:
+    """``META-INF/zarrjvm/spark.properties`` of the Spark jar: what the Java side calls its classes."""
+    import zipfile
+
+    with zipfile.ZipFile(jars()[0]) as z:
+        text = z.read("META-INF/zarrjvm/spark.properties").decode()
+    out = {}
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#") and "=" in line:
+            k, v = line.split("=", 1)
+            out[k.strip()] = v.strip()
+    return out
+
+
+def spark_conf(catalog: str | None = "zarr") -> dict[str, str]:
+    """Settings for ``SparkSession.builder`` (``for k, v in spark_conf().items(): builder.config(k, v)``): zarrjvm's
+    jar in ``spark.jars`` and, unless ``catalog`` is None, a catalog of that name whose tables are stores, so that SQL
+    reads a path directly (``SELECT sum(value) FROM zarr.`/data/a.zarr```)."""
+    conf = {"spark.jars": ",".join(jars())}
+    if catalog:
+        conf[f"spark.sql.catalog.{catalog}"] = _jar_properties()["catalog"]
+    return conf
+
+
+def _location(path: str | os.PathLike[str]) -> str:
+    """A store as the JVM should see it: URLs (``http://``, ``s3://``, ``file:///``, ``hdfs://`` ...) exactly as
+    given, a local path made absolute against *this* process's working directory (Spark's JVM has its own)."""
+    p = os.fspath(path)
+    if "://" in p or p.startswith("file:"):
+        return p
+    return os.path.abspath(p)
+
+
+def _option(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return json.dumps(value)
+    return str(value)
+
+
 def read_zarr(
     spark: SparkSession,
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     arrays: str | Sequence[str] | None = None,
     backend: str = "zarr-java",
+    **options: Any,
 ) -> DataFrame:
-    """A DataFrame with one row per element: ``dim_0 … dim_{n-1}`` (long) and ``value`` for the array at ``path``, or,
-    when ``arrays`` names same-shape arrays of the group at ``path``, one column per array.
+    """A DataFrame with one row per element: one column per dimension (named by the store's dimension names, else
+    ``dim_0 …``; a dimension with a 1-D coordinate variable in the group holds its values) and ``value`` for the array
+    at ``path``, or, when ``arrays`` names same-shape arrays of the group at ``path``, one column per array (a group
+    without ``arrays`` gives all its arrays of the largest rank that are not coordinates).
 
-    ``backend`` is a zarrjvm backend: ``"zarr-java"`` (Zarr v2 and v3) or ``"jzarr"`` (Zarr v2). Errors found while
-    planning (a missing path or array, arrays of different shapes) raise the matching :class:`zarrjvm.ZarrJvmError`
-    naming it; ``spark`` must have been started with :func:`jars` in ``spark.jars``.
+    ``path`` is a local path, a URL (``file://``, ``http(s)://``, ``s3://``, or any Hadoop file system scheme such as
+    ``hdfs://``, ``s3a://``), a glob, or a list of them (one table; ``_metadata.file_path`` names each row's store).
+    ``backend`` is a zarrjvm backend: ``"zarr-java"`` (Zarr v2 and v3), ``"jzarr"`` (Zarr v2) or ``"netcdf-java"``.
+    Other keyword arguments are the data source's options (``maxPartitionBytes``, ``chunksPerPartition``,
+    ``batchSize``, ``fileSystem``, ``storageOptions`` as a dict, ``coordinates``, ``maskAndScale``, ``pathGlobFilter``,
+    ``fs.*`` Hadoop settings). Errors found while planning (a missing path or array, arrays of different shapes) raise
+    the matching :class:`zarrjvm.ZarrJvmError` naming it; wrap actions in :func:`typed_errors` for the same at action
+    time. ``spark`` must have been started with :func:`jars` in ``spark.jars``.
     """
     reader = spark.read.format("zarr").option("backend", backend)
     if arrays is not None:
@@ -67,9 +123,37 @@ def read_zarr(
         if not names:
             raise errors.InvalidArgumentError("arrays= is empty: name at least one array of the group")
         reader = reader.option("arrays", ",".join(names))
+    for k, v in options.items():
+        reader = reader.option(k, _option(v))
+    many = not isinstance(path, (str, os.PathLike))
+    if isinstance(path, (str, os.PathLike)):
+        locations = [_location(path)]
+    else:
+        locations = [_location(p) for p in path]
+    if not locations:
+        raise errors.InvalidArgumentError("no path given: name at least one store")
     try:
-        return reader.load(os.fspath(path))
+        return reader.load(locations if many else locations[0])
     except Exception as e:  # py4j / pyspark exceptions carrying a Java one
+        converted = from_spark(e)
+        if converted is None:
+            raise
+        raise converted from None
+
+
+@contextlib.contextmanager
+def typed_errors() -> Iterator[None]:
+    """Actions on a ``zarr`` DataFrame raise zarrjvm's typed errors (a corrupt chunk: :class:`zarrjvm.ChunkDecodeError`
+    naming the store, the array and the chunk) instead of py4j's ``Py4JJavaError``::
+
+        with zarrjvm.spark.typed_errors():
+            df.agg(F.sum("value")).collect()
+
+    Exceptions that do not come from zarrjvm pass unchanged.
+    """
+    try:
+        yield
+    except Exception as e:
         converted = from_spark(e)
         if converted is None:
             raise

@@ -6,268 +6,352 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.sources.And;
-import org.apache.spark.sql.sources.EqualNullSafe;
-import org.apache.spark.sql.sources.EqualTo;
-import org.apache.spark.sql.sources.Filter;
-import org.apache.spark.sql.sources.GreaterThan;
-import org.apache.spark.sql.sources.GreaterThanOrEqual;
-import org.apache.spark.sql.sources.In;
-import org.apache.spark.sql.sources.IsNotNull;
-import org.apache.spark.sql.sources.LessThan;
-import org.apache.spark.sql.sources.LessThanOrEqual;
-import org.apache.spark.sql.sources.Or;
+import org.apache.spark.sql.connector.expressions.Cast;
+import org.apache.spark.sql.connector.expressions.Expression;
+import org.apache.spark.sql.connector.expressions.Literal;
+import org.apache.spark.sql.connector.expressions.NamedReference;
+import org.apache.spark.sql.connector.expressions.filter.Predicate;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Chunk pruning: which chunks can hold a row that passes the query's filters on {@code dim_*}. Each usable filter
- * becomes, per dimension, a set of allowed index ranges (=, <, <=, >, >=, IN, AND; BETWEEN arrives as >= AND <=; an OR
- * keeps what both sides constrain, widened to their union). A chunk is read only when, along every dimension, its
- * extent meets the allowed ranges. Pruning is conservative: Spark still applies every filter to the rows read.
+ * Chunk pruning: which index ranges of each dimension can hold a row that passes the query's predicates on the
+ * dimension columns (an index column, or a coordinate column whose values are monotonic). Each usable predicate
+ * becomes, per dimension, a set of allowed value intervals (=, <=>, <, <=, >, >=, IN, AND; BETWEEN arrives as >= AND
+ * <=; an OR keeps what both sides constrain, widened to their union); they become index ranges per store (a
+ * coordinate's values differ between stores). Pruning is conservative: Spark still applies every predicate to the
+ * rows read, and only predicates that constrain some dimension are reported as pushed.
  */
 public final class ChunkFilter implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
+  private static final double EXACT = 9007199254740992.0; // 2^53: larger longs are not exact as doubles
 
-  /** Per dimension: sorted, disjoint, inclusive ranges {lo, hi}; null means unconstrained. */
-  private final long[][][] allowed;
-  private final Filter[] used;
+  /** Per dimension: sorted, disjoint, inclusive value intervals {lo, hi}; null means unconstrained. */
+  private final double[][][] allowed;
+  private final Predicate[] used;
 
-  private ChunkFilter(long[][][] allowed, Filter[] used) {
+  private ChunkFilter(double[][][] allowed, Predicate[] used) {
     this.allowed = allowed;
     this.used = used;
   }
 
   public static ChunkFilter none(int ndim) {
-    return new ChunkFilter(new long[ndim][][], new Filter[0]);
+    return new ChunkFilter(new double[ndim][][], new Predicate[0]);
   }
 
-  /** The constraint the filters (implicitly AND-ed, as Spark pushes them) put on an {@code ndim}-d array's indices. */
-  public static ChunkFilter of(Filter[] filters, int ndim) {
-    Map<Integer, long[][]> box = new HashMap<>();
-    List<Filter> used = new ArrayList<>();
-    for (Filter f : filters) {
-      Map<Integer, long[][]> c = translate(f, ndim);
-      if (c != null) {
+  /**
+   * The constraint the predicates (AND-ed, as Spark pushes them) put on the dimensions named {@code dimNames} (a
+   * dimension column's name in the schema), whose Spark types are {@code integral} or not.
+   */
+  public static ChunkFilter of(Predicate[] predicates, List<String> dimNames, boolean[] integral) {
+    Map<Integer, double[][]> box = new HashMap<>();
+    List<Predicate> used = new ArrayList<>();
+    for (Predicate p : predicates) {
+      Map<Integer, double[][]> c = translate(p, dimNames, integral);
+      if (c != null && !c.isEmpty()) {
         box = and(box, c);
-        used.add(f);
+        used.add(p);
       }
     }
-    long[][][] allowed = new long[ndim][][];
+    double[][][] allowed = new double[dimNames.size()][][];
     box.forEach((d, r) -> allowed[d] = r);
-    return new ChunkFilter(allowed, used.toArray(new Filter[0]));
+    return new ChunkFilter(allowed, used.toArray(new Predicate[0]));
   }
 
-  /** The filters that took part in pruning (shown as the scan's pushed filters). */
-  public Filter[] usedFilters() {
+  /** The predicates that take part in pruning (shown as the scan's pushed filters). */
+  public Predicate[] usedPredicates() {
     return used.clone();
   }
 
-  /** Allowed index ranges along {@code d}, or null when the filters do not constrain it. */
-  long[][] allowedAlong(int d) {
-    return allowed[d] == null ? null : Arrays.stream(allowed[d]).map(long[]::clone).toArray(long[][]::new);
+  /** Allowed value intervals along {@code d}, or null when unconstrained. */
+  double[][] allowedAlong(int d) {
+    return allowed[d] == null ? null : Arrays.stream(allowed[d]).map(double[]::clone).toArray(double[][]::new);
   }
 
-  /** Chunk indices along one dimension ({@code extent} elements in chunks of {@code chunk}) that may match. */
-  public long[] chunksAlong(int d, long extent, int chunk) {
-    long n = (extent + chunk - 1) / chunk;
+  /**
+   * Allowed index ranges along {@code d} of a dimension of {@code extent} elements (inclusive, sorted, disjoint,
+   * within [0, extent)); null when unconstrained. {@code coordinate} gives the dimension's values (null: the index is
+   * the value); values that are not monotonic prune nothing.
+   */
+  public long[][] indexRanges(int d, long extent, double[] coordinate) {
     if (allowed[d] == null) {
-      long[] all = new long[Math.toIntExact(n)];
-      Arrays.setAll(all, i -> i);
-      return all;
+      return null;
     }
-    List<long[]> spans = new ArrayList<>();
-    for (long[] r : allowed[d]) {
-      long lo = Math.max(r[0], 0);
-      long hi = Math.min(r[1], extent - 1);
-      if (lo <= hi) {
-        spans.add(new long[] {lo / chunk, hi / chunk});
+    List<long[]> out = new ArrayList<>();
+    if (coordinate == null) {
+      for (double[] r : allowed[d]) {
+        double lo = Math.max(Math.ceil(r[0]), 0);
+        double hi = Math.min(Math.floor(r[1]), extent - 1);
+        if (lo <= hi) {
+          out.add(new long[] {(long) lo, (long) hi});
+        }
+      }
+      return out.toArray(new long[0][]);
+    }
+    int dir = monotonic(coordinate);
+    if (dir == 0) {
+      return null;
+    }
+    for (double[] r : allowed[d]) {
+      long[] range = dir > 0 ? rangeIncreasing(coordinate, r[0], r[1]) : rangeDecreasing(coordinate, r[0], r[1]);
+      if (range != null) {
+        out.add(range);
       }
     }
-    long[][] merged = normalize(spans);
-    int count = 0;
-    for (long[] s : merged) {
-      count = Math.addExact(count, Math.toIntExact(s[1] - s[0] + 1));
-    }
-    long[] out = new long[count];
-    int k = 0;
-    for (long[] s : merged) {
-      for (long c = s[0]; c <= s[1]; c++) {
-        out[k++] = c;
-      }
-    }
-    return out;
+    return normalizeLong(out);
   }
 
-  /** Every chunk of the grid that may match, in C order (a 0-d array has one chunk, {@code []}). */
-  public List<long[]> selectChunks(long[] shape, int[] chunks) {
-    int nd = shape.length;
-    long[][] along = new long[nd][];
-    long total = 1;
-    for (int d = 0; d < nd; d++) {
-      along[d] = chunksAlong(d, shape[d], chunks[d]);
-      total = Math.multiplyExact(total, along[d].length);
-    }
-    List<long[]> out = new ArrayList<>(Math.toIntExact(total));
-    if (total == 0) {
-      return out;
-    }
-    int[] ctr = new int[nd];
-    while (true) {
-      long[] c = new long[nd];
-      for (int d = 0; d < nd; d++) {
-        c[d] = along[d][ctr[d]];
+  /** 1: non-decreasing, -1: non-increasing, 0: neither, or a NaN, or a value too large to be exact as a double. */
+  static int monotonic(double[] c) {
+    boolean up = true;
+    boolean down = true;
+    for (int i = 0; i < c.length; i++) {
+      if (Double.isNaN(c[i]) || Math.abs(c[i]) > EXACT) {
+        return 0;
       }
-      out.add(c);
-      int d = nd - 1;
-      while (d >= 0 && ++ctr[d] == along[d].length) {
-        ctr[d] = 0;
-        d--;
-      }
-      if (d < 0) {
-        return out;
+      if (i > 0) {
+        up &= c[i - 1] <= c[i];
+        down &= c[i - 1] >= c[i];
       }
     }
+    return up ? 1 : down ? -1 : 0;
   }
 
-  // -- filters → per-dimension ranges ---------------------------------------------------------------------------------
+  private static long[] rangeIncreasing(double[] c, double lo, double hi) {
+    int first = lowerBound(c, lo);
+    int last = upperBound(c, hi) - 1;
+    return first <= last ? new long[] {first, last} : null;
+  }
 
-  /** The ranges a filter allows per dimension (an empty map: no constraint), or null when it cannot be used. */
-  static Map<Integer, long[][]> translate(Filter f, int ndim) {
-    if (f instanceof And a) {
-      Map<Integer, long[][]> l = translate(a.left(), ndim);
-      Map<Integer, long[][]> r = translate(a.right(), ndim);
-      if (l == null) {
-        return r;
+  private static long[] rangeDecreasing(double[] c, double lo, double hi) {
+    // c non-increasing: indices where lo <= c[i] <= hi form one run
+    int n = c.length;
+    int first = 0;
+    int a = 0;
+    int b = n;
+    while (a < b) { // first index with c[i] <= hi
+      int m = (a + b) >>> 1;
+      if (c[m] <= hi) {
+        b = m;
+      } else {
+        a = m + 1;
       }
-      return r == null ? l : and(l, r);
     }
-    if (f instanceof Or o) {
-      Map<Integer, long[][]> l = translate(o.left(), ndim);
-      Map<Integer, long[][]> r = translate(o.right(), ndim);
-      if (l == null || r == null) {
-        return null;
+    first = a;
+    a = 0;
+    b = n;
+    while (a < b) { // first index with c[i] < lo
+      int m = (a + b) >>> 1;
+      if (c[m] < lo) {
+        b = m;
+      } else {
+        a = m + 1;
       }
-      Map<Integer, long[][]> out = new HashMap<>();
-      l.forEach((d, lr) -> {
-        long[][] rr = r.get(d);
-        if (rr != null) {
-          out.put(d, union(lr, rr));
+    }
+    int last = a - 1;
+    return first <= last ? new long[] {first, last} : null;
+  }
+
+  private static int lowerBound(double[] c, double v) {
+    int a = 0;
+    int b = c.length;
+    while (a < b) {
+      int m = (a + b) >>> 1;
+      if (c[m] < v) {
+        a = m + 1;
+      } else {
+        b = m;
+      }
+    }
+    return a;
+  }
+
+  private static int upperBound(double[] c, double v) {
+    int a = 0;
+    int b = c.length;
+    while (a < b) {
+      int m = (a + b) >>> 1;
+      if (c[m] <= v) {
+        a = m + 1;
+      } else {
+        b = m;
+      }
+    }
+    return a;
+  }
+
+  // -- predicates → per-dimension value intervals ------------------------------------------------------------------
+
+  /** The intervals a predicate allows per dimension (an empty map: no constraint), or null when it cannot be used. */
+  static Map<Integer, double[][]> translate(Predicate p, List<String> dims, boolean[] integral) {
+    String name = p.name();
+    Expression[] ch = p.children();
+    switch (name) {
+      case "AND" -> {
+        Map<Integer, double[][]> l = translate((Predicate) ch[0], dims, integral);
+        Map<Integer, double[][]> r = translate((Predicate) ch[1], dims, integral);
+        if (l == null) {
+          return r;
         }
-      });
-      return out;
-    }
-    if (f instanceof IsNotNull n) {
-      return dim(n.attribute(), ndim) < 0 ? null : Map.of();
-    }
-    if (f instanceof In in) {
-      int d = dim(in.attribute(), ndim);
-      if (d < 0) {
-        return null;
+        return r == null ? l : and(l, r);
       }
-      List<long[]> points = new ArrayList<>();
-      for (Object v : in.values()) {
-        if (v == null) {
-          continue;
-        }
-        Long x = integral(v);
-        if (x == null) {
+      case "OR" -> {
+        Map<Integer, double[][]> l = translate((Predicate) ch[0], dims, integral);
+        Map<Integer, double[][]> r = translate((Predicate) ch[1], dims, integral);
+        if (l == null || r == null) {
           return null;
         }
-        points.add(new long[] {x, x});
+        Map<Integer, double[][]> out = new HashMap<>();
+        l.forEach((d, lr) -> {
+          double[][] rr = r.get(d);
+          if (rr != null) {
+            out.put(d, union(lr, rr));
+          }
+        });
+        return out;
       }
-      return Map.of(d, normalize(points));
-    }
-    String attr;
-    Object value;
-    if (f instanceof EqualTo e) {
-      attr = e.attribute();
-      value = e.value();
-    } else if (f instanceof EqualNullSafe e) {
-      attr = e.attribute();
-      value = e.value();
-    } else if (f instanceof LessThan e) {
-      attr = e.attribute();
-      value = e.value();
-    } else if (f instanceof LessThanOrEqual e) {
-      attr = e.attribute();
-      value = e.value();
-    } else if (f instanceof GreaterThan e) {
-      attr = e.attribute();
-      value = e.value();
-    } else if (f instanceof GreaterThanOrEqual e) {
-      attr = e.attribute();
-      value = e.value();
-    } else {
-      return null;
-    }
-    int d = dim(attr, ndim);
-    Long v = integral(value);
-    if (d < 0 || v == null) {
-      return null;
-    }
-    long[] r;
-    if (f instanceof EqualTo || f instanceof EqualNullSafe) {
-      r = new long[] {v, v};
-    } else if (f instanceof LessThan) {
-      r = v == Long.MIN_VALUE ? null : new long[] {Long.MIN_VALUE, v - 1};
-    } else if (f instanceof LessThanOrEqual) {
-      r = new long[] {Long.MIN_VALUE, v};
-    } else if (f instanceof GreaterThan) {
-      r = v == Long.MAX_VALUE ? null : new long[] {v + 1, Long.MAX_VALUE};
-    } else {
-      r = new long[] {v, Long.MAX_VALUE};
-    }
-    return Map.of(d, r == null ? new long[0][] : new long[][] {r});
-  }
-
-  /** The dimension a column name refers to ({@code dim_3} → 3), or -1. */
-  static int dim(String attribute, int ndim) {
-    if (attribute == null || !attribute.startsWith("dim_")) {
-      return -1;
-    }
-    try {
-      int d = Integer.parseInt(attribute.substring(4));
-      return d >= 0 && d < ndim && attribute.equals(ZarrTableMeta.dimName(d)) ? d : -1;
-    } catch (NumberFormatException e) {
-      return -1;
+      case "ALWAYS_FALSE" -> {
+        return dims.isEmpty() ? null : Map.of(0, new double[0][]);
+      }
+      case "IN" -> {
+        int d = dim(ch[0], dims, integral);
+        if (d < 0) {
+          return null;
+        }
+        List<double[]> points = new ArrayList<>();
+        for (int i = 1; i < ch.length; i++) {
+          Double v = value(ch[i]);
+          if (v == null) {
+            if (ch[i] instanceof Literal<?> lit && lit.value() == null) {
+              continue; // x IN (NULL, ...): NULL matches nothing
+            }
+            return null;
+          }
+          points.add(new double[] {v, v});
+        }
+        return Map.of(d, normalize(points));
+      }
+      case "=", "<=>", "<", "<=", ">", ">=" -> {
+        String op = name;
+        int d = dim(ch[0], dims, integral);
+        Double v = value(ch[1]);
+        if (d < 0) { // literal on the left: flip
+          d = dim(ch[1], dims, integral);
+          v = value(ch[0]);
+          op = switch (name) {
+            case "<" -> ">";
+            case "<=" -> ">=";
+            case ">" -> "<";
+            case ">=" -> "<=";
+            default -> name;
+          };
+        }
+        if (d < 0 || v == null) {
+          return null;
+        }
+        double[] r = switch (op) {
+          case "=", "<=>" -> new double[] {v, v};
+          case "<" -> new double[] {Double.NEGATIVE_INFINITY, Math.nextDown(v)};
+          case "<=" -> new double[] {Double.NEGATIVE_INFINITY, v};
+          case ">" -> new double[] {Math.nextUp(v), Double.POSITIVE_INFINITY};
+          default -> new double[] {v, Double.POSITIVE_INFINITY};
+        };
+        return Map.of(d, r[0] <= r[1] ? new double[][] {r} : new double[0][]);
+      }
+      default -> {
+        return null;
+      }
     }
   }
 
-  /** Only exact integers prune; anything else (a double literal, say) is left to Spark. */
-  private static Long integral(Object v) {
+  /**
+   * The dimension a predicate's operand refers to: a dimension column, or a widening cast of one (Spark compares a
+   * float column with a double literal through a cast to double), else -1.
+   */
+  static int dim(Expression e, List<String> dims, boolean[] integral) {
+    if (e instanceof Cast c) {
+      int d = dim(c.expression(), dims, integral);
+      if (d < 0) {
+        return -1;
+      }
+      DataType to = c.dataType();
+      boolean widening = to.equals(DataTypes.DoubleType) || (integral[d] && to.equals(DataTypes.LongType));
+      return widening ? d : -1;
+    }
+    if (e instanceof NamedReference ref && ref.fieldNames().length == 1) {
+      return dims.indexOf(ref.fieldNames()[0]);
+    }
+    return -1;
+  }
+
+  /** A literal's value as an exact double (integers up to 2^53, floats, doubles; not NaN), else null. */
+  private static Double value(Expression e) {
+    if (!(e instanceof Literal<?> lit)) {
+      return null;
+    }
+    Object v = lit.value();
+    double x;
     if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-      return ((Number) v).longValue();
+      long l = ((Number) v).longValue();
+      if (Math.abs((double) l) > EXACT) {
+        return null;
+      }
+      x = l;
+    } else if (v instanceof Double || v instanceof Float) {
+      x = ((Number) v).doubleValue();
+    } else {
+      return null;
     }
-    return null;
+    return Double.isNaN(x) ? null : x;
   }
 
-  private static Map<Integer, long[][]> and(Map<Integer, long[][]> a, Map<Integer, long[][]> b) {
-    Map<Integer, long[][]> out = new HashMap<>(a);
+  private static Map<Integer, double[][]> and(Map<Integer, double[][]> a, Map<Integer, double[][]> b) {
+    Map<Integer, double[][]> out = new HashMap<>(a);
     b.forEach((d, r) -> out.merge(d, r, ChunkFilter::intersect));
     return out;
   }
 
-  static long[][] intersect(long[][] a, long[][] b) {
-    List<long[]> out = new ArrayList<>();
-    for (long[] x : a) {
-      for (long[] y : b) {
-        long lo = Math.max(x[0], y[0]);
-        long hi = Math.min(x[1], y[1]);
+  static double[][] intersect(double[][] a, double[][] b) {
+    List<double[]> out = new ArrayList<>();
+    for (double[] x : a) {
+      for (double[] y : b) {
+        double lo = Math.max(x[0], y[0]);
+        double hi = Math.min(x[1], y[1]);
         if (lo <= hi) {
-          out.add(new long[] {lo, hi});
+          out.add(new double[] {lo, hi});
         }
       }
     }
     return normalize(out);
   }
 
-  static long[][] union(long[][] a, long[][] b) {
-    List<long[]> all = new ArrayList<>(Arrays.asList(a));
+  static double[][] union(double[][] a, double[][] b) {
+    List<double[]> all = new ArrayList<>(Arrays.asList(a));
     all.addAll(Arrays.asList(b));
     return normalize(all);
   }
 
-  /** Sorts ranges and merges those that overlap or touch. */
-  static long[][] normalize(List<long[]> ranges) {
+  /** Sorts intervals and merges those that overlap. */
+  static double[][] normalize(List<double[]> ranges) {
+    List<double[]> sorted = new ArrayList<>();
+    for (double[] r : ranges) {
+      sorted.add(r.clone());
+    }
+    sorted.sort((x, y) -> Double.compare(x[0], y[0]));
+    List<double[]> out = new ArrayList<>();
+    for (double[] r : sorted) {
+      double[] last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && r[0] <= last[1]) {
+        last[1] = Math.max(last[1], r[1]);
+      } else {
+        out.add(r);
+      }
+    }
+    return out.toArray(new double[0][]);
+  }
+
+  /** Sorts index ranges and merges those that overlap or touch. */
+  static long[][] normalizeLong(List<long[]> ranges) {
     List<long[]> sorted = new ArrayList<>();
     for (long[] r : ranges) {
       sorted.add(r.clone());
@@ -276,7 +360,7 @@ public final class ChunkFilter implements Serializable {
     List<long[]> out = new ArrayList<>();
     for (long[] r : sorted) {
       long[] last = out.isEmpty() ? null : out.get(out.size() - 1);
-      if (last != null && (last[1] == Long.MAX_VALUE || r[0] <= last[1] + 1)) {
+      if (last != null && r[0] <= last[1] + 1) {
         last[1] = Math.max(last[1], r[1]);
       } else {
         out.add(r);
@@ -290,11 +374,10 @@ public final class ChunkFilter implements Serializable {
     StringBuilder sb = new StringBuilder();
     for (int d = 0; d < allowed.length; d++) {
       if (allowed[d] != null) {
-        sb.append(sb.length() == 0 ? "" : ", ").append(ZarrTableMeta.dimName(d)).append(" in ");
+        sb.append(sb.length() == 0 ? "" : ", ").append(d).append(" in ");
         StringBuilder rs = new StringBuilder();
-        for (long[] r : allowed[d]) {
-          rs.append(rs.length() == 0 ? "" : " ∪ ").append('[').append(r[0] == Long.MIN_VALUE ? "-∞" : r[0])
-              .append(", ").append(r[1] == Long.MAX_VALUE ? "∞" : r[1]).append(']');
+        for (double[] r : allowed[d]) {
+          rs.append(rs.length() == 0 ? "" : " ∪ ").append('[').append(r[0]).append(", ").append(r[1]).append(']');
         }
         sb.append(rs.length() == 0 ? "∅" : rs);
       }

@@ -50,4 +50,49 @@ public final class DimVectors {
     }
     return v;
   }
+
+  /**
+   * The column of a dimension with a coordinate variable: element {@code i} of the box holds {@code values[origin[d] +
+   * (i / stride[d]) % shape[d]]}, {@code values} being the coordinate in Spark's representation {@code spark}
+   * (little-endian, shipped from the driver).
+   */
+  public static FieldVector coordinate(String name, int d, long[] origin, int[] shape, byte[] values, DType spark,
+      BufferAllocator allocator) {
+    long n = 1;
+    for (int s : shape) {
+      n *= s;
+    }
+    FieldVector v = ChunkVectors.allocate(name, spark, n, allocator);
+    if (n == 0) {
+      return v;
+    }
+    int w = spark.itemSize;
+    ArrowBuf buf = v.getDataBuffer();
+    long inner = 1;
+    for (int k = d + 1; k < shape.length; k++) {
+      inner *= shape[k];
+    }
+    long block = inner * shape[d];
+    long pos = 0;
+    for (int j = 0; j < shape[d]; j++) {
+      int at = (int) ((origin[d] + j) * w);
+      buf.setBytes(w * pos, values, at, w);
+      pos++;
+      // the rest of the run: doubling copies of the first element
+      long filled = 1;
+      while (filled < inner) {
+        long step = Math.min(filled, inner - filled);
+        buf.setBytes(w * pos, buf, w * (pos - filled), w * step);
+        pos += step;
+        filled += step;
+      }
+    }
+    long filled = block;
+    while (filled < n) {
+      long step = Math.min(filled, n - filled);
+      buf.setBytes(w * filled, buf, 0, w * step);
+      filled += step;
+    }
+    return v;
+  }
 }

@@ -38,6 +38,14 @@ public final class SparkColumns {
     };
   }
 
+  /** The element type Spark's vector holds for {@code dt} (bool: one byte here; uint64: not representable, null). */
+  public static DType sparkDType(DType dt) {
+    if (dt.kind == 'f' || dt.kind == 'i' || dt.isBool()) {
+      return new DType(dt.kind, dt.itemSize, dt.itemSize == 1 ? '|' : '<');
+    }
+    return dt.itemSize == 8 ? null : new DType('i', dt.itemSize * 2, '<');
+  }
+
   /** The note a widened column carries in its schema metadata, or null when values are handed over as stored. */
   public static String widening(DType dt) {
     if (!dt.isUnsigned()) {

@@ -1,45 +1,51 @@
 package dev.zarrjvm.spark;
 
-import dev.zarrjvm.errors.InvalidArgumentException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import org.apache.spark.sql.connector.read.InputPartition;
 
-/** One Spark task's share of the grid: a run of chunk positions (C order), flattened to keep serialization small. */
+/**
+ * One Spark task's share of one store: a run of boxes (chunk-aligned where the planner could), flattened to keep
+ * serialization small, and the store's metadata (its open's documents, shipped so that the task asks the store for
+ * chunks only).
+ */
 public final class ZarrInputPartition implements InputPartition {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
+  final ZarrTableMeta.Source source;
   private final int ndim;
   private final int count;
-  private final long[] coords;
+  private final long[] origins;
+  private final int[] shapes;
 
-  ZarrInputPartition(List<long[]> chunks, int ndim) {
-    this.ndim = ndim;
-    this.count = chunks.size();
-    this.coords = new long[chunks.size() * ndim];
-    for (int i = 0; i < chunks.size(); i++) {
-      System.arraycopy(chunks.get(i), 0, coords, i * ndim, ndim);
-    }
+  ZarrInputPartition(ZarrTableMeta.Source source, long[] origins, int[] shapes, int count) {
+    this.source = source;
+    this.ndim = source.shape.length;
+    this.count = count;
+    this.origins = Arrays.copyOf(origins, count * ndim);
+    this.shapes = Arrays.copyOf(shapes, count * ndim);
   }
 
   public int size() {
     return count;
   }
 
-  public long[] chunk(int i) {
-    long[] c = new long[ndim];
-    System.arraycopy(coords, i * ndim, c, 0, ndim);
-    return c;
+  public long[] origin(int i) {
+    return Arrays.copyOfRange(origins, i * ndim, (i + 1) * ndim);
   }
 
-  /** Groups chunk positions, in order, {@code perPartition} at a time. */
-  public static List<ZarrInputPartition> plan(List<long[]> chunks, int ndim, int perPartition) {
-    if (perPartition < 1) {
-      throw new InvalidArgumentException("chunksPerPartition must be positive");
+  public int[] shape(int i) {
+    return Arrays.copyOfRange(shapes, i * ndim, (i + 1) * ndim);
+  }
+
+  /** Elements in this partition. */
+  public long elements() {
+    long n = 0;
+    for (int i = 0; i < count; i++) {
+      long e = 1;
+      for (int d = 0; d < ndim; d++) {
+        e *= shapes[i * ndim + d];
+      }
+      n += e;
     }
-    List<ZarrInputPartition> out = new ArrayList<>();
-    for (int i = 0; i < chunks.size(); i += perPartition) {
-      out.add(new ZarrInputPartition(chunks.subList(i, Math.min(chunks.size(), i + perPartition)), ndim));
-    }
-    return out;
+    return n;
   }
 }

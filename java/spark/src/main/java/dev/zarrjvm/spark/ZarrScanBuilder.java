@@ -1,35 +1,46 @@
 package dev.zarrjvm.spark;
 
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.connector.expressions.filter.Predicate;
 import org.apache.spark.sql.connector.read.Scan;
-import org.apache.spark.sql.connector.read.SupportsPushDownFilters;
 import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
-import org.apache.spark.sql.sources.Filter;
+import org.apache.spark.sql.connector.read.SupportsPushDownV2Filters;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Takes Spark's pushdown: filters on {@code dim_*} prune chunks ({@link ChunkFilter}), and the required columns decide
- * which arrays are read at all. Every filter is handed back to Spark too, since pruning is per chunk, not per row.
+ * Takes Spark's pushdown: predicates on dimension columns (indices, or monotonic coordinates) prune boxes
+ * ({@link ChunkFilter}); only those are reported as pushed. Every predicate is handed back to Spark too, since pruning
+ * is per box, not per row. The required columns decide which arrays are read at all.
  */
-final class ZarrScanBuilder implements SupportsPushDownFilters, SupportsPushDownRequiredColumns {
+final class ZarrScanBuilder implements SupportsPushDownV2Filters, SupportsPushDownRequiredColumns {
   private final ZarrTableMeta meta;
+  private final Configuration conf;
   private StructType required;
   private ChunkFilter filter;
 
-  ZarrScanBuilder(ZarrTableMeta meta) {
+  ZarrScanBuilder(ZarrTableMeta meta, Configuration conf) {
     this.meta = meta;
+    this.conf = conf;
     this.required = meta.schema();
     this.filter = ChunkFilter.none(meta.ndim());
   }
 
   @Override
-  public Filter[] pushFilters(Filter[] filters) {
-    filter = ChunkFilter.of(filters, meta.ndim());
-    return filters;
+  public Predicate[] pushPredicates(Predicate[] predicates) {
+    List<String> names = meta.dims.stream().map(ZarrTableMeta.Dim::name).toList();
+    boolean[] integral = new boolean[meta.ndim()];
+    for (int d = 0; d < meta.ndim(); d++) {
+      ZarrTableMeta.Dim dim = meta.dims.get(d);
+      integral[d] = !dim.isCoordinate() || dev.zarrjvm.model.DType.parseNumpy(dim.coordDtype()).kind != 'f';
+    }
+    filter = ChunkFilter.of(predicates, names, integral);
+    return predicates;
   }
 
   @Override
-  public Filter[] pushedFilters() {
-    return filter.usedFilters();
+  public Predicate[] pushedPredicates() {
+    return filter.usedPredicates();
   }
 
   @Override
@@ -39,6 +50,6 @@ final class ZarrScanBuilder implements SupportsPushDownFilters, SupportsPushDown
 
   @Override
   public Scan build() {
-    return new ZarrScan(meta, required, filter);
+    return new ZarrScan(meta, required, filter, conf);
   }
 }
