@@ -52,8 +52,13 @@ def test_missing_netcdf_file_and_variable(tmp_path: Path, written) -> None:
     store, path = written(case)
     with pytest.raises(zarrjvm.ArrayNotFoundError):
         zarrjvm.open_array(tmp_path / "none.nc", "v", backend="netcdf-java")
-    with pytest.raises(zarrjvm.ArrayNotFoundError, match="no variable 'nothere'"):
+    with pytest.raises(zarrjvm.ArrayNotFoundError, match="no variable 'nothere'") as info:
         zarrjvm.open_array(store, "nothere", backend="netcdf-java")
+    import netCDF4
+
+    with netCDF4.Dataset(store) as ds:
+        names = sorted(ds.variables)
+    assert names and f"(variables: [{', '.join(names)}])" in str(info.value), "the message lists what the file holds"
     with zarrjvm.open_array(store, path, backend="netcdf-java") as a:
         assert_same(a[...], case.expected())
 
