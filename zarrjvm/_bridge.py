@@ -97,9 +97,9 @@ def int_array(values: Sequence[int]) -> Any:
     return jpype.JArray(jpype.JInt)([int(v) for v in values])
 
 
-def reader_options(checks: bool, shims: bool, direct: bool) -> Any:
-    """Java's ``ReaderOptions`` record."""
-    return jclass(READER_OPTIONS)(checks, shims, direct)
+def reader_options(checks: bool, shims: bool, direct: bool, zarr_format: int = 0) -> Any:
+    """Java's ``ReaderOptions`` record (``zarr_format`` 0: either)."""
+    return jclass(READER_OPTIONS)(checks, shims, direct, zarr_format)
 
 
 def storage_options(options: dict[str, Any]) -> Any:

@@ -24,7 +24,7 @@ from .errors import InvalidArgumentError, OutOfBoundsError
 
 #: The reader options of open_array / open_group / open_array_async, with zarrjvm.config's key for each default.
 READER_OPTIONS = {"checks": "reader.checks", "shims": "reader.shims", "direct": "reader.direct"}
-_OPEN_KEYWORDS = ("backend", *READER_OPTIONS, "storage_options")
+_OPEN_KEYWORDS = ("backend", *READER_OPTIONS, "zarr_format", "storage_options")
 
 
 def _fill_value(bits: str | None, dtype: np.dtype) -> Any:
@@ -448,11 +448,12 @@ class Origin:
     shims: bool
     direct: bool
     storage_options: dict[str, Any]
+    zarr_format: int | None = None
 
     def options(self) -> dict[str, Any]:
         """The keyword arguments of :func:`open_array` / :func:`open_group`."""
         return {"backend": self.backend, "checks": self.checks, "shims": self.shims, "direct": self.direct,
-                "storage_options": self.storage_options}
+                "zarr_format": self.zarr_format, "storage_options": self.storage_options}
 
     def member(self, name: str) -> Origin:
         """The origin of ``name`` opened from this group."""
@@ -461,7 +462,7 @@ class Origin:
 
     def reader_options(self) -> Any:
         """Java's ``ReaderOptions``."""
-        return _bridge.reader_options(self.checks, self.shims, self.direct)
+        return _bridge.reader_options(self.checks, self.shims, self.direct, self.zarr_format or 0)
 
     def token(self) -> tuple[Any, ...]:
         """What identifies the data read: the origin, and a local store's modification time (as xarray's tokens)."""
@@ -469,7 +470,7 @@ class Origin:
         if isinstance(self.store, str) and os.path.exists(self.store):
             mtime = os.stat(self.store).st_mtime_ns
         so = json.dumps(self.storage_options, sort_keys=True, default=repr)
-        return (self.store, mtime, self.path, self.backend, self.checks, self.shims, self.direct, so)
+        return (self.store, mtime, self.path, self.backend, self.checks, self.shims, self.direct, self.zarr_format, so)
 
 
 def _origin(function: str, store: Any, path: str | None, options: Mapping[str, Any]) -> Origin:
@@ -494,8 +495,11 @@ def _origin(function: str, store: Any, path: str | None, options: Mapping[str, A
         raise TypeError(f"{function}() storage_options must be a dict, got {type(so).__name__}")
     if path is not None and not isinstance(path, str):
         raise TypeError(f"{function}() path must be a string, got {type(path).__name__}")
+    zarr_format = options.get("zarr_format")
+    if zarr_format is not None and (isinstance(zarr_format, bool) or zarr_format not in (2, 3)):
+        raise ValueError(f"{function}() zarr_format must be 2, 3 or None, got {zarr_format!r}")
     return Origin(stores.portable(store), path or "", backend, flags["checks"], flags["shims"], flags["direct"],
-                  dict(so or {}))
+                  dict(so or {}), None if zarr_format is None else int(zarr_format))
 
 
 def _open(group: bool, origin: Origin) -> tuple[Any, stores.StoreHandle]:
@@ -526,8 +530,11 @@ def open_array(store: Any, path: str | None = None, **options: Any) -> JvmArray:
     - ``backend``: ``"zarr-java"`` (Zarr v2 and v3), ``"jzarr"`` (Zarr v2) or ``"netcdf-java"`` (NetCDF-3/4; ``path``
       is the variable name) — :func:`zarrjvm.backends` lists them;
     - ``checks=False`` lets through inputs the reader is known to misread (to measure upstream behaviour),
-      ``shims=False`` disables the Central-only ucar.ma2 workarounds, ``direct=False`` reads through the reader's full
-      pipeline;
+      ``shims=False`` reads exactly as the Java library does on its own: no Central-only ucar.ma2 workarounds and no
+      metadata normalization (spec-valid metadata the reader's parser rejects, rewritten to its explicit equivalent
+      and named in ``notes``), ``direct=False`` reads through the reader's full pipeline;
+    - ``zarr_format``: 2 or 3 opens that format's metadata where a node has both (refused as ambiguous otherwise), as
+      zarr-python's ``zarr_format``;
     - ``storage_options`` configures remote stores (README: Async and remote stores).
     """
     origin = _origin("open_array", store, path, options)

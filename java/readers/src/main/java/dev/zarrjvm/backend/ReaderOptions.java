@@ -8,9 +8,18 @@ package dev.zarrjvm.backend;
  * @param shims route around the Central-only ucar.ma2 (signed twin, shard index) when needed
  * @param direct let the reader's own decompressors decode into bytes that go straight into Arrow memory, skipping the
  *     reader's heap array, where the codec chain allows (false reads through the reader's full pipeline)
+ * @param zarrFormat the Zarr format to open (2 or 3) where a node has both v2 and v3 metadata; 0 for either (such a
+ *     node is then refused as ambiguous)
  */
-public record ReaderOptions(boolean checks, boolean shims, boolean direct) {
-  private static final ReaderOptions DEFAULTS = new ReaderOptions(true, true, true);
+public record ReaderOptions(boolean checks, boolean shims, boolean direct, int zarrFormat) {
+  private static final ReaderOptions DEFAULTS = new ReaderOptions(true, true, true, 0);
+
+  /** Checks {@code zarrFormat}. */
+  public ReaderOptions {
+    if (zarrFormat != 0 && zarrFormat != 2 && zarrFormat != 3) {
+      throw new dev.zarrjvm.errors.InvalidArgumentException("zarr_format must be 2 or 3, got " + zarrFormat);
+    }
+  }
 
   /** checks, shims and direct on. */
   public static ReaderOptions defaults() {

@@ -17,11 +17,14 @@ public abstract class ZarrChunkSource extends ChunkedSource {
   protected final String node;
   protected final ZarrMeta meta;
 
-  /** Reads the metadata at {@code path}; refuses files, ambiguous nodes, groups and missing arrays. */
-  protected ZarrChunkSource(ByteStore store, String path) {
+  /**
+   * Reads the metadata at {@code path} ({@code zarrFormat}'s when 2 or 3); refuses files, ambiguous nodes, groups and
+   * missing arrays.
+   */
+  protected ZarrChunkSource(ByteStore store, String path, int zarrFormat) {
     this.store = store;
-    this.node = ZarrMeta.checkNode(store, path);
-    this.meta = ZarrMeta.read(store, node);
+    this.node = ZarrMeta.checkNode(store, path, zarrFormat);
+    this.meta = ZarrMeta.read(store, node, zarrFormat);
   }
 
   /** The store key of the chunk (or, for sharded arrays, of the shard holding it) at {@code chunkCoords}. */
