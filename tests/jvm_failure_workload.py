@@ -25,12 +25,14 @@ def attempt(case: dict) -> dict:
 
     def read() -> None:
         try:
-            with zarrjvm.open_array(case["store"], case["path"], backend=case["backend"]) as a:
+            with zarrjvm.open_array(case["store"], case["path"], backend=case["backend"],
+                                    **case.get("options", {})) as a:
                 if case["read"] == "chunk":
                     r = a.read_chunk((0,) * a.ndim)
                 else:
                     r = a[...]
                 out["data_shape"] = list(r.shape)
+                out["all_written_value"] = bool(np.all(r == case["value"])) if "value" in case else None
         except zarrjvm.ZarrJvmError as e:
             out.update(error=type(e).__name__, java_class=e.java_class, message=str(e)[:500])
         except BaseException as e:  # anything that is not a zarrjvm error is a failure of the test

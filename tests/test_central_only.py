@@ -40,7 +40,7 @@ def test_build_reports_its_flavour(central: bool) -> None:
                          ids=["uint16-v3", "uint64-v2", "sharded"])
 def test_zarr_java_without_shims(written, central: bool, case: Case, missing: str) -> None:
     store, path = written(case)
-    with zarrjvm.open_array(store, path, shims=False) as a:
+    with zarrjvm.open_array(store, path, shims=False, decode="reader") as a:
         if central:
             with pytest.raises(zarrjvm.UnsupportedError, match=missing) as ei:
                 a[...]
@@ -52,7 +52,7 @@ def test_zarr_java_without_shims(written, central: bool, case: Case, missing: st
 
 def test_zarr_java_bool_without_shims(written, central: bool) -> None:
     store, path = written(BOOL_V2)
-    with zarrjvm.open_array(store, path, shims=False) as a:
+    with zarrjvm.open_array(store, path, shims=False, decode="reader") as a:
         if central:
             # BytesCodec's bool path calls Array.factory(DataType, Index, Object), a 5.x method
             with pytest.raises(zarrjvm.UnsupportedError) as ei:
@@ -73,7 +73,7 @@ def test_shims_read_them(written, central: bool, case: Case) -> None:
 
 def test_signed_types_need_no_shim(written) -> None:
     store, path = written(I2)
-    with zarrjvm.open_array(store, path, shims=False) as a:
+    with zarrjvm.open_array(store, path, shims=False, decode="reader") as a:
         assert_same(a[...], I2.expected())
         assert a.notes == []
 

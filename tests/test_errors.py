@@ -80,7 +80,7 @@ def test_unknown_backend(good) -> None:
 def test_unknown_option(good) -> None:
     # a TypeError naming the valid options, as Python's own for an unexpected keyword
     with pytest.raises(TypeError, match=r"unexpected keyword argument 'chek' \(valid: backend, checks, shims, direct, "
-                                        r"zarr_format, storage_options\)"):
+                                        r"decode, zarr_format, storage_options\)"):
         zarrjvm.open_array(good[0], chek=False)
     with pytest.raises(TypeError, match="checks must be True or False, got 'no'"):
         zarrjvm.open_array(good[0], checks="no")

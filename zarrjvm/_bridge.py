@@ -97,9 +97,9 @@ def int_array(values: Sequence[int]) -> Any:
     return jpype.JArray(jpype.JInt)([int(v) for v in values])
 
 
-def reader_options(checks: bool, shims: bool, direct: bool, zarr_format: int = 0) -> Any:
+def reader_options(checks: bool, shims: bool, direct: bool, zarr_format: int = 0, decode: str = "native") -> Any:
     """Java's ``ReaderOptions`` record (``zarr_format`` 0: either)."""
-    return jclass(READER_OPTIONS)(checks, shims, direct, zarr_format)
+    return jclass(READER_OPTIONS)(checks, shims, direct, zarr_format, decode)
 
 
 def storage_options(options: dict[str, Any]) -> Any:

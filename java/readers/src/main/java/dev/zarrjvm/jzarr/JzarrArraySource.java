@@ -83,6 +83,7 @@ final class JzarrArraySource extends ZarrChunkSource {
           .attributes(attrs)
           .dimensionNames(meta.dimensionNames(attrs));
       meta.codecIds.forEach(b::codec);
+      b.decoding(decodeNatively(options, "jzarr " + JzarrBackend.version() + "'s codecs"));
       setInfo(b.build());
     } catch (Throwable t) {
       close();

@@ -270,6 +270,26 @@ public final class ZarrMeta {
     return Json.writeBytes(twin);
   }
 
+  /**
+   * The bytes→bytes codecs in encoding order when the chain is only those after the element bytes (v2: no filters,
+   * order C or a 1-element-wide chunk; v3: {@code bytes} then bytes→bytes codecs, no transpose or sharding); null for
+   * any other chain.
+   */
+  public List<String> bytesCodecs() {
+    if (zarrFormat == 2) {
+      JsonNode filters = doc.get("filters");
+      if (filters != null && filters.isArray() && filters.size() > 0 || order == 'F' && orderMatters()) {
+        return null;
+      }
+      return codecIds;
+    }
+    if (sharding != null || codecIds.isEmpty() || !codecIds.get(0).equals("bytes")) {
+      return null;
+    }
+    List<String> rest = codecIds.subList(1, codecIds.size());
+    return rest.contains("bytes") || rest.contains("transpose") ? null : rest;
+  }
+
   /** Attributes: v3 inline, v2 from {@code .zattrs}. */
   public Map<String, Object> attributes(ByteStore store) {
     return attributes(store, node, zarrFormat, doc);

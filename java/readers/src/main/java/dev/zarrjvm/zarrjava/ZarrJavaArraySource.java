@@ -79,6 +79,7 @@ final class ZarrJavaArraySource extends ZarrChunkSource {
         this.pipeline = new CheckedPipeline(codecs(array), coreMetadata(array));
         b.chunks(array.metadata().chunkShape());
       }
+      b.decoding(decodeNatively(options, "zarr-java " + ZarrJavaBackend.version() + "'s codecs"));
       setInfo(b.build());
     } catch (Throwable t) {
       close();
