@@ -93,11 +93,37 @@ public abstract class ZarrChunkSource extends ChunkedSource {
     return ChunkBytes.of(decompress(raw, key));
   }
 
+  /** The native path when the chunk's place in the region is contiguous: decoded straight into it, no scratch. */
+  @Override
+  protected final Into decodeChunkInto(long[] chunkCoords, ArrowBuf dst, long offset, int length) {
+    if (nativeChain == null) {
+      return Into.UNSUPPORTED;
+    }
+    String key = chunkKey(chunkCoords);
+    Stored stored = readStored(key);
+    if (stored == null) {
+      return Into.ABSENT;
+    }
+    try (ArrowBuf in = stored.buf()) {
+      String what = nativeWhat(chunkCoords, key);
+      if (stored.size() == 0) {
+        throw new ChunkDecodeException(what + ": the stored chunk is empty (0 bytes): no codec encodes a chunk to "
+            + "nothing");
+      }
+      nativeChain.decode(in.nioBuffer(0, (int) stored.size()), dst.nioBuffer(offset, length), what);
+      return Into.DECODED;
+    }
+  }
+
+  private String nativeWhat(long[] chunkCoords, String key) {
+    return "decoding chunk " + java.util.Arrays.toString(chunkCoords) + " of " + info().displayPath() + " with "
+        + info().backend + " (key '" + key + "', native decoding)";
+  }
+
   /** The native path: the stored chunk in off-heap memory, decoded by {@link NativeChain} into scratch Arrow memory. */
   private ChunkBytes decodeNative(long[] chunkCoords) {
     String key = chunkKey(chunkCoords);
-    String what = "decoding chunk " + java.util.Arrays.toString(chunkCoords) + " of " + info().displayPath() + " with "
-        + info().backend + " (key '" + key + "', native decoding)";
+    String what = nativeWhat(chunkCoords, key);
     int chunkBytes = info().grid().chunkBytes(info().dtype.itemSize);
     if (nativeChain.plain()) {
       ChunkBytes plain = readUncompressed(store, key, chunkBytes);
