@@ -119,7 +119,7 @@ def test_views_alive_at_exit_do_not_crash_or_warn(tmp_path: Path) -> None:
     """Views kept in globals until interpreter exit, the array open or closed: the JVM stays up for their releases,
     and exit stays clean. Repeated, since the failure it guards against (JPype's reference-queue thread taking the GIL
     during Python's finalization: glibc's "FATAL: exception not rethrown" abort) depended on a Java GC's timing: it
-    aborted 4 to 7 runs in 8 here before the queue was stopped at exit; this test failed on its first run then)."""
+    aborted 4 to 7 runs in 8 here before the queue was stopped at exit, and this test failed on its first run."""
     import numpy as np
     import zarr
 
