@@ -27,6 +27,8 @@ PYTHON_BYTE_STORE = "dev.zarrjvm.store.PythonByteStore"
 PYTHON_BYTE_SOURCE = "dev.zarrjvm.store.PythonByteStore$Source"
 STORE_EXCEPTION = "dev.zarrjvm.errors.StoreException"
 COMPAT_WRITERS = "dev.zarrjvm.compat.Writers"
+#: JPype's own: the Java thread that lets go of Python objects Java no longer references
+JPYPE_REFERENCE_QUEUE = "org.jpype.ref.JPypeReferenceQueue"
 
 
 @functools.cache
@@ -95,6 +97,12 @@ def int_array(values: Sequence[int]) -> Any:
     import jpype
 
     return jpype.JArray(jpype.JInt)([int(v) for v in values])
+
+
+def stop_reference_queue() -> None:
+    """Stops JPype's reference-queue thread (which takes the GIL to release Python objects) and releases what it still
+    holds, on this thread. JPype does this itself only when it destroys the JVM."""
+    jclass(JPYPE_REFERENCE_QUEUE).getInstance().stop()
 
 
 def reader_options(checks: bool, shims: bool, direct: bool, zarr_format: int = 0, decode: str = "native") -> Any:

@@ -51,7 +51,6 @@ def _keep_the_jvm_for_live_views() -> None:
     except Exception:  # the JVM is already going: nothing to decide
         return
     if held:
-        import jpype
         import jpype.config
 
         jpype.config.destroy_jvm = False
@@ -60,7 +59,7 @@ def _keep_the_jvm_for_live_views() -> None:
         # swallow that unwind and glibc aborts the process ("FATAL: exception not rethrown"). Stopped here, before
         # finalization, it releases what Java still holds of Python's objects on this thread.
         try:
-            jpype.JClass("org.jpype.ref.JPypeReferenceQueue").getInstance().stop()
+            _bridge.stop_reference_queue()
         except Exception:
             pass
 
