@@ -6,7 +6,6 @@ import json
 import os
 from pathlib import Path
 
-import numpy as np
 import pytest
 from helpers import assert_same
 
@@ -209,12 +208,17 @@ def test_error_keeps_java_class_and_message(tmp_path: Path, good) -> None:
     assert isinstance(ei.value, zarrjvm.ZarrJvmError)
 
 
-def test_many_errors_then_reads(good, tmp_path: Path) -> None:
+def test_many_errors_then_reads(good, tmp_path: Path, allocator_baseline) -> None:
+    import jpype
+
+    children = int(jpype.JClass("dev.zarrjvm.bridge.ZarrJvm").arrowOpenAllocators())
     for i in range(200):
         with pytest.raises(zarrjvm.ArrayNotFoundError):
             zarrjvm.open_array(tmp_path / f"missing{i}")
     _still_works(good)
-    assert np.isfinite(zarrjvm.jvm.arrow_allocated_bytes())
+    # 200 failed opens left no Arrow memory and no reader's child allocator behind
+    assert allocator_baseline() == 0
+    assert int(jpype.JClass("dev.zarrjvm.bridge.ZarrJvm").arrowOpenAllocators()) == children
 
 
 @pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])

@@ -22,13 +22,38 @@ def _run(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
                           timeout=120)
 
 
-def test_started_lazily_and_idempotent() -> None:
+def test_started_lazily_and_idempotent(tmp_path: Path) -> None:
+    import numpy as np
+    import zarr
+
+    z = zarr.create_array(str(tmp_path / "x.zarr"), shape=(64, 64), chunks=(32, 32), dtype="<i8")
+    z[:] = np.arange(64 * 64).reshape(64, 64)
+    # in a fresh process: importing zarrjvm starts no JVM; the first open does; the chunk's bytes are Java's
+    r = _run(f"""
+        import jpype, zarrjvm
+        print(jpype.isJVMStarted(), zarrjvm.jvm.is_started())
+        a = zarrjvm.open_array({str(tmp_path / "x.zarr")!r})
+        print(jpype.isJVMStarted(), zarrjvm.jvm.is_started())
+        base = zarrjvm.jvm.arrow_allocated_bytes()
+        c = a.read_chunk((1, 1))
+        held = zarrjvm.jvm.arrow_allocated_bytes() - base
+        print(held, int(c[0, 0]))
+        del c
+        import gc; gc.collect()
+        print(zarrjvm.jvm.arrow_allocated_bytes() - base)
+    """)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.split("\n")
+    assert lines[0] == "False False" and lines[1] == "True True"
+    held, first = (int(v) for v in lines[2].split())
+    assert first == 32 * 64 + 32
+    assert 32 * 32 * 8 <= held <= 2 * 32 * 32 * 8, held  # the chunk's 8 KiB (Arrow rounds buffers up), held by Java
+    assert lines[3] == "0"
     zarrjvm.jvm.ensure_started()
     assert zarrjvm.jvm.is_started()
     zarrjvm.jvm.start()  # same (default) arguments: nothing happens
     with pytest.raises(zarrjvm.ZarrJvmError, match="cannot restart"):
         zarrjvm.jvm.start(max_heap="123m")
-    assert isinstance(zarrjvm.jvm.arrow_allocated_bytes(), int)
 
 
 def test_classpath_has_the_bundled_jars() -> None:

@@ -171,7 +171,35 @@ def test_netcdf_variables_read_back_equal(case: Case) -> None:
     _run(case)
 
 
+def _applied_settings(env: dict[str, str]) -> dict:
+    """The settings Hypothesis actually runs the two property tests with, when this module is imported under ``env``
+    (a fresh process, so the profile is chosen from the environment as pytest would choose it)."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import test_properties as t\n"
+            "out = {}\n"
+            "for f in (t.test_zarr_arrays_read_back_equal, t.test_netcdf_variables_read_back_equal):\n"
+            "    s = f._hypothesis_internal_use_settings\n"
+            "    out[f.__name__] = [s.max_examples, s.derandomize, s.database is None]\n"
+            "print(json.dumps(out))\n")
+    full = {k: v for k, v in os.environ.items() if not k.startswith("ZARRJVM_HYPOTHESIS")}
+    full.update(env)
+    r = subprocess.run([sys.executable, "-c", code, os.path.dirname(__file__)], capture_output=True, text=True,
+                       env=full, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
 def test_profiles() -> None:
-    """``make test`` runs the bounded, repeatable profile; the long one is there to be run by hand."""
-    assert PROFILES["ci"]["max_examples"] < PROFILES["long"]["max_examples"]
-    assert SETTINGS.max_examples == _profile["max_examples"]
+    """``make test`` (no environment variable) runs a bounded profile, derandomized so a run repeats; the ``long``
+    profile is random with many more examples; ``ZARRJVM_HYPOTHESIS_EXAMPLES`` overrides the count."""
+    names = ["test_zarr_arrays_read_back_equal", "test_netcdf_variables_read_back_equal"]
+    ci = _applied_settings({})
+    assert ci == {n: [40, True, True] for n in names}
+    assert _applied_settings({"ZARRJVM_HYPOTHESIS_PROFILE": "long"}) == {n: [1000, False, True] for n in names}
+    assert _applied_settings({"ZARRJVM_HYPOTHESIS_EXAMPLES": "7"}) == {n: [7, True, True] for n in names}
+    # the Makefile's test target sets no profile, so it runs the ci one
+    make = open(os.path.join(os.path.dirname(__file__), os.pardir, "Makefile")).read()
+    assert "ZARRJVM_HYPOTHESIS" not in make
