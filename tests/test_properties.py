@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 
 import numpy as np
 import pytest
-from helpers import assert_same
+from helpers import assert_same, declared_limit_message
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
@@ -123,6 +124,11 @@ def _check(case: Case, reader: str, store: str, path: str, rng: np.random.Genera
         with pytest.raises(errors) as ei:
             with zarrjvm.open_array(store, path, backend=reader) as a:
                 a[...]
+        # the declared limitation's own message, or one of the known defects' (class and message)
+        if why:
+            assert re.search(declared_limit_message(why), str(ei.value)), str(ei.value)
+        else:
+            assert any(d.matches(ei.value) for d in defects), str(ei.value)
         return type(ei.value).__name__
     want = peer_read(case, store, path)
     with zarrjvm.open_array(store, path, backend=reader) as a:

@@ -225,9 +225,17 @@ class Defect:
     id: str
     error: str
     reason: str
+    #: regex the error's message must match to be this defect (and not another failure of the same class)
+    message: str = ""
 
     def applies(self, case: Case) -> bool:
         return _DEFECT_PREDICATES[self.id](case)
+
+    def matches(self, error: BaseException) -> bool:
+        """Whether ``error`` (a zarrjvm error) is this defect: its class and its message."""
+        import re
+
+        return type(error).__name__ == self.error and re.search(self.message, str(error)) is not None
 
 
 _DEFECT_PREDICATES = {
@@ -238,9 +246,11 @@ _DEFECT_PREDICATES = {
 DEFECTS: tuple[Defect, ...] = (
     Defect("zarr-java", "zarr-java-zstd-slice", "ChunkDecodeError",
            "zarr-java 0.0.9 ZstdCodec.decode reads ByteBuffer.array() (the whole backing array), so after crc32c "
-           "strips its 4 bytes zstd still sees them: 'Src size is incorrect'"),
+           "strips its 4 bytes zstd still sees them: 'Src size is incorrect'",
+           r"com\.github\.luben\.zstd\.ZstdException: Src size is incorrect"),
     Defect("zarr-java", "zarr-java-infinity-fill", "MetadataError",
-           "zarr-java 0.0.9 parseFillValue accepts '+Infinity' but not the spec's 'Infinity' fill value"),
+           "zarr-java 0.0.9 parseFillValue accepts '+Infinity' but not the spec's 'Infinity' fill value",
+           r"Invalid fill value 'Infinity'"),
 )
 
 
