@@ -57,6 +57,7 @@ class _Stats:
         self.max_requests = max_requests
         self.delay = delay
         self.log: list[tuple[str, str, str | None, dict[str, str]]] = []
+        self.arrived: list[float] = []  # time.monotonic() of each logged request's arrival
         self.active = 0
         self.max_active = 0
         self.overflow = False
@@ -85,6 +86,7 @@ class _Handler(SimpleHTTPRequestHandler):
             return
         with s.lock:
             s.log.append((self.command, self.path, self.headers.get("Range"), dict(self.headers.items())))
+            s.arrived.append(time.monotonic())
             over = len(s.log) > s.max_requests
             s.overflow |= over
             status = retry_after = None
@@ -215,6 +217,11 @@ class RangeHTTPServer:
         with self.stats.lock:
             return list(self.stats.log)
 
+    def arrivals(self, path: str) -> list[float]:
+        """When each request for ``path`` (URL path without query) arrived, in order (``time.monotonic()``)."""
+        with self.stats.lock:
+            return [t for (_, p, _, _), t in zip(self.stats.log, self.stats.arrived) if p.split("?")[0] == path]
+
     @property
     def max_active(self) -> int:
         return self.stats.max_active
@@ -226,6 +233,7 @@ class RangeHTTPServer:
     def reset(self, *, delay: float | None = None) -> None:
         with self.stats.lock:
             self.stats.log.clear()
+            self.stats.arrived.clear()
             self.stats.max_active = 0
             self.stats.fail_paths.clear()
             self.stats.gate.set()
