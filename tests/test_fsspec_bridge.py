@@ -78,6 +78,10 @@ class CountingFS(AbstractFileSystem):
         self.reads = 0
         self.threads: set[str] = set()
         self.lock = threading.Lock()
+        self.active = 0
+        self.max_active = 0
+        #: when set, each read waits here until that many reads are inside at once (a serial caller breaks it)
+        self.rendezvous: threading.Barrier | None = None
 
     def ls(self, path: str, detail: bool = True, **kw: Any) -> list[Any]:
         path = self._strip_protocol(path).strip("/")
@@ -108,7 +112,18 @@ class CountingFS(AbstractFileSystem):
         with self.lock:
             self.reads += 1
             self.threads.add(threading.current_thread().name)
-        time.sleep(self.delay)  # a slow remote filesystem (sleeping releases the GIL, as network I/O does)
+            self.active += 1
+            self.max_active = max(self.max_active, self.active)
+        try:
+            time.sleep(self.delay)  # a slow remote filesystem (sleeping releases the GIL, as network I/O does)
+            if self.rendezvous is not None:
+                try:
+                    self.rendezvous.wait()
+                except threading.BrokenBarrierError:
+                    pass  # the barrier served its purpose (or timed out: max_active tells)
+        finally:
+            with self.lock:
+                self.active -= 1
         if path == self.refuse:
             raise PermissionError(f"no access to {path}")
         if path not in self.files:
@@ -122,16 +137,27 @@ def counting_fs(local: Path, refuse: str | None = None, delay: float = 0.0) -> C
 
 
 def test_custom_filesystem_is_read_from_java_threads_in_parallel(written: Path) -> None:
-    fs = counting_fs(written, delay=0.01)
+    """Event-driven: every chunk read waits in the filesystem until 8 reads are inside it at once; a serial caller
+    could never get there (the barrier would time out and max_active stay at 1)."""
+    fs = counting_fs(written)
     a = zarrjvm.open_array(fs, "v3.zarr", backend="zarr-java")
     fs.reads = 0
     fs.threads.clear()
+    fs.max_active = 0
+    together = 8
+    fs.rendezvous = threading.Barrier(together, timeout=60)
+    opened = a.store_stats()
+    assert opened is not None
     assert_same(a[...], zarr.open_array(written / "v3.zarr")[...])
+    assert a.nchunks == 48 and a.nchunks % together == 0  # every read meets 7 others (no straggler waits alone)
     assert fs.reads == a.nchunks  # one read per chunk, each a call from Java into Python
-    # the calling thread plus Java's io pool threads, each attached to Python by JPype for its calls
-    assert len(fs.threads - {"MainThread"}) >= 2, fs.threads
+    assert not fs.rendezvous.broken, "the reads never overlapped 8 at a time"
+    assert fs.max_active >= together
+    # Java's io pool threads, each attached to Python by JPype for its calls
+    assert len(fs.threads - {"MainThread"}) >= together, fs.threads
     stats = a.store_stats()
-    assert stats is not None and stats["requests"] >= a.nchunks
+    assert stats is not None and stats["requests"] - opened["requests"] == a.nchunks
+    assert stats["max_in_flight"] >= together
 
 
 def test_python_errors_become_store_errors_and_absent_keys_fill(written: Path) -> None:
