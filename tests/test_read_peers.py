@@ -101,6 +101,16 @@ def test_metadata_matches_peer(written, case: Case, reader: str) -> None:
             with netCDF4.Dataset(store) as nc:
                 var = nc[path]
                 want = {k: var.getncattr(k) for k in var.ncattrs()}
+                chunking = var.chunking()
+                unlimited = [d.isunlimited() for d in var.get_dims()]
+                shape = var.shape
+            # the chunk geometry is netCDF4's: HDF5's chunk shape; a contiguous or NetCDF-3 variable is one chunk,
+            # except that each record of a record variable is one
+            if isinstance(chunking, list):
+                assert a.chunks == tuple(chunking)
+            else:
+                assert chunking in (None, "contiguous")
+                assert a.chunks == tuple(1 if u else n for u, n in zip(unlimited, shape))
             # netCDF4-python's attributes exactly: names, values and NumPy types (float32(0.5), int64 arrays, str)
             assert sorted(a.attrs) == sorted(want)
             for k, v in want.items():
