@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -38,27 +39,36 @@ _LIMIT_MESSAGES: list[tuple[str, str]] = [
 ]
 
 
-def declared_limit_message(why: str) -> str:
-    """The regex an UnsupportedError's message must match to be the declared limitation ``why`` (and not some other
-    refusal, such as a Central-only link failure). A reason with no entry here is an error: add its message."""
+def declared_limit_message(why: str | Sequence[str]) -> str:
+    """The regex an UnsupportedError's message must match to be the declared limitation ``why`` — or any of them, for
+    a case with several (``capabilities.java_reader_limitations``) — and not some other refusal, such as a
+    Central-only link failure. A reason with no entry here is an error: add its message."""
     import re
 
-    for reason, message in _LIMIT_MESSAGES:
-        m = re.match(reason, why)
-        if m:
-            return message.format(*(re.escape(g) for g in m.groups()))
-    raise AssertionError(f"no message pattern for the declared limitation {why!r}: add one to helpers._LIMIT_MESSAGES")
+    reasons = [why] if isinstance(why, str) else list(why)
+    out = []
+    for r in reasons:
+        for reason, message in _LIMIT_MESSAGES:
+            m = re.match(reason, r)
+            if m:
+                out.append(message.format(*(re.escape(g) for g in m.groups())))
+                break
+        else:
+            raise AssertionError(f"no message pattern for the declared limitation {r!r}: add one to "
+                                 "helpers._LIMIT_MESSAGES")
+    return "|".join(f"(?:{p})" for p in out)
 
 
 class as_declared:
     """``with as_declared(why, defect): read()`` — the body of a strict ``xfail(raises=...)`` test: an error of the
-    expected class that is not the declared limitation ``why`` (an UnsupportedError whose message does not match) or
+    expected class that is not the declared limitation ``why`` (one reason, or all of a case's: any of them may be the
+    one the reader meets first; an UnsupportedError whose message matches none) or
     not the known upstream ``defect`` (``Defect.matches``: class and message) becomes an AssertionError, so the xfail
     does not swallow it; the expected one propagates. Both None: the body runs unchanged."""
 
-    def __init__(self, why: str | None, defect: Any = None) -> None:
-        self.pattern = None if why is None else declared_limit_message(why)
-        self.defect = None if why is not None else defect
+    def __init__(self, why: str | Sequence[str] | None, defect: Any = None) -> None:
+        self.pattern = declared_limit_message(why) if why else None
+        self.defect = None if why else defect
 
     def __enter__(self) -> None:
         return None

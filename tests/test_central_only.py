@@ -105,7 +105,7 @@ def _tally(written, reader: str, cases: list[Case], **options: bool) -> dict[str
 
     from helpers import declared_limit_message
 
-    from zarrjvm.compat.capabilities import java_reader_limitation, known_defect
+    from zarrjvm.compat.capabilities import java_reader_limitation, java_reader_limitations, known_defect
 
     out = {"correct": 0, "declared": 0, "link": 0, "defect": 0}
     for case in cases:
@@ -118,7 +118,8 @@ def _tally(written, reader: str, cases: list[Case], **options: bool) -> dict[str
             if e.java_class in ("java.lang.NoSuchFieldError", "java.lang.NoSuchMethodError"):
                 out["link"] += 1
             else:
-                assert why and re.search(declared_limit_message(why), str(e)), (case.name, str(e))
+                assert why and re.search(declared_limit_message(java_reader_limitations(reader, case)), str(e)), \
+                    (case.name, str(e))
                 out["declared"] += 1
             continue
         except zarrjvm.ZarrJvmError as e:

@@ -15,7 +15,7 @@ import zarr
 from helpers import as_declared, assert_same
 
 import zarrjvm
-from zarrjvm.compat.capabilities import java_reader_limitation, known_defect
+from zarrjvm.compat.capabilities import java_reader_limitation, java_reader_limitations, known_defect
 from zarrjvm.compat.cases import ZARR_CASES, Case
 
 SHAPE, CHUNKS = (512, 512), (256, 256)
@@ -84,7 +84,7 @@ def _cases() -> list[Any]:
 @pytest.mark.parametrize("case,backend", _cases())
 def test_every_dtype_order_and_sharding_through_the_pipeline(written: Any, case: Case, backend: str) -> None:
     store, path = written(case)
-    with as_declared(java_reader_limitation(backend, case), known_defect(backend, case)), \
+    with as_declared(java_reader_limitations(backend, case), known_defect(backend, case)), \
             zarrjvm.open_array(store, path, backend=backend, direct=False) as a:
         assert_same(a[...], case.expected())
         for coords, chunk in a.iter_chunks():

@@ -10,7 +10,7 @@ import pytest
 from helpers import as_declared, assert_same
 
 import zarrjvm
-from zarrjvm.compat.capabilities import java_reader_limitation, java_readers, known_defect
+from zarrjvm.compat.capabilities import java_reader_limitation, java_reader_limitations, java_readers, known_defect
 from zarrjvm.compat.cases import ALL_CASES, Case, peer_read
 
 
@@ -42,7 +42,7 @@ def _expected(case: Case, reader: str, decodes: bool = True) -> as_declared:
     defect = known_defect(reader, case)
     if defect and not decodes and defect.error != "MetadataError":
         defect = None
-    return as_declared(java_reader_limitation(reader, case), defect)
+    return as_declared(java_reader_limitations(reader, case), defect)
 
 
 def test_peer_reads_what_was_written(written) -> None:

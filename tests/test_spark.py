@@ -20,7 +20,7 @@ from pyspark.sql import functions as F
 
 import zarrjvm
 import zarrjvm.spark
-from zarrjvm.compat.capabilities import java_reader_limitation, known_defect
+from zarrjvm.compat.capabilities import java_reader_limitation, java_reader_limitations, known_defect
 from zarrjvm.compat.cases import CASES_BY_NAME, Case, write_python
 
 SHAPE = (37, 23)
@@ -305,7 +305,7 @@ def test_every_value_equals_what_zarr_python_wrote(spark: SparkSession, tmp_path
     store, path = write_python(case, tmp_path_factory.mktemp("case"))
     # a Zarr array is its own store; a NetCDF variable is named like an array of a group
     column = "value" if path == "" else path
-    with as_declared(java_reader_limitation(backend, case)):  # the declared limitation's own message, not another
+    with as_declared(java_reader_limitations(backend, case)):  # the declared limitation's own message, not another
         df = zarrjvm.spark.read_zarr(spark, store, arrays=[path] if path else None, backend=backend)
         rows = df.collect()
     kind = f"{case.np_dtype.kind}{case.np_dtype.itemsize}"
