@@ -425,6 +425,35 @@ def test_streaming_and_writing_are_refused(spark: SparkSession, stores: dict[str
         df.write.format("zarr").save(str(tmp_path / "out2.zarr"))
 
 
+def test_the_readmes_refusals(spark: SparkSession, stores: dict[str, Any], tmp_path: Path) -> None:
+    """README, Spark: recursiveFileLookup, a user schema, PARTITIONED BY, a bad fileSystem, NetCDF from anything but a
+    local file, and changing the catalog's tables are refused, each with its own message."""
+    import netCDF4
+
+    with pytest.raises(Exception, match="recursiveFileLookup is not supported: a store is a directory"):
+        spark.read.format("zarr").option("recursiveFileLookup", "true").load(stores["a3"]).collect()
+    with pytest.raises(Exception, match="the schema is given by the arrays' metadata"):
+        spark.read.format("zarr").schema("x INT").load(stores["a3"]).collect()
+    with pytest.raises(Exception, match="option fileSystem must be auto, hadoop or zarrjvm, got 'ftp'"):
+        spark.read.format("zarr").option("fileSystem", "ftp").load(stores["a3"]).collect()
+    with pytest.raises(Exception, match=r"tables are not partitioned \(PARTITIONED BY is not supported\)"):
+        spark.sql(f"CREATE TABLE refused_part (dim_0 BIGINT, value INT) USING zarr PARTITIONED BY (dim_0) "
+                  f"LOCATION '{stores['a3']}'")
+    with pytest.raises(Exception, match="catalog's tables are stores; they cannot be dropped"):
+        spark.sql(f"DROP TABLE zarr.`{stores['a3']}`")
+    with netCDF4.Dataset(str(tmp_path / "f.nc"), "w") as ds:
+        ds.createDimension("x", 4)
+        ds.createVariable("v", "i4", ("x",))[:] = [1, 2, 3, 4]
+    from remote_servers import RangeHTTPServer
+
+    with RangeHTTPServer(tmp_path) as srv:
+        with pytest.raises(zarrjvm.ZarrJvmError, match="local"):
+            zarrjvm.spark.read_zarr(spark, f"{srv.url}/f.nc", arrays=["v"], backend="netcdf-java").collect()
+        assert srv.requests == 0  # refused before any request
+    rows = zarrjvm.spark.read_zarr(spark, str(tmp_path / "f.nc"), arrays=["v"], backend="netcdf-java").collect()
+    assert sorted(r.v for r in rows) == [1, 2, 3, 4]  # the same file, local, reads
+
+
 def test_read_zarr_takes_urls_lists_and_options(spark: SparkSession, stores: dict[str, Any]) -> None:
     want = int(stores["data"]["a"].astype(np.int64).sum())
     url = Path(stores["a3"]).as_uri()  # file:///...

@@ -205,15 +205,39 @@ def test_http_store_about_one_request_per_chunk(spark: SparkSession, data: dict[
         url = f"{srv.url}/cube.zarr/temp"
         df = zarrjvm.spark.read_zarr(spark, url, maxPartitionBytes=4 * 5 * 7 * 4 * 3)  # 3 chunks a task: 4 tasks
         planned = srv.requests  # metadata, on the driver, once
+        planned_paths = [p for _, p, _, _ in srv.log()]
         srv.reset()
         total = df.agg(F.sum("value")).collect()[0][0]
         on_executors = srv.requests
+        executor_paths = [p for _, p, _, _ in srv.log()]
         assert not srv.overflow
     assert df.rdd.getNumPartitions() == 4
     assert total == pytest.approx(float(temp.astype(np.float64).sum()), rel=1e-9)
     assert on_executors == nchunks, f"{on_executors} requests for {nchunks} chunks (metadata was shipped)"
-    # the driver's metadata reads are a constant per store (zarr-java's open), not per task or chunk
-    assert 0 < planned <= 10, planned
+    # the driver read metadata documents only (no chunk), a constant per store, not per task or chunk; the tasks
+    # read chunks only (the metadata travelled in the partitions)
+    metadata = {"zarr.json", ".zarray", ".zattrs", ".zgroup", ".zmetadata"}
+    assert all(p.rsplit("/", 1)[-1] in metadata for p in planned_paths), planned_paths
+    assert len(planned_paths) == planned == 3, planned_paths  # README: "planning 3 requests per store"
+    assert all(p.startswith("/cube.zarr/temp/c/") for p in executor_paths), executor_paths
+    assert len(set(executor_paths)) == nchunks
+
+
+def test_no_data_chunk_is_decoded_on_the_driver(spark: SparkSession, data: dict[str, Any]) -> None:
+    """The executors are other JVMs here. The driver reads a group's 1-D coordinate variables (≤ 112 bytes each here),
+    whose values it ships with the partitions, and no chunk of the data arrays: the driver JVM's zarrjvm allocator never
+    held as much as one data chunk (560 bytes) while whole tables were planned, read and summed, and holds nothing now.
+    (Over HTTP, test_http_store_about_one_request_per_chunk sees the driver request metadata documents only.)"""
+    root = spark._jvm.dev.zarrjvm.arrow.ArrowMemory.root()
+    df = zarrjvm.spark.read_zarr(spark, str(data["cube"]), arrays=["temp", "precip"], chunksPerPartition=2)
+    total = df.agg(F.sum("temp"), F.count("*")).collect()[0]
+    assert total[1] == math.prod(SHAPE)
+    assert total[0] == pytest.approx(float(data["arrays"]["temp"].astype(np.float64).sum()), rel=1e-9)
+    smallest_chunk = math.prod(TEMP_CHUNKS) * 4
+    coordinate = max(v.nbytes for v in data["coords"].values())
+    assert coordinate < smallest_chunk
+    assert int(root.getPeakMemoryAllocation()) < smallest_chunk
+    assert int(root.getAllocatedMemory()) == 0
 
 
 def test_s3_store_with_options_or_s3a_settings(spark: SparkSession, data: dict[str, Any]) -> None:
