@@ -65,9 +65,12 @@ def server(stores: Path) -> Iterator[RangeHTTPServer]:
 
 
 @pytest.fixture
-def srv(server: RangeHTTPServer) -> RangeHTTPServer:
+def srv(server: RangeHTTPServer) -> Iterator[RangeHTTPServer]:
     server.reset(delay=0.0)
-    return server
+    yield server
+    # reading never writes: whatever a test did, the server only ever saw GET and HEAD
+    methods = {m for m, _, _, _ in server.log()}
+    assert methods <= {"GET", "HEAD"}, methods
 
 
 @pytest.mark.parametrize("backend,name", CASES)
