@@ -223,20 +223,23 @@ def test_http_store_about_one_request_per_chunk(spark: SparkSession, data: dict[
     assert len(set(executor_paths)) == nchunks
 
 
-def test_no_data_chunk_is_decoded_on_the_driver(spark: SparkSession, data: dict[str, Any]) -> None:
-    """The executors are other JVMs here. The driver reads a group's 1-D coordinate variables (≤ 112 bytes each here),
-    whose values it ships with the partitions, and no chunk of the data arrays: the driver JVM's zarrjvm allocator never
-    held as much as one data chunk (560 bytes) while whole tables were planned, read and summed, and holds nothing now.
-    (Over HTTP, test_http_store_about_one_request_per_chunk sees the driver request metadata documents only.)"""
+def test_no_data_chunk_is_decoded_on_the_driver(spark: SparkSession, tmp_path: Path) -> None:
+    """The executors are other JVMs here. Planning, reading and summing an array of 1 MiB chunks: the driver JVM's
+    zarrjvm allocator never held as much as one chunk (its peak is the most it ever held: 1-D coordinate variables of
+    other tests' groups, a few KiB), and holds nothing now, so no chunk was decoded on the driver. (Over HTTP,
+    test_http_store_about_one_request_per_chunk sees the driver request metadata documents only.)"""
+    import zarr
+
+    values = np.arange(1024 * 512, dtype="<f4").reshape(1024, 512) % 1000
+    zarr.create_array(str(tmp_path / "big.zarr"), shape=values.shape, chunks=(512, 512), dtype="<f4")[:] = values
+    chunk_bytes = 512 * 512 * 4
     root = spark._jvm.dev.zarrjvm.arrow.ArrowMemory.root()
-    df = zarrjvm.spark.read_zarr(spark, str(data["cube"]), arrays=["temp", "precip"], chunksPerPartition=2)
-    total = df.agg(F.sum("temp"), F.count("*")).collect()[0]
-    assert total[1] == math.prod(SHAPE)
-    assert total[0] == pytest.approx(float(data["arrays"]["temp"].astype(np.float64).sum()), rel=1e-9)
-    smallest_chunk = math.prod(TEMP_CHUNKS) * 4
-    coordinate = max(v.nbytes for v in data["coords"].values())
-    assert coordinate < smallest_chunk
-    assert int(root.getPeakMemoryAllocation()) < smallest_chunk
+    assert int(root.getPeakMemoryAllocation()) < chunk_bytes
+    df = zarrjvm.spark.read_zarr(spark, str(tmp_path / "big.zarr"), chunksPerPartition=1)
+    total = df.agg(F.sum("value"), F.count("*")).collect()[0]
+    assert total[1] == values.size and total[0] == float(values.astype(np.float64).sum())
+    assert df.rdd.getNumPartitions() == 2  # the two chunks were read by tasks, on the executors
+    assert int(root.getPeakMemoryAllocation()) < chunk_bytes
     assert int(root.getAllocatedMemory()) == 0
 
 
