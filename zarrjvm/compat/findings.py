@@ -1,6 +1,8 @@
 """Which entry of ``docs/findings.md`` explains a ``fail`` or ``error`` cell. Every rule names one reproduced upstream
-defect, spec ambiguity, or Central-only link failure; a fail/error cell no rule explains is *unexplained* and is listed
-as such in the report (a new finding to reproduce)."""
+defect, spec ambiguity, or Central-only link failure, and matches it on its whole signature (writer, reader, case,
+stage, exception class, Java class and message, or the values that differ), so a new failure that merely resembles a
+finding is not passed off as it. A fail/error cell no rule explains is *unexplained* and is listed as such in the
+report (a new finding to reproduce)."""
 
 from __future__ import annotations
 
