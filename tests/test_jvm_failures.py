@@ -58,7 +58,8 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     _write_deep_netcdf(root / "deep.nc")
     good = zarr.create_array(str(root / "good.zarr"), shape=(64, 64), chunks=(8, 8), dtype="<i4", zarr_format=2,
                              compressors=numcodecs.Zlib())
-    good[:] = np.arange(64 * 64).reshape(64, 64)
+    good_values = np.arange(64 * 64, dtype="<i4").reshape(64, 64)
+    good[:] = good_values
     deep_path = "/".join(["g"] * NESTING) + "/v"
     reader = {"decode": "reader"}  # the readers' codecs decode into Java heap arrays: 64 MiB of heap cannot hold one
     cases = [
@@ -83,12 +84,17 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
          "backend": "netcdf-java", "read": "region", "stack": 512 * 1024},
     ]
     spec, out = root / "spec.json", root / "out.json"
-    spec.write_text(json.dumps({"cases": cases, "good": [str(root / "good.zarr"), "", "zarr-java"]}))
+    spec.write_text(json.dumps({"cases": cases, "good": [str(root / "good.zarr"), "", "zarr-java"],
+                                "good_values": {"dtype": "<i4", "shape": [64, 64],
+                                                "values": good_values.ravel().tolist()}}))
     script = Path(__file__).with_name("jvm_failure_workload.py")
     proc = subprocess.run([sys.executable, str(script), str(spec), str(out)], capture_output=True, text=True,
                           timeout=TIMEOUT_S)
     assert proc.returncode == 0, f"the process died (rc {proc.returncode}): {proc.stderr[-4000:]}"
-    return json.loads(out.read_text())
+    results = json.loads(out.read_text())
+    assert results.pop("first_read_ok") is True, "the good array did not read back as written before any failure"
+    assert sorted(results) == sorted(c["name"] for c in cases)
+    return results
 
 
 OOM = ["oom-zarr-java-v2-chunk", "oom-zarr-java-v2-region-on-the-pool", "oom-zarr-java-v3-chunk", "oom-jzarr-chunk",
