@@ -54,16 +54,24 @@ def _heap_allocated_by(fn: Any) -> int:
 @pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])
 def test_pipeline_reads_the_same_values_and_costs_a_heap_copy(stores: Path, backend: str, codec: str) -> None:
     store = stores / f"{codec}.zarr"
-    cost = {}
-    for direct in (True, False):
-        with zarrjvm.open_array(store, backend=backend, direct=direct) as a:
+    cost: dict[Any, int] = {}
+    for direct in (True, False):  # the readers' own decoding (decode="reader"), where direct= applies
+        with zarrjvm.open_array(store, backend=backend, direct=direct, decode="reader") as a:
             assert_same(a[...], DATA)
             assert_same(a.read_chunk((1, 0)), DATA[256:, :256])
             assert_same(a[100:400:3, 7:511], DATA[100:400:3, 7:511])
             cost[direct] = _heap_allocated_by(lambda a=a: a.read_chunk((1, 1)))
+    with zarrjvm.open_array(store, backend=backend) as a:  # decode="native", the default
+        assert a.decoding.startswith("native: "), a.decoding
+        assert_same(a[...], DATA)
+        assert_same(a[100:400:3, 7:511], DATA[100:400:3, 7:511])
+        cost["native"] = _heap_allocated_by(lambda a=a: a.read_chunk((1, 1)))
     assert cost[False] - cost[True] >= CHUNK_BYTES, cost  # the pipeline's ucar.ma2.Array (and its copy)
     if codec == "none":
         assert cost[True] < CHUNK_BYTES // 8, cost  # read from the file into Arrow memory: no heap array
+    else:
+        assert cost[True] >= CHUNK_BYTES, cost  # the reader's decompressor returns a heap array
+    assert cost["native"] < CHUNK_BYTES // 8, cost  # every codec decodes off-heap: no heap array
 
 
 def _cases() -> list[Any]:
@@ -85,7 +93,7 @@ def _cases() -> list[Any]:
 def test_every_dtype_order_and_sharding_through_the_pipeline(written: Any, case: Case, backend: str) -> None:
     store, path = written(case)
     with as_declared(java_reader_limitations(backend, case), known_defect(backend, case)), \
-            zarrjvm.open_array(store, path, backend=backend, direct=False) as a:
+            zarrjvm.open_array(store, path, backend=backend, direct=False, decode="reader") as a:
         assert_same(a[...], case.expected())
         for coords, chunk in a.iter_chunks():
             box = tuple(slice(c * n, min((c + 1) * n, s)) for c, n, s in zip(coords, a.chunks, a.shape))
