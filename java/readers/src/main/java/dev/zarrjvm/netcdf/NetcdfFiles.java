@@ -66,6 +66,12 @@ final class NetcdfFiles {
         throw new UnsupportedException("netcdf-java (" + dev.zarrjvm.runtime.BuildInfo.describeCdm() + ") cannot read "
             + "CDF-5 (NETCDF3_64BIT_DATA) files: " + p, e);
       }
+      int superblock = hdf5SuperblockVersion(p);
+      if (superblock >= 2 && cdmVersion().startsWith("4.")) {
+        throw new UnsupportedException("netCDF-Java " + cdmVersion() + " cannot read HDF5 superblock version "
+            + superblock + " (HDF5 files written with libver='latest' or newer bounds; the file is not damaged): "
+            + p + " (try backend='jhdf')", e);
+      }
       if (m.contains("truncated") || root instanceof java.io.EOFException) {
         throw new ChunkDecodeException("netcdf-java: " + p + " is truncated (" + m + ")", e);
       }
@@ -129,6 +135,35 @@ final class NetcdfFiles {
   static String format(NetcdfFile nc) {
     String id = String.valueOf(nc.getFileTypeId());
     return id.equalsIgnoreCase("netcdf") ? "netcdf3" : "netcdf4";
+  }
+
+  /** The cdm version of this build ("4.5.5"). */
+  static String cdmVersion() {
+    String a = dev.zarrjvm.runtime.BuildInfo.get("cdm.artifact", "edu.ucar:cdm:?");
+    return a.substring(a.lastIndexOf(':') + 1);
+  }
+
+  /**
+   * The version of the HDF5 superblock (the byte after the 8-byte signature, found at 0, 512, 1024, ... as HDF5
+   * searches for it), or -1 when the file has no HDF5 signature where HDF5 looks.
+   */
+  static int hdf5SuperblockVersion(Path p) {
+    byte[] sig = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p)) {
+      long size = ch.size();
+      for (long at = 0; at + 9 <= size; at = at == 0 ? 512 : at * 2) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(9);
+        while (b.hasRemaining() && ch.read(b, at + b.position()) > 0) {
+          // read the 9 bytes
+        }
+        if (java.util.Arrays.equals(java.util.Arrays.copyOf(b.array(), 8), sig)) {
+          return b.get(8);
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return -1;
   }
 
   /** CDF-5 (NETCDF3_64BIT_DATA) starts with "CDF" and version byte 5. */

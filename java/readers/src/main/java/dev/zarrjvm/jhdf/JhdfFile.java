@@ -1,0 +1,178 @@
+package dev.zarrjvm.jhdf;
+
+import dev.zarrjvm.errors.ArrayNotFoundException;
+import dev.zarrjvm.errors.Errors;
+import dev.zarrjvm.errors.MetadataException;
+import dev.zarrjvm.errors.StoreException;
+import dev.zarrjvm.errors.UnsupportedException;
+import dev.zarrjvm.errors.ZarrJvmException;
+import dev.zarrjvm.store.ByteStore;
+import io.jhdf.HdfFile;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import io.jhdf.exceptions.HdfException;
+import io.jhdf.exceptions.UnsupportedHdfException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One open {@link HdfFile}, shared by a group and every member opened through it; closed when the last holder closes
+ * its {@link Handle}. jHDF reads through a {@code FileChannel} with positional reads, so holders read concurrently.
+ */
+final class JhdfFile {
+  final HdfFile hdf;
+  final Path path;
+  /** Whether the file is NetCDF-4 (netCDF-C's {@code _NCProperties} on the root, or its dimension scales). */
+  final boolean netcdf4;
+  private int holders = 1; // guarded by this
+
+  private JhdfFile(HdfFile hdf, Path path) {
+    this.hdf = hdf;
+    this.path = path;
+    this.netcdf4 = hdf.getAttributes().containsKey("_NCProperties") || hdf.getAttributes().containsKey("_nc3_strict");
+  }
+
+  /** {@code netcdf4} for a NetCDF-4 file, {@code hdf5} for any other HDF5 file. */
+  String format() {
+    return netcdf4 ? "netcdf4" : "hdf5";
+  }
+
+  /** A holder's share of the open file; closing it twice is harmless. */
+  final class Handle implements AutoCloseable {
+    private boolean closed;
+
+    JhdfFile file() {
+      return JhdfFile.this;
+    }
+
+    /** Another share of the same file, for a member opened through a group. */
+    Handle retain() {
+      synchronized (JhdfFile.this) {
+        if (closed) {
+          throw new IllegalStateException("retain after close");
+        }
+        holders++;
+        return new Handle();
+      }
+    }
+
+    @Override
+    public void close() {
+      synchronized (JhdfFile.this) {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        if (--holders > 0) {
+          return;
+        }
+      }
+      hdf.close();
+    }
+  }
+
+  /** Opens the HDF5 file a store was opened on; the first handle is the caller's. */
+  static Handle open(ByteStore store) {
+    Path p = file(store);
+    refuseOtherFormats(p);
+    HdfFile hdf;
+    try {
+      hdf = new HdfFile(p);
+    } catch (HdfException e) {
+      Throwable root = ZarrJvmException.rootCause(e);
+      if (Errors.resourceExhaustion(e) != null || root instanceof IOException
+          || root instanceof UnsupportedHdfException) {
+        throw translate(e, Errors.Phase.OPEN, "jhdf opening " + p);
+      }
+      throw new MetadataException("jhdf cannot read " + p + " as HDF5: " + describe(e), e);
+    }
+    try {
+      return new JhdfFile(hdf, p).new Handle();
+    } catch (RuntimeException | Error e) {
+      hdf.close();
+      throw translate(e, Errors.Phase.OPEN, "jhdf reading the root group of " + p);
+    }
+  }
+
+  /** The node at {@code path} ("a/b", a leading '/' allowed; names exactly as h5py shows them), or null. */
+  Node resolve(Group from, String path) {
+    String p = path == null ? "" : path.replaceAll("^/+|/+$", "");
+    if (p.isEmpty()) {
+      return from;
+    }
+    Node cur = from;
+    for (String part : p.split("/")) {
+      if (!(cur instanceof Group g)) {
+        return null;
+      }
+      Node next;
+      try {
+        next = g.getChildren().get(part);
+      } catch (HdfException e) {
+        throw translate(e, Errors.Phase.OPEN, "jhdf listing group '" + g.getPath() + "' of " + this.path);
+      }
+      if (next == null) {
+        return null;
+      }
+      cur = next;
+    }
+    return cur;
+  }
+
+  /**
+   * Classifies what jHDF threw while doing {@code what}: what jHDF says it does not support (a newer message version,
+   * a filter it lacks) is {@link UnsupportedException} naming jHDF's version; the rest as {@link Errors} does.
+   */
+  static RuntimeException translate(Throwable t, Errors.Phase phase, String what) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof ZarrJvmException z) {
+        return z;
+      }
+      if (c instanceof UnsupportedHdfException || c instanceof io.jhdf.exceptions.HdfFilterException) {
+        return new UnsupportedException(what + ": jHDF (" + JhdfBackend.libraryName() + ") cannot read it: "
+            + c.getMessage(), t);
+      }
+    }
+    return Errors.translate(t, phase, what);
+  }
+
+  static String describe(Throwable t) {
+    Throwable root = ZarrJvmException.rootCause(t);
+    String m = t.getClass().getSimpleName() + ": " + t.getMessage();
+    return root == t ? m : m + " (" + root.getClass().getName() + ": " + root.getMessage() + ")";
+  }
+
+  private static Path file(ByteStore store) {
+    Path f = store.localFile();
+    if (f != null) {
+      return f;
+    }
+    Path p = store.localPath();
+    if (p != null && Files.isDirectory(p)) {
+      throw new StoreException(p + " is a directory, not an HDF5 file");
+    }
+    if (p != null && !Files.exists(p)) {
+      throw new ArrayNotFoundException("no file " + p);
+    }
+    throw new UnsupportedException("jhdf reads local HDF5 files only, not " + store.describe());
+  }
+
+  /** An empty file and NetCDF-3 ("CDF\1", "CDF\2", "CDF\5") are refused by name, before jHDF looks for a superblock. */
+  private static void refuseOtherFormats(Path p) {
+    byte[] head;
+    try (InputStream in = Files.newInputStream(p)) {
+      head = in.readNBytes(4);
+    } catch (IOException e) {
+      throw new StoreException("jhdf cannot open " + p + ": " + e, e);
+    }
+    if (head.length == 0) {
+      throw new MetadataException("jhdf cannot read " + p + ": the file is empty (0 bytes), not HDF5");
+    }
+    if (head.length == 4 && head[0] == 'C' && head[1] == 'D' && head[2] == 'F' && head[3] >= 1 && head[3] <= 5) {
+      throw new UnsupportedException("jhdf reads HDF5 (and NetCDF-4) files; " + p + " is NetCDF-3 (CDF-" + head[3]
+          + "), which backend='netcdf-java' reads");
+    }
+  }
+}
