@@ -132,8 +132,7 @@ final class JhdfAttributes {
       return null;
     }
     try {
-      Node scale = file.hdf.getNodeByAddress(address.longValue());
-      return scale == null ? null : scale.getName();
+      return file.nameAt(address.longValue());
     } catch (HdfException e) {
       return null;
     }

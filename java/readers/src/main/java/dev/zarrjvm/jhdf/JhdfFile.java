@@ -27,11 +27,41 @@ final class JhdfFile {
   /** Whether the file is NetCDF-4 (netCDF-C's {@code _NCProperties} on the root, or its dimension scales). */
   final boolean netcdf4;
   private int holders = 1; // guarded by this
+  /** Object header address of every dataset, to its name: what HDF5 object references point at. Built once. */
+  private java.util.Map<Long, String> names; // guarded by this
 
   private JhdfFile(HdfFile hdf, Path path) {
     this.hdf = hdf;
     this.path = path;
     this.netcdf4 = hdf.getAttributes().containsKey("_NCProperties") || hdf.getAttributes().containsKey("_nc3_strict");
+  }
+
+  /**
+   * The name of the dataset whose object header is at {@code address} (an HDF5 object reference), or null. The first
+   * call walks the file's groups once (links are not followed).
+   */
+  synchronized String nameAt(long address) {
+    if (names == null) {
+      names = new java.util.HashMap<>();
+      collect(hdf, names, 0);
+    }
+    return names.get(address);
+  }
+
+  private static void collect(Group g, java.util.Map<Long, String> out, int depth) {
+    if (depth > 64) {
+      return;
+    }
+    for (Node n : g.getChildren().values()) {
+      if (n.isLink()) {
+        continue;
+      }
+      if (n instanceof Group sub) {
+        collect(sub, out, depth + 1);
+      } else {
+        out.putIfAbsent(n.getAddress(), n.getName());
+      }
+    }
   }
 
   /** {@code netcdf4} for a NetCDF-4 file, {@code hdf5} for any other HDF5 file. */

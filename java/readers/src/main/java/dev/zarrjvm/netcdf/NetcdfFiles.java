@@ -67,10 +67,12 @@ final class NetcdfFiles {
             + "CDF-5 (NETCDF3_64BIT_DATA) files: " + p, e);
       }
       int superblock = hdf5SuperblockVersion(p);
-      if (superblock >= 2 && cdmVersion().startsWith("4.")) {
+      // cdm 4.5.5's H5header knows superblock versions 0-2 ("Unknown superblock version= 3"); version 3 is what HDF5
+      // 1.10+ writes for libver='latest' (or bounds from 'v110' on). The file is not damaged.
+      if (superblock >= 3 && cdmVersion().startsWith("4.")) {
         throw new UnsupportedException("netCDF-Java " + cdmVersion() + " cannot read HDF5 superblock version "
-            + superblock + " (HDF5 files written with libver='latest' or newer bounds; the file is not damaged): "
-            + p + " (try backend='jhdf')", e);
+            + superblock + " (written by HDF5 1.10+ with libver='latest' or 'v110' and newer): " + p
+            + " (try backend='jhdf')", e);
       }
       if (m.contains("truncated") || root instanceof java.io.EOFException) {
         throw new ChunkDecodeException("netcdf-java: " + p + " is truncated (" + m + ")", e);
@@ -100,17 +102,32 @@ final class NetcdfFiles {
     String[] parts = p.split("/");
     Group g = from;
     for (int i = 0; i < parts.length - 1; i++) {
-      g = g.findGroup(parts[i]);
+      Group next = g.findGroup(parts[i]);
+      g = next != null ? next : g.findGroup(cdmName(parts[i]));
       if (g == null) {
         return null;
       }
     }
     String last = parts[parts.length - 1];
-    Variable v = g.findVariable(last);
-    if (v != null) {
-      return v;
+    for (String name : new String[] {last, cdmName(last)}) {
+      Variable v = g.findVariable(name);
+      if (v != null) {
+        return v;
+      }
+      Group sub = g.findGroup(name);
+      if (sub != null) {
+        return sub;
+      }
     }
-    return g.findGroup(last);
+    return null;
+  }
+
+  /**
+   * The name netCDF-Java 4.x gives an HDF5 object whose name has spaces ({@code "IO S1"} becomes {@code "IO_S1"}), so
+   * that the names h5py and netCDF4-python show open too.
+   */
+  static String cdmName(String hdf5Name) {
+    return NetcdfFile.makeValidCdmObjectName(hdf5Name).replace(' ', '_');
   }
 
   /** The variable's dimension names (null for an anonymous dimension), as netCDF4-python lists them. */
@@ -176,10 +193,37 @@ final class NetcdfFiles {
     }
   }
 
+  /** HDF5 facts netCDF-Java 4.x reads but does not expose: a null dataspace, a bitfield type. */
+  record Hdf5Facts(boolean nullDataspace, boolean bitfield) {
+    static final Hdf5Facts NONE = new Hdf5Facts(false, false);
+  }
+
+  /**
+   * What netCDF-Java's HDF5 header records say about {@code v} beyond its public API (read reflectively, as
+   * {@link #synthesised} does): a null dataspace (netCDF-Java shows a 0-d variable reading 0 where there is no
+   * element at all) and the bitfield class (netCDF-Java types it as signed bytes where h5py shows uint8). Where the
+   * records cannot be read (another netCDF-Java version), nothing is known.
+   */
+  static Hdf5Facts hdf5Facts(Variable v) {
+    Object vinfo = v.getSPobject();
+    if (vinfo == null || !vinfo.getClass().getName().endsWith("H5header$Vinfo")) {
+      return Hdf5Facts.NONE;
+    }
+    try {
+      Object mds = field(vinfo, "mds");
+      boolean nullSpace = mds != null && ((Number) field(mds, "type")).intValue() == 2;
+      Object typeInfo = field(vinfo, "typeInfo");
+      boolean bitfield = typeInfo != null && ((Number) field(typeInfo, "hdfType")).intValue() == 4;
+      return new Hdf5Facts(nullSpace, bitfield);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return Hdf5Facts.NONE;
+    }
+  }
+
   /** Element type: NetCDF-3 is big-endian on disk; netCDF-Java does not expose an HDF5 dataset's byte order. */
   static DType dtype(Variable v, String format) {
     DataType t = v.getDataType();
-    boolean u = v.isUnsigned();
+    boolean u = v.isUnsigned() || hdf5Facts(v).bitfield();
     char order = format.equals("netcdf3") ? '>' : '<';
     if (t == DataType.BYTE) {
       return new DType(u ? 'u' : 'i', 1, '|');
