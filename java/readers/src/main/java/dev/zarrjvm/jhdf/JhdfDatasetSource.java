@@ -41,6 +41,8 @@ final class JhdfDatasetSource extends ChunkedSource {
   private final JhdfFile.Handle file;
   private final Dataset dataset;
   private final ChunkedDataset chunked;
+  /** Whether the filters end in Fletcher32, whose 4 checksum bytes jHDF leaves at the end of each chunk. */
+  private final boolean fletcher32;
   /** For contiguous and compact datasets: the bytes of one C-order row along dimension 0. */
   private final long rowBytes;
 
@@ -53,6 +55,13 @@ final class JhdfDatasetSource extends ChunkedSource {
       refuseNullDataspace(dataset, where);
       DType dtype = JhdfTypes.require(dataset.getDataType(), where);
       List<String> filters = filters(dataset, where);
+      this.fletcher32 = filters.stream().anyMatch(f -> f.toLowerCase(java.util.Locale.ROOT).contains("fletcher"));
+      if (fletcher32 && options.checks()) {
+        throw new UnsupportedException("jhdf does not verify HDF5 Fletcher32 checksums (jHDF "
+            + JhdfBackend.libraryName() + " passes them through unread): a damaged chunk of " + where
+            + " (filters: " + filters + ") would read as wrong numbers; pass checks=False to read it without "
+            + "verification");
+      }
       int[] dims = dataset.getDimensions();
       long[] shape = new long[dims.length];
       for (int i = 0; i < dims.length; i++) {
@@ -143,7 +152,12 @@ final class JhdfDatasetSource extends ChunkedSource {
         offset[i] = Math.toIntExact(chunkCoords[i] * g.chunks[i]);
       }
       try {
-        return ChunkBytes.of(ByteBuffer.wrap(chunked.getDecompressedChunk(offset)));
+        byte[] bytes = chunked.getDecompressedChunk(offset);
+        int full = Math.toIntExact(Grid.size(g.chunks) * (long) info().dtype.itemSize);
+        if (fletcher32 && bytes.length == full + 4) { // the checksum jHDF leaves in place (unverified)
+          return ChunkBytes.of(ByteBuffer.wrap(bytes, 0, full));
+        }
+        return ChunkBytes.of(ByteBuffer.wrap(bytes));
       } catch (HdfException e) {
         String m = String.valueOf(e.getMessage());
         if (m.startsWith(NO_CHUNK) || m.endsWith(UNDEFINED_ADDRESS)) {
