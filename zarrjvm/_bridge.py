@@ -27,6 +27,7 @@ PYTHON_BYTE_STORE = "dev.zarrjvm.store.PythonByteStore"
 PYTHON_BYTE_SOURCE = "dev.zarrjvm.store.PythonByteStore$Source"
 STORE_EXCEPTION = "dev.zarrjvm.errors.StoreException"
 COMPAT_WRITERS = "dev.zarrjvm.compat.Writers"
+JPYPE_REFERENCE_QUEUE = "org.jpype.ref.JPypeReferenceQueue"
 
 
 @functools.cache
@@ -162,6 +163,17 @@ def close(resource: Any) -> None:
             facade().close(resource)
         except Exception:
             pass
+
+
+def stop_reference_queue() -> None:
+    """Stops JPype's reference queue (its Java thread releases Python objects Java held), never raising. JPype stops it
+    itself only when it destroys the JVM; at an exit that leaves the JVM running, its thread may wake after Python
+    finalized, take the GIL's exit path (pthread_exit) through the JVM's frames and abort the process ("FATAL:
+    exception not rethrown"; measured with gdb). Stopped before, it releases what it holds while Python still runs."""
+    try:
+        jclass(JPYPE_REFERENCE_QUEUE).getInstance().stop()
+    except Exception:  # another JPype: its own shutdown decides
+        pass
 
 
 @functools.cache

@@ -51,18 +51,10 @@ def _keep_the_jvm_for_live_views() -> None:
     except Exception:  # the JVM is already going: nothing to decide
         return
     if held:
-        import jpype
         import jpype.config
 
         jpype.config.destroy_jvm = False
-        # JPype stops its reference queue only when it destroys the JVM. Left running, the queue's thread may wake
-        # after Python finalized, take the GIL's exit path (pthread_exit) through the JVM's frames and abort the process
-        # ("FATAL: exception not rethrown"; measured with gdb). Stopped now, it releases what it holds while Python
-        # still runs.
-        try:
-            jpype.JClass("org.jpype.ref.JPypeReferenceQueue").getInstance().stop()
-        except Exception:  # another JPype: its own shutdown decides
-            pass
+        _bridge.stop_reference_queue()
 
 
 jvm.on_stop(_keep_the_jvm_for_live_views)
