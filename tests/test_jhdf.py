@@ -336,6 +336,14 @@ def test_netcdf4_metadata_equals_netcdf_java(ncfile: Path) -> None:
         assert a.fill_value == np.float32(-999.0)
 
 
+def test_xarray_engine_with_jhdf_identical_to_netcdf4(ncfile: Path) -> None:
+    import xarray as xr
+
+    with xr.open_dataset(ncfile, engine="netcdf4", drop_variables=["s"]) as want, \
+            xr.open_dataset(ncfile, engine="zarrjvm", backend="jhdf", drop_variables=["s"]) as got:
+        assert got.load().identical(want.load())
+
+
 def test_netcdf4_string_variable_refused(ncfile: Path) -> None:
     with pytest.raises(UnsupportedError, match="jhdf: dataset '/s'.*variable-length string"):
         zarrjvm.open_array(ncfile, "s", backend="jhdf")

@@ -230,9 +230,10 @@ def _is_netcdf(filename_or_obj: Any) -> bool:
 
 class ZarrJvmBackendEntrypoint(BackendEntrypoint):
     """``engine="zarrjvm"``: NetCDF-3/4 and HDF5 files, and Zarr v2/v3 stores (local, zip, HTTP, S3, fsspec), read by
-    Java's readers. Options beyond xarray's decoders: ``backend`` (``"netcdf-java"``, ``"zarr-java"``, ``"jzarr"``;
-    default from the location), ``group``, ``storage_options``, ``checks``/``shims``/``direct`` (as in
-    :func:`zarrjvm.open_array`), and for Zarr ``use_zarr_fill_value_as_mask`` (as xarray's zarr engine)."""
+    Java's readers. Options beyond xarray's decoders: ``backend`` (``"netcdf-java"``, ``"jhdf"``, ``"zarr-java"``,
+    ``"jzarr"``; default from the location: netcdf-java for NetCDF/HDF5 files), ``group``, ``storage_options``,
+    ``checks``/``shims``/``direct`` (as in :func:`zarrjvm.open_array`), and for Zarr ``use_zarr_fill_value_as_mask``
+    (as xarray's zarr engine)."""
 
     description = "Read NetCDF and Zarr with Java's readers (zarr-java, jzarr, netCDF-Java) through zarrjvm"
     supports_groups = True
