@@ -349,6 +349,30 @@ def test_netcdf4_string_variable_refused(ncfile: Path) -> None:
         zarrjvm.open_array(ncfile, "s", backend="jhdf")
 
 
+@pytest.mark.skipif(not h5py.h5z.filter_avail(h5py.h5z.FILTER_SZIP), reason="this HDF5 cannot write SZIP")
+def test_szip_refused_by_name_and_nothing_printed(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "szip.h5"
+    with h5py.File(f, "w") as h:
+        h.create_dataset("sz", data=np.arange(1000, dtype="i4"), chunks=(100,), compression="szip")
+        h.create_dataset("ok", data=np.arange(10, dtype="i4"))
+    capfd.readouterr()
+    # netCDF-Java 4.5.5 skips the variable while reading the header (and says so to stdout): zarrjvm keeps what it
+    # says as a note and refuses the name instead of reporting it absent
+    with zarrjvm.open_group(f, backend="netcdf-java") as g:
+        assert any("SZIP" in n and n.endswith("for variable sz") for n in g.notes)
+        with pytest.raises(UnsupportedError, match="netCDF-Java 4.5.5 has no SZIP filter.*'sz'"):
+            g["sz"]
+    with pytest.raises(UnsupportedError, match="netCDF-Java 4.5.5 has no SZIP filter"):
+        zarrjvm.open_array(f, "sz", backend="netcdf-java")
+    # jHDF lists it and refuses it by its filter
+    with zarrjvm.open_group(f, backend="jhdf") as g:
+        assert g.members() == {"ok": "array", "sz": "array"}
+    with pytest.raises(UnsupportedError, match="jhdf cannot decode dataset '/sz'.*name='szip'"):
+        zarrjvm.open_array(f, "sz", backend="jhdf")
+    assert_same(_read(f, "ok", "netcdf-java"), _read(f, "ok"))
+    assert capfd.readouterr() == ("", "")
+
+
 def test_other_files_refused_by_cause(tmp_path: Path, h5file: Path) -> None:
     import netCDF4
 

@@ -130,6 +130,23 @@ final class NetcdfFiles {
     return NetcdfFile.makeValidCdmObjectName(hdf5Name).replace(' ', '_');
   }
 
+  /**
+   * A refusal for {@code path} when netCDF-Java skipped a variable of that name while reading the header because it is
+   * SZIP-compressed (cdm 4.5.5 has no SZIP filter; it says so in {@code messages}, naming the variable by its short
+   * name only), or null. Without it such a variable would look absent.
+   */
+  static UnsupportedException szipSkipped(List<String> messages, String path, String file) {
+    String[] parts = String.valueOf(path).replaceAll("^/+|/+$", "").split("/");
+    String name = parts[parts.length - 1];
+    for (String m : messages) {
+      if (m.contains("SKIPPING variable with SZIP") && m.endsWith("for variable " + name)) {
+        return new UnsupportedException("netCDF-Java " + cdmVersion() + " has no SZIP filter (HDF5 filter 4): it "
+            + "skips variable '" + name + "' of " + file + " while reading the file (jhdf has no SZIP either)");
+      }
+    }
+    return null;
+  }
+
   /** The variable's dimension names (null for an anonymous dimension), as netCDF4-python lists them. */
   static List<String> dimensionNames(Variable v) {
     List<String> out = new ArrayList<>();
