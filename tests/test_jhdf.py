@@ -4,6 +4,8 @@ fixes."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +45,33 @@ def _bitfield(h: h5py.File, name: str, data: np.ndarray) -> None:
     d.write(h5py.h5s.ALL, h5py.h5s.ALL, data.astype("u1"), mtype=h5py.h5t.NATIVE_UINT8)
 
 
+def _in_thread(fn: Callable[[], None]) -> None:
+    """Runs ``fn`` on a new thread. h5py's LZF filter compresses with a large stack frame: on the main thread of a
+    process whose JVM has started (the JVM puts its stack guard zone into the main thread's stack) it segfaults in
+    lzf_compress (measured: a core dump, and a 5-line script), on another thread it does not."""
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            fn()
+        except BaseException as e:  # re-raised on the caller's thread
+            failure.append(e)
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    if failure:
+        raise failure[0]
+
+
 @pytest.fixture(scope="module")
 def h5file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     f = tmp_path_factory.mktemp("jhdf") / "many.h5"
+    _in_thread(lambda: _write_many(f))
+    return f
+
+
+def _write_many(f: Path) -> None:
     rng = np.random.default_rng(13)
     with h5py.File(f, "w") as h:
         h.create_dataset("gzip_shuffle", data=np.arange(101 * 37, dtype=">i4").reshape(101, 37), chunks=(16, 10),
@@ -90,7 +116,6 @@ def h5file(tmp_path_factory: pytest.TempPathFactory) -> Path:
         h.create_dataset("refuse/reference", data=[h["scalar"].ref], dtype=h5py.ref_dtype)
         # in a group of its own: jHDF cannot parse h5py's opaque type, and then lists none of its group's members
         h.create_dataset("opaque/d", data=np.void(b"\x01\x02\x03"))
-    return f
 
 
 def _values(dt: np.dtype) -> np.ndarray:
