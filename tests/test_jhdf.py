@@ -369,6 +369,37 @@ def test_xarray_engine_with_jhdf_identical_to_netcdf4(ncfile: Path) -> None:
         assert got.load().identical(want.load())
 
 
+def test_xarray_engine_picks_jhdf_for_superblock_3(tmp_path: Path) -> None:
+    """A NetCDF-4 file with HDF5 superblock 3 (h5netcdf over h5py with libver v110): netCDF-Java 4.5.5 refuses it, so
+    the engine's default for it is jhdf, and the dataset equals h5netcdf's."""
+    h5netcdf = pytest.importorskip("h5netcdf")
+    import xarray as xr
+
+    f = tmp_path / "sb3.nc"
+
+    def write(libver: str = "v110") -> None:
+        with h5netcdf.File(f, "w", libver=(libver, libver)) as d:
+            d.dimensions = {"time": 3, "x": 4}
+            t = d.create_variable("time", ("time",), "f8")
+            t[:] = [0.0, 1.0, 2.0]
+            t.attrs["units"] = "days since 2000-01-01"
+            v = d.create_variable("v", ("time", "x"), "i2", chunks=(2, 2), compression="gzip", fillvalue=-1)
+            v[:] = np.arange(12, dtype="i2").reshape(3, 4)
+            v.attrs["scale_factor"] = 0.5
+
+    _in_thread(write)
+    assert _superblock(f) == 3
+    with pytest.raises(UnsupportedError, match="superblock version 3"):
+        xr.open_dataset(f, engine="zarrjvm", backend="netcdf-java")
+    with xr.open_dataset(f, engine="h5netcdf") as want, xr.open_dataset(f, engine="zarrjvm") as got:
+        assert got.load().identical(want.load())
+    # from libver v112 on, dimension scales use HDF5 1.12's revised references (datatype message version 4)
+    _in_thread(lambda: write("v112"))
+    with pytest.raises(UnsupportedError, match=r"jHDF \(io\.jhdf:jhdf:0\.10\.0\) cannot read it: Unrecognized "
+                                               r"datatype version '4'"):
+        xr.open_dataset(f, engine="zarrjvm")
+
+
 def test_netcdf4_string_variable_refused(ncfile: Path) -> None:
     with pytest.raises(UnsupportedError, match="jhdf: dataset '/s'.*variable-length string"):
         zarrjvm.open_array(ncfile, "s", backend="jhdf")

@@ -160,7 +160,10 @@ final class JhdfFile {
       if (c instanceof ZarrJvmException z) {
         return z;
       }
-      if (c instanceof UnsupportedHdfException || c instanceof io.jhdf.exceptions.HdfFilterException) {
+      // jHDF 0.10.0 says "Unrecognized datatype version '4'" for HDF5 1.12's revised references (h5py libver v112+)
+      boolean newer = c instanceof HdfException && String.valueOf(c.getMessage()).startsWith("Unrecognized datatype "
+          + "version");
+      if (newer || c instanceof UnsupportedHdfException || c instanceof io.jhdf.exceptions.HdfFilterException) {
         return new UnsupportedException(what + ": jHDF (" + JhdfBackend.libraryName() + ") cannot read it: "
             + c.getMessage(), t);
       }
