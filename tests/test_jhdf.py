@@ -46,9 +46,9 @@ def _bitfield(h: h5py.File, name: str, data: np.ndarray) -> None:
 
 
 def _in_thread(fn: Callable[[], None]) -> None:
-    """Runs ``fn`` on a new thread. h5py's LZF filter compresses with a large stack frame: on the main thread of a
-    process whose JVM has started (the JVM puts its stack guard zone into the main thread's stack) it segfaults in
-    lzf_compress (measured: a core dump, and a 5-line script), on another thread it does not."""
+    """Runs ``fn`` on a new thread. h5py's LZF compressor segfaults on the main thread of a process whose JVM has
+    started there (measured: a core dump in lzf_compress, and a 5-line script; likely the JVM's stack guard zone in the
+    main thread's stack against LZF's large stack frame), on another thread it does not (docs/findings.md X1)."""
     failure: list[BaseException] = []
 
     def run() -> None:
