@@ -405,6 +405,17 @@ def test_netcdf4_string_variable_refused(ncfile: Path) -> None:
         zarrjvm.open_array(ncfile, "s", backend="jhdf")
 
 
+def test_truncated_contiguous_data_is_a_decode_error(tmp_path: Path) -> None:
+    f = tmp_path / "trunc.h5"
+    with h5py.File(f, "w") as h:
+        h.create_dataset("c", data=np.arange(200000, dtype="f8"))
+    with open(f, "r+b") as fh:
+        fh.truncate(f.stat().st_size - 100000)
+    with zarrjvm.open_array(f, "c", backend="jhdf") as a, \
+            pytest.raises(zarrjvm.ChunkDecodeError, match="ends before the data of '/c' \\(truncated file\\)"):
+        a[...]
+
+
 @pytest.mark.skipif(not h5py.h5z.filter_avail(h5py.h5z.FILTER_SZIP), reason="this HDF5 cannot write SZIP")
 def test_szip_refused_by_name_and_nothing_printed(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "szip.h5"

@@ -170,7 +170,7 @@ final class JhdfDatasetSource extends ChunkedSource {
   }
 
   /** A block of whole rows of a contiguous or compact dataset, padded to the full block at the end. */
-  private ChunkBytes rows(long[] chunkCoords, Grid g) {
+  private ChunkBytes rows(long[] chunkCoords, Grid g) throws java.io.IOException {
     int full = Math.toIntExact(Grid.size(g.chunks) * (long) info().dtype.itemSize);
     if (g.chunks.length == 0) {
       return data(0, full, full);
@@ -180,13 +180,13 @@ final class JhdfDatasetSource extends ChunkedSource {
     return data(first * rowBytes, Math.toIntExact(count * rowBytes), full);
   }
 
-  private ChunkBytes data(long start, int length, int full) {
+  private ChunkBytes data(long start, int length, int full) throws java.io.IOException {
     ByteBuffer src;
     if (dataset instanceof ContiguousDatasetImpl c) {
       if (c.isEmpty()) { // storage never allocated: every element is the fill value
         return ABSENT;
       }
-      src = file.file().hdf.getHdfBackingStorage().map(c.getDataAddress() + start, length);
+      return readContiguous(c.getDataAddress() + start, length, full);
     } else if (dataset instanceof CompactDataset c) {
       ByteBuffer all = c.getDataBuffer();
       src = all.duplicate().position(Math.toIntExact(start)).limit(Math.toIntExact(start + length)).slice();
@@ -200,6 +200,34 @@ final class JhdfDatasetSource extends ChunkedSource {
     ByteBuffer padded = ByteBuffer.allocate(full);
     padded.put(src).clear();
     return ChunkBytes.of(padded);
+  }
+
+  /**
+   * {@code length} bytes of the file at HDF5 address {@code address} (after any user block), read with positional
+   * reads straight into scratch Arrow memory of {@code full} bytes (the rest zeroed): no heap copy and no memory
+   * mapping per block (mappings would pile up until a GC unmaps them).
+   */
+  private ChunkBytes readContiguous(long address, int length, int full) throws java.io.IOException {
+    java.nio.channels.FileChannel ch = file.file().hdf.getHdfBackingStorage().getFileChannel();
+    long pos = file.file().hdf.getUserBlockSize() + address;
+    org.apache.arrow.memory.ArrowBuf scratch = allocator().buffer(full);
+    try {
+      ByteBuffer view = scratch.nioBuffer(0, full);
+      ByteBuffer dst = view.duplicate().limit(length);
+      while (dst.hasRemaining()) {
+        if (ch.read(dst, pos + dst.position()) < 0) {
+          throw new java.io.EOFException("jhdf: " + file.file().path + " ends before the data of '"
+              + dataset.getPath() + "' (truncated file)");
+        }
+      }
+      if (length < full) {
+        scratch.setZero(length, full - length);
+      }
+      return new ChunkBytes(view, scratch);
+    } catch (java.io.IOException | RuntimeException | Error t) {
+      scratch.close();
+      throw t;
+    }
   }
 
   /** Never used: {@link #decodeChunkBytes} decodes every chunk (no heap {@code ucar.ma2} array in between). */
