@@ -479,6 +479,23 @@ def test_nothing_printed(h5file: Path, tmp_path: Path, capfd: pytest.CaptureFixt
     assert out == "" and err == ""
 
 
+def test_arrays_open_on_one_file_share_it(h5file: Path) -> None:
+    """A group and every array opened on the same file while another holder has it open share one open file."""
+    from zarrjvm import _bridge
+
+    counter = _bridge.jclass("dev.zarrjvm.jhdf.JhdfBackend")
+    before = int(counter.filesOpened())
+    with zarrjvm.open_group(h5file, backend="jhdf") as g:
+        members = [g[n] for n in ("gzip_shuffle", "lzf", "contiguous")]
+        singles = [zarrjvm.open_array(h5file, n, backend="jhdf") for n in ("compact", "scalar", "grp/sub/deep")]
+        assert_same(np.asarray(singles[2][...]), _h5(h5file, "grp/sub/deep"))
+        for a in members + singles:
+            a.close()
+    assert int(counter.filesOpened()) - before == 1
+    zarrjvm.open_array(h5file, "scalar", backend="jhdf").close()  # everything closed: opened afresh
+    assert int(counter.filesOpened()) - before == 2
+
+
 def test_listed_by_backends() -> None:
     (b,) = [b for b in zarrjvm.backends() if b.name == "jhdf"]
     assert b.usable and b.formats == ("netcdf4", "hdf5")

@@ -27,6 +27,11 @@ public final class JhdfBackend implements Backend {
           + "compact datasets; numeric types (bitfields as unsigned); strings, compound, enum, vlen, opaque and "
           + "references are refused; SZIP is refused"));
 
+  /** HDF5 files opened since the JVM started: arrays and groups open on one file at the same time share it. */
+  public static long filesOpened() {
+    return JhdfFile.OPENED.get();
+  }
+
   @Override
   public String name() {
     return NAME;

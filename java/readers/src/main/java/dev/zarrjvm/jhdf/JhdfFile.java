@@ -18,21 +18,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * One open {@link HdfFile}, shared by a group and every member opened through it; closed when the last holder closes
- * its {@link Handle}. jHDF reads through a {@code FileChannel} with positional reads, so holders read concurrently.
+ * One open {@link HdfFile} per file, shared by a group, every member opened through it, and every array opened on the
+ * same file while another holder has it open (one superblock and object-header parse for all of them); closed when
+ * the last holder closes its {@link Handle}. A file rewritten in between (another size or modification time) is opened
+ * afresh. jHDF reads through a {@code FileChannel} with positional reads, so holders read concurrently.
  */
 final class JhdfFile {
+  private record Key(Path file, long size, long modified) {}
+
+  /** Files opened (superblock and root read) since the JVM started. */
+  static final java.util.concurrent.atomic.AtomicLong OPENED = new java.util.concurrent.atomic.AtomicLong();
+  /** The files open now. */
+  private static final java.util.Map<Key, JhdfFile> OPEN = new java.util.HashMap<>(); // guarded by itself
+
   final HdfFile hdf;
   final Path path;
   /** Whether the file is NetCDF-4 (netCDF-C's {@code _NCProperties} on the root, or its dimension scales). */
   final boolean netcdf4;
-  private int holders = 1; // guarded by this
+  private final Key key;
+  private int holders = 1; // guarded by OPEN
   /** Object header address of every dataset, to its name: what HDF5 object references point at. Built once. */
   private java.util.Map<Long, String> names; // guarded by this
 
-  private JhdfFile(HdfFile hdf, Path path) {
+  private JhdfFile(HdfFile hdf, Path path, Key key) {
     this.hdf = hdf;
     this.path = path;
+    this.key = key;
     this.netcdf4 = hdf.getAttributes().containsKey("_NCProperties") || hdf.getAttributes().containsKey("_nc3_strict");
   }
 
@@ -79,7 +90,7 @@ final class JhdfFile {
 
     /** Another share of the same file, for a member opened through a group. */
     Handle retain() {
-      synchronized (JhdfFile.this) {
+      synchronized (OPEN) {
         if (closed) {
           throw new IllegalStateException("retain after close");
         }
@@ -90,7 +101,7 @@ final class JhdfFile {
 
     @Override
     public void close() {
-      synchronized (JhdfFile.this) {
+      synchronized (OPEN) {
         if (closed) {
           return;
         }
@@ -98,15 +109,47 @@ final class JhdfFile {
         if (--holders > 0) {
           return;
         }
+        OPEN.remove(key, JhdfFile.this);
       }
       hdf.close();
     }
   }
 
-  /** Opens the HDF5 file a store was opened on; the first handle is the caller's. */
+  /** A handle on the HDF5 file a store was opened on, opened unless another holder has it open already. */
   static Handle open(ByteStore store) {
     Path p = file(store);
+    Key key;
+    try {
+      Path real = p.toRealPath();
+      key = new Key(real, Files.size(real), Files.getLastModifiedTime(real).toMillis());
+    } catch (IOException e) {
+      throw new StoreException("jhdf cannot open " + p + ": " + e, e);
+    }
+    synchronized (OPEN) {
+      JhdfFile open = OPEN.get(key);
+      if (open != null) {
+        open.holders++;
+        return open.new Handle();
+      }
+    }
+    JhdfFile mine = openFile(p, key);
+    Handle theirs;
+    synchronized (OPEN) {
+      JhdfFile open = OPEN.get(key);
+      if (open == null) { // the first: later openers share it
+        OPEN.put(key, mine);
+        return mine.new Handle();
+      }
+      open.holders++; // another thread opened it meanwhile: share theirs
+      theirs = open.new Handle();
+    }
+    mine.hdf.close();
+    return theirs;
+  }
+
+  private static JhdfFile openFile(Path p, Key key) {
     refuseOtherFormats(p);
+    OPENED.incrementAndGet();
     HdfFile hdf;
     try {
       hdf = new HdfFile(p);
@@ -119,7 +162,7 @@ final class JhdfFile {
       throw new MetadataException("jhdf cannot read " + p + " as HDF5: " + describe(e), e);
     }
     try {
-      return new JhdfFile(hdf, p).new Handle();
+      return new JhdfFile(hdf, p, key);
     } catch (RuntimeException | Error e) {
       hdf.close();
       throw translate(e, Errors.Phase.OPEN, "jhdf reading the root group of " + p);
