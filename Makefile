@@ -59,7 +59,8 @@ test-jdk25: setup
 
 bench: setup
 	$(VPY) -m bench
-	$(VPY) bench/xarray_open.py
+	$(VPY) -m bench.xarray_open
+	$(VPY) -m bench.decode_modes
 
 clean:
 	rm -rf build java/*/target zarrjvm/_jars $(VENV) .pytest_cache

@@ -33,6 +33,22 @@ def measure(fn: Callable[[], Any], repeat: int = 5, warmup: int = 1) -> dict[str
     return summarize(samples)
 
 
+def rotating(fns: dict[str, Callable[[], Any]], runs: int) -> dict[str, dict[str, Any]]:
+    """Each of ``fns`` once untimed (JVM classes, page cache, imports), then ``runs`` rounds with the order rotated
+    each round, so drift on a noisy machine spreads over all of them; median/min/max seconds per name."""
+    for fn in fns.values():
+        fn()
+    samples: dict[str, list[float]] = {k: [] for k in fns}
+    names = list(fns)
+    for r in range(runs):
+        for k in names[r % len(names):] + names[:r % len(names)]:
+            t = time.perf_counter()
+            fns[k]()
+            samples[k].append(time.perf_counter() - t)
+    return {k: {"median_s": statistics.median(v), "min_s": min(v), "max_s": max(v), "runs": runs}
+            for k, v in samples.items()}
+
+
 def summarize(samples: list[float]) -> dict[str, Any]:
     return {"median_s": statistics.median(samples), "min_s": min(samples), "max_s": max(samples),
             "n": len(samples), "samples_s": samples}

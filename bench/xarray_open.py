@@ -9,7 +9,7 @@
    zarrjvm) and Zarr v3 and v2 with xarray's default consolidated metadata (zarr vs zarrjvm).
 
 Every engine runs in the same process with its JVM started, one warm-up run, then ``--runs`` runs in rotating order;
-medians (the machine is noisy). ``.venv/bin/python bench/xarray_open.py [--runs 5] [--variables 1000]`` writes
+medians (the machine is noisy). ``.venv/bin/python -m bench.xarray_open [--runs 5] [--variables 1000]`` writes
 ``bench/results/xarray_open.{json,md,png}``; the data goes to ``build/bench-data`` (made once, reused).
 """
 
@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
-import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -27,9 +25,10 @@ from typing import Any
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
-DATA = Path(os.environ.get("ZARRJVM_BENCH_DATA", HERE.parent / "build" / "bench-data")) / "xarray"
+from .common import DATA as BENCH_DATA
+from .common import RESULTS, rotating
+
+DATA = BENCH_DATA / "xarray"
 SHAPE = (256, 512, 512)  # 64 Mi float32 elements: 256 MiB
 CHUNKS = (16, 256, 256)
 
@@ -65,20 +64,6 @@ def write_data(variables: int) -> dict[str, Path]:
     return paths
 
 
-def timed(fns: dict[str, Callable[[], Any]], runs: int) -> dict[str, dict[str, Any]]:
-    for fn in fns.values():  # warm-up (JVM classes, page cache, imports)
-        fn()
-    samples: dict[str, list[float]] = {k: [] for k in fns}
-    names = list(fns)
-    for r in range(runs):
-        for k in names[r % len(names):] + names[:r % len(names)]:
-            t = time.perf_counter()
-            fns[k]()
-            samples[k].append(time.perf_counter() - t)
-    return {k: {"median_s": statistics.median(v), "min_s": min(v), "max_s": max(v), "runs": runs}
-            for k, v in samples.items()}
-
-
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--runs", type=int, default=5)
@@ -105,11 +90,11 @@ def main() -> None:
                 a[...]
         return run
 
-    nc_load = timed({"netcdf4": load(paths["nc"], "netcdf4"), "h5netcdf": load(paths["nc"], "h5netcdf"),
+    nc_load = rotating({"netcdf4": load(paths["nc"], "netcdf4"), "h5netcdf": load(paths["nc"], "h5netcdf"),
                      "zarrjvm (netcdf-java)": load(paths["nc"], "zarrjvm"),
                      "zarrjvm JvmArray[...] (netcdf-java, no xarray)": raw(paths["nc"], "netcdf-java", "field")},
                     args.runs)
-    zarr_load = timed({"zarr": load(paths["zarr"], "zarr"), "zarrjvm (zarr-java)": load(paths["zarr"], "zarrjvm"),
+    zarr_load = rotating({"zarr": load(paths["zarr"], "zarr"), "zarrjvm (zarr-java)": load(paths["zarr"], "zarrjvm"),
                        "zarrjvm JvmArray[...] (zarr-java, no xarray)": raw(paths["zarr"] / "field", "zarr-java", None)},
                       args.runs)
 
@@ -120,13 +105,14 @@ def main() -> None:
             ds.close()
         return run
 
-    open_nc = timed({"netcdf4": meta(paths["many_nc"], "netcdf4"), "h5netcdf": meta(paths["many_nc"], "h5netcdf"),
+    open_nc = rotating({"netcdf4": meta(paths["many_nc"], "netcdf4"), "h5netcdf": meta(paths["many_nc"], "h5netcdf"),
                      "zarrjvm (netcdf-java)": meta(paths["many_nc"], "zarrjvm")}, args.runs)
-    open_v3 = timed({"zarr": meta(paths["many_v3"], "zarr"), "zarrjvm (zarr-java)": meta(paths["many_v3"], "zarrjvm")},
-                    args.runs)
-    open_v2 = timed({"zarr": meta(paths["many_v2"], "zarr"), "zarrjvm (zarr-java)": meta(paths["many_v2"], "zarrjvm"),
-                     "zarrjvm (jzarr)": lambda: xr.open_dataset(paths["many_v2"], engine="zarrjvm", backend="jzarr")},
-                    args.runs)
+    open_v3 = rotating({"zarr": meta(paths["many_v3"], "zarr"),
+                        "zarrjvm (zarr-java)": meta(paths["many_v3"], "zarrjvm")}, args.runs)
+    open_v2 = rotating({"zarr": meta(paths["many_v2"], "zarr"),
+                        "zarrjvm (zarr-java)": meta(paths["many_v2"], "zarrjvm"),
+                        "zarrjvm (jzarr)": lambda: xr.open_dataset(paths["many_v2"], engine="zarrjvm",
+                                                                   backend="jzarr")}, args.runs)
     sections = {
         "load: NetCDF-4, 256 MiB float32, zlib 1": (nc_load, "netcdf4"),
         "load: Zarr v3, 256 MiB float32, zstd (xarray's default)": (zarr_load, "zarr"),

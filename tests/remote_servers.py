@@ -2,8 +2,9 @@
 
 - :class:`RangeHTTPServer`: Python's ``http.server`` serving a directory, plus what ``SimpleHTTPRequestHandler`` lacks:
   Range requests (``bytes=a-b``, ``bytes=a-``, suffix ``bytes=-n``), HTTP/1.1 keep-alive, a request log and counter, the
-  most requests in flight at once, an optional delay per request (to make overlap observable), forced failures for
-  chosen paths, and a hard cap on requests (beyond it every request fails, so a runaway test ends).
+  most requests in flight at once, an optional delay per request (to make overlap observable), a gate that holds every
+  request until it is opened (so a test waits for events, not for time), forced failures for chosen paths (optionally
+  with a ``Retry-After``), and a hard cap on requests (beyond it every request fails, so a runaway test ends).
 - :func:`moto_s3`: moto's S3 in server mode on an ephemeral port, with a bucket filled from a local directory.
 - :func:`within`: runs a call in a thread and fails if it takes longer than the given seconds.
 
@@ -50,13 +51,18 @@ def within(seconds: float, fn: Callable[[], T]) -> T:
 class _Stats:
     def __init__(self, max_requests: int, delay: float) -> None:
         self.lock = threading.Lock()
+        self.changed = threading.Condition(self.lock)  # notified whenever a request arrives or ends
+        self.gate = threading.Event()  # requests wait here until it is set (it is, unless a test closes it)
+        self.gate.set()
         self.max_requests = max_requests
         self.delay = delay
         self.log: list[tuple[str, str, str | None, dict[str, str]]] = []
+        self.arrived: list[float] = []  # time.monotonic() of each logged request's arrival
         self.active = 0
         self.max_active = 0
         self.overflow = False
-        self.fail_paths: dict[str, tuple[int, int | None]] = {}  # path -> (status, answers left or None: always)
+        #: path -> (status, answers left or None: always, Retry-After value or None)
+        self.fail_paths: dict[str, tuple[int, int | None, str | None]] = {}
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -80,22 +86,30 @@ class _Handler(SimpleHTTPRequestHandler):
             return
         with s.lock:
             s.log.append((self.command, self.path, self.headers.get("Range"), dict(self.headers.items())))
+            s.arrived.append(time.monotonic())
             over = len(s.log) > s.max_requests
             s.overflow |= over
-            status = None
+            status = retry_after = None
             key = self.path.split("?")[0]
             if key in s.fail_paths:
-                status, left = s.fail_paths[key]
+                status, left, retry_after = s.fail_paths[key]
                 if left is not None:
-                    s.fail_paths[key] = (status, left - 1)
+                    s.fail_paths[key] = (status, left - 1, retry_after)
                     if left <= 0:
                         status = None
             s.active += 1
             s.max_active = max(s.max_active, s.active)
+            s.changed.notify_all()
         try:
+            s.gate.wait()
             if s.delay:
                 time.sleep(s.delay)
-            if over or status:
+            if status and retry_after is not None:
+                self.send_response(status)
+                self.send_header("Retry-After", retry_after)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif over or status:
                 self.send_error(503 if over else status)
             elif head:
                 super().do_HEAD()
@@ -104,6 +118,7 @@ class _Handler(SimpleHTTPRequestHandler):
         finally:
             with s.lock:
                 s.active -= 1
+                s.changed.notify_all()
 
     def do_GET(self) -> None:
         self._serve(head=False)
@@ -202,6 +217,11 @@ class RangeHTTPServer:
         with self.stats.lock:
             return list(self.stats.log)
 
+    def arrivals(self, path: str) -> list[float]:
+        """When each request for ``path`` (URL path without query) arrived, in order (``time.monotonic()``)."""
+        with self.stats.lock:
+            return [t for (_, p, _, _), t in zip(self.stats.log, self.stats.arrived) if p.split("?")[0] == path]
+
     @property
     def max_active(self) -> int:
         return self.stats.max_active
@@ -213,16 +233,37 @@ class RangeHTTPServer:
     def reset(self, *, delay: float | None = None) -> None:
         with self.stats.lock:
             self.stats.log.clear()
+            self.stats.arrived.clear()
             self.stats.max_active = 0
             self.stats.fail_paths.clear()
+            self.stats.gate.set()
             if delay is not None:
                 self.stats.delay = delay
 
-    def fail(self, path: str, status: int, times: int | None = None) -> None:
+    def fail(self, path: str, status: int, times: int | None = None, retry_after: str | None = None) -> None:
         """Answer ``status`` for ``path`` (URL path, e.g. ``/a.zarr/c/0/0``): the next ``times`` requests, or every one
-        until the next :meth:`reset` when ``times`` is None."""
+        until the next :meth:`reset` when ``times`` is None; with a ``Retry-After: retry_after`` header when given."""
         with self.stats.lock:
-            self.stats.fail_paths[path] = (status, times)
+            self.stats.fail_paths[path] = (status, times, retry_after)
+
+    @property
+    def active(self) -> int:
+        """Requests being answered (or held at the gate) now."""
+        with self.stats.lock:
+            return self.stats.active
+
+    def hold(self) -> None:
+        """Closes the gate: every request from now on waits (counted and logged) until :meth:`release`."""
+        self.stats.gate.clear()
+
+    def release(self) -> None:
+        self.stats.gate.set()
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float) -> bool:
+        """Waits (woken by every request's arrival and end, no polling) until ``predicate()`` — called with the stats
+        lock held, so it reads ``self.stats`` fields directly — is true; False after ``timeout`` seconds."""
+        with self.stats.changed:
+            return self.stats.changed.wait_for(predicate, timeout)
 
 
 @contextlib.contextmanager

@@ -22,6 +22,9 @@ import zarrjvm
 from zarrjvm import _async
 
 LIMIT = 180
+#: what write_stores wrote to v2.zarr and sharded.zarr
+DATA_V2 = (np.arange(40 * 30, dtype="i2").reshape(40, 30) * 3 - 500)
+DATA_SHARDED = (np.arange(1200) * 7 % 65536).astype("u2").reshape(40, 30)
 
 
 @pytest.fixture(scope="module")
@@ -113,37 +116,52 @@ def test_five_thousand_reads_in_flight_on_a_bounded_pool(local: tuple[Path, np.n
     asyncio.run(asyncio.wait_for(main(), LIMIT))
     import jpype
 
-    read_pool = jpype.JClass("dev.zarrjvm.runtime.Pools")  # the async pool never ran more threads than its bound
-    assert 1 <= int(read_pool.asyncLargestPoolSize()) <= int(read_pool.asyncThreads()) == 32
+    # the async pool ran exactly its bound of threads (a ThreadPoolExecutor adds a thread per submission up to its core
+    # size, so 5000 submissions reach it) and never more
+    read_pool = jpype.JClass("dev.zarrjvm.runtime.Pools")
+    assert int(read_pool.asyncLargestPoolSize()) == int(read_pool.asyncThreads()) == 32
     a.close()
     assert settle(allocator_baseline) == 0
 
 
 def test_thousands_in_flight_then_cancelled_release_java_work_and_memory(
         server: RangeHTTPServer, allocator_baseline: Callable[[], int]) -> None:
-    """2000 reads of a slow remote store: Java holds them (32 running, the rest queued); cancelling them all ends the
-    queued ones without a request, and every byte goes back."""
-    a = zarrjvm.open_array(f"{server.url}/v2.zarr")
-    server.reset(delay=0.02)
+    """2000 reads of a remote store whose server holds every request: Java holds them all (at most its async pool's
+    32 running, the rest queued); cancelling them all ends the queued ones without a request, and every byte goes back.
 
-    async def main() -> tuple[int, int]:
-        tasks = [asyncio.ensure_future(a.read_chunk_async((i % 4, i % 3))) for i in range(2000)]
-        await asyncio.sleep(0.3)
+    Event-driven: no read can finish while the server's gate is closed, so the count in flight is exact."""
+    import jpype
+
+    pools = jpype.JClass("dev.zarrjvm.runtime.Pools")
+    a = zarrjvm.open_array(f"{server.url}/v2.zarr")
+    server.reset()
+    server.hold()
+    n = 2000
+
+    async def main() -> tuple[int, list]:
+        tasks = [asyncio.ensure_future(a.read_chunk_async((i % 4, i % 3))) for i in range(n)]
+        await asyncio.sleep(0)  # each task ran up to its submission to Java
+        arrived = await asyncio.to_thread(server.wait_for, lambda: server.stats.active >= 1, LIMIT)
+        assert arrived, "no request reached the server"
         in_flight = _async.in_flight()
         for t in tasks:
             t.cancel()
-        results = await asyncio.gather(*tasks, return_exceptions=True)
-        done = [r for r in results if isinstance(r, np.ndarray)]
-        assert all(isinstance(r, (np.ndarray, asyncio.CancelledError)) for r in results)
-        return in_flight, len(done)
+        # every task is over once its cancellation reached Java (the future's Java-cancel callback runs before the
+        # task wakes); only then may the held requests finish and the pool's threads look at the queue
+        await asyncio.wait(tasks)
+        server.release()
+        return in_flight, await asyncio.gather(*tasks, return_exceptions=True)
 
-    in_flight, done = asyncio.run(asyncio.wait_for(main(), LIMIT))
-    assert in_flight >= 1000  # thousands in flight: Java queued them
+    try:
+        in_flight, results = asyncio.run(asyncio.wait_for(main(), LIMIT))
+    finally:
+        server.release()
+    assert in_flight == n  # all of them in Java at once, none finished (the server held every request)
+    assert all(isinstance(r, asyncio.CancelledError) for r in results), {type(r) for r in results}
     assert settle(allocator_baseline) == 0
-    # the cancelled reads never reached the server (each made request costs >= 20 ms on 32 threads)
-    assert server.requests < 1000, server.requests
-    assert done < 1000
-    server.reset(delay=0.0)
+    # only reads already running on the async pool reached the server; the queued ones were dropped without a request
+    assert 1 <= server.requests <= int(pools.asyncThreads()) == 32, server.requests
+    a.close()
 
 
 def test_cancelled_after_export_is_imported_and_dropped(local: tuple[Path, np.ndarray],
@@ -168,26 +186,45 @@ def test_cancelled_after_export_is_imported_and_dropped(local: tuple[Path, np.nd
 
 
 def test_event_loop_runs_while_java_reads(server: RangeHTTPServer) -> None:
+    """64 reads held by the server (its gate closed): the loop keeps ticking while all of them are in flight, and the
+    server lets them go only after the loop ticked ``TICKS`` times. A read that blocked the loop would never let that
+    happen (the test would time out); the longest gap between ticks is measured too."""
     a = zarrjvm.open_array(f"{server.url}/v2.zarr")
-    server.reset(delay=0.1)
-    ticks = 0
+    server.reset()
+    server.hold()
+    ticks = 20
+    stamps: list[float] = []
 
     async def ticker(stop: asyncio.Event) -> None:
-        nonlocal ticks
         while not stop.is_set():
-            ticks += 1
-            await asyncio.sleep(0.01)
+            stamps.append(time.perf_counter())
+            await asyncio.sleep(0.005)
 
-    async def main() -> None:
+    async def main() -> int:
         stop = asyncio.Event()
         t = asyncio.ensure_future(ticker(stop))
-        await asyncio.gather(*(a.read_chunk_async((i % 4, i % 3)) for i in range(64)))
+        reads = [asyncio.ensure_future(a.read_chunk_async((i % 4, i % 3))) for i in range(64)]
+        await asyncio.sleep(0)
+        first = len(stamps)
+        while len(stamps) - first < ticks:  # the loop ticks while the reads are held in Java
+            await asyncio.sleep(0.005)
+        held = _async.in_flight()
+        server.release()
+        got = await asyncio.gather(*reads)
+        for i, g in enumerate(got):
+            c = (i % 4, i % 3)
+            assert_same(g, DATA_V2[c[0] * 10:c[0] * 10 + 10, c[1] * 10:c[1] * 10 + 10])
         stop.set()
         await t
+        return held
 
-    asyncio.run(asyncio.wait_for(main(), LIMIT))
-    server.reset(delay=0.0)
-    assert ticks >= 5  # 64 reads of >= 100 ms each on 32 threads take >= 200 ms, during which the loop kept ticking
+    try:
+        held = asyncio.run(asyncio.wait_for(main(), LIMIT))
+    finally:
+        server.release()
+    assert held == 64  # all still in flight after the loop ticked 20 times: none had finished, none blocked the loop
+    longest = max(b - a for a, b in zip(stamps, stamps[1:]))
+    assert longest < 1.0, f"the event loop stalled for {longest:.3f} s"  # ticks are 5 ms apart when nothing blocks
 
 
 def test_loops_in_several_threads(local: tuple[Path, np.ndarray]) -> None:
@@ -218,8 +255,7 @@ def test_loops_in_several_threads(local: tuple[Path, np.ndarray]) -> None:
 def test_async_open_and_region_over_http_sharded(server: RangeHTTPServer) -> None:
     async def main() -> None:
         a = await zarrjvm.open_array_async(f"{server.url}/sharded.zarr")
-        b = zarrjvm.open_array(f"{server.url}/sharded.zarr")
-        assert_same(await a.get_async((slice(3, 37), slice(None, None, 2))), b[3:37, ::2])
+        assert_same(await a.get_async((slice(3, 37), slice(None, None, 2))), DATA_SHARDED[3:37, ::2])
         stats = a.store_stats()
         assert stats is not None and stats["requests"] > 0
 

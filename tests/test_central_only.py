@@ -40,7 +40,7 @@ def test_build_reports_its_flavour(central: bool) -> None:
                          ids=["uint16-v3", "uint64-v2", "sharded"])
 def test_zarr_java_without_shims(written, central: bool, case: Case, missing: str) -> None:
     store, path = written(case)
-    with zarrjvm.open_array(store, path, shims=False) as a:
+    with zarrjvm.open_array(store, path, shims=False, decode="reader") as a:
         if central:
             with pytest.raises(zarrjvm.UnsupportedError, match=missing) as ei:
                 a[...]
@@ -52,7 +52,7 @@ def test_zarr_java_without_shims(written, central: bool, case: Case, missing: st
 
 def test_zarr_java_bool_without_shims(written, central: bool) -> None:
     store, path = written(BOOL_V2)
-    with zarrjvm.open_array(store, path, shims=False) as a:
+    with zarrjvm.open_array(store, path, shims=False, decode="reader") as a:
         if central:
             # BytesCodec's bool path calls Array.factory(DataType, Index, Object), a 5.x method
             with pytest.raises(zarrjvm.UnsupportedError) as ei:
@@ -73,7 +73,7 @@ def test_shims_read_them(written, central: bool, case: Case) -> None:
 
 def test_signed_types_need_no_shim(written) -> None:
     store, path = written(I2)
-    with zarrjvm.open_array(store, path, shims=False) as a:
+    with zarrjvm.open_array(store, path, shims=False, decode="reader") as a:
         assert_same(a[...], I2.expected())
         assert a.notes == []
 
@@ -95,3 +95,70 @@ def test_jzarr_whole_array_read_needs_5x(written, central: bool) -> None:
         assert np.asarray(za.read()).size == 400
     with zarrjvm.open_array(store, backend="jzarr") as a:
         assert_same(a[...], JZ.expected())
+
+
+def _tally(written, reader: str, cases: list[Case], **options: bool) -> dict[str, int]:
+    """Reads every case whole with ``reader`` and sorts the outcome: equal to the data written, refused as declared
+    (the limitation's own message), a link error on cdm 4.5.5, or a known upstream defect (its own message). Anything
+    else (wrong numbers, another error) fails here."""
+    import re
+
+    from helpers import declared_limit_message
+
+    from zarrjvm.compat.capabilities import java_reader_limitation, java_reader_limitations, known_defect
+
+    out = {"correct": 0, "declared": 0, "link": 0, "defect": 0}
+    for case in cases:
+        store, path = written(case)
+        why, defect = java_reader_limitation(reader, case), known_defect(reader, case)
+        try:
+            # the readers as they are (their own codecs): the table is about them
+            with zarrjvm.open_array(store, path, backend=reader, **{"decode": "reader", **options}) as a:
+                got = np.array(a[...])
+        except zarrjvm.UnsupportedError as e:
+            if e.java_class in ("java.lang.NoSuchFieldError", "java.lang.NoSuchMethodError"):
+                out["link"] += 1
+            else:
+                assert why and re.search(declared_limit_message(java_reader_limitations(reader, case)), str(e)), \
+                    (case.name, str(e))
+                out["declared"] += 1
+            continue
+        except zarrjvm.ZarrJvmError as e:
+            assert defect is not None and defect.matches(e), (case.name, str(e))
+            out["defect"] += 1
+            continue
+        assert why is None and defect is None, (case.name, why, defect)
+        assert_same(got, case.expected())
+        out["correct"] += 1
+    return out
+
+
+def test_the_readme_table_of_the_central_only_build_is_measured(written, central: bool) -> None:
+    """README, "What each backend reads in the Central-only build": every row measured here, shims on and off."""
+    import re
+    from pathlib import Path
+
+    from zarrjvm.compat.cases import NETCDF_CASES, ZARR_CASES
+
+    if not central:
+        pytest.skip("the table is the Central-only build's (cdm 4.5.5); a 5.x build has no link errors")
+    v2 = [c for c in ZARR_CASES if c.format == "zarr-v2"]
+    rows = {
+        "zarr-java 0.0.9 (zarrjvm's shims on, the default)": (_tally(written, "zarr-java", ZARR_CASES), 126),
+        "zarr-java 0.0.9 as-is on cdm 4.5.5 (`shims=False`)": (_tally(written, "zarr-java", ZARR_CASES, shims=False),
+                                                               126),
+        "jzarr 0.4.2": (_tally(written, "jzarr", v2), len(v2)),
+        "netCDF-Java (cdm 4.5.5)": (_tally(written, "netcdf-java", NETCDF_CASES), len(NETCDF_CASES)),
+    }
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    for label, (t, n) in rows.items():
+        line = next((ln for ln in readme.splitlines() if ln.startswith(f"| {label} |")), None)
+        assert line is not None, f"no README row for {label}"
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        assert cells[1] == f"{t['correct']} / {n}", (label, t)
+        declared = re.match(r"(\d+)", cells[2])
+        assert declared and int(declared[1]) == t["declared"], (label, t)
+        link = re.search(r"\+ (\d+) link errors", cells[2])
+        assert (int(link[1]) if link else 0) == t["link"], (label, t)
+        assert int(re.match(r"(\d+)", cells[3])[1]) == t["defect"], (label, t)  # type: ignore[index]
+        assert sum(t.values()) == n

@@ -11,9 +11,16 @@ from zarrjvm.compat.cases import ALL_CASES, CASES_BY_NAME, NETCDF_CASES, ZARR_CA
 from zarrjvm.compat.javawrite import numpy_to_arrow, write_spec
 
 
-def test_enough_cases_and_unique_names() -> None:
-    assert len(ZARR_CASES) >= 40
-    assert len(NETCDF_CASES) >= 8
+def test_case_counts_are_exact_and_names_unique() -> None:
+    """Exact counts (a case lost or added fails here until this test and the README are updated)."""
+    import re
+    from pathlib import Path
+
+    assert (len(ZARR_CASES), len(NETCDF_CASES), len(ALL_CASES)) == (126, 25, 151)
+    assert ALL_CASES == [*ZARR_CASES, *NETCDF_CASES]
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    stated = re.findall(r"(\d+) cases (?:in `zarrjvm/compat/cases.py` )?\((\d+) Zarr, (\d+) NetCDF", readme)
+    assert stated and all(tuple(int(v) for v in t) == (151, 126, 25) for t in stated), stated
     assert len({c.name for c in ALL_CASES}) == len(ALL_CASES)
     assert {c.format for c in ALL_CASES} == {"zarr-v2", "zarr-v3", "netcdf3", "netcdf4"}
 

@@ -150,3 +150,106 @@ def test_central_only_link_failures_are_labelled(tmp_path: Path) -> None:
     # a plain Python error is not Central-only
     assert "central_only" not in error_detail(ValueError("ucar.ma2 mentioned but no link error"), "read")
 
+
+# -- findings: each explains its own signature and nothing near it ---------------------------------------------------
+#: one cell per finding, as the matrix reports it (details measured on this machine's full run, messages shortened)
+_FOUND: dict[str, tuple[str, str, str, dict[str, Any]]] = {
+    "C1": ("zarr-java", "zarr-python", "zarr-v3-sharded-f4", {
+        "stage": "write", "exception": "UnsupportedError", "java_class": "java.lang.NoSuchFieldError",
+        "java_message": "ULONG", "central_only": True,
+        "message": "writing '' (zarr-v3) with zarr-java: the writer needs a part of ucar.ma2 this build's netCDF-Java "
+                   "(edu.ucar:cdm:4.5.5) does not have: java.lang.NoSuchFieldError: ULONG"}),
+    "Z1": ("zarr-java", "zarr-python", "zarr-v2-order-F", {
+        "reason": "values", "index": [0, 1], "expected": 166630331, "got": 615589806}),
+    "Z2": ("zarr-python", "zarr-java", "zarr-v3-codec-zstd+crc32c-f4", {
+        "stage": "read", "exception": "ChunkDecodeError", "java_class": "com.github.luben.zstd.ZstdException",
+        "java_message": "Src size is incorrect",
+        "message": "decoding chunk [0, 0] of / with zarr-java: com.github.luben.zstd.ZstdException: Src size is "
+                   "incorrect"}),
+    "Z3": ("zarr-python", "zarr-java", "zarr-v2-fill-inf-missing", {
+        "stage": "read", "exception": "MetadataError", "java_class": "dev.zarr.zarrjava.ZarrException",
+        "java_message": "Invalid fill value 'Infinity'.", "message": "opening '/' with zarr-java: ..."}),
+    "Z7": ("tensorstore", "zarr-java", "zarr-v3-dtype-b1", {
+        "stage": "read", "exception": "MetadataError",
+        "java_class": "com.fasterxml.jackson.databind.exc.MismatchedInputException",
+        "java_message": "Missing required creator property 'configuration' (index 0)\n at [Source: REDACTED] (through "
+                        "reference chain: dev.zarr.zarrjava.v3.ArrayMetadata[\"chunk_key_encoding\"]->x)",
+        "message": "opening '/' with zarr-java: ..."}),
+    "Z8": ("zarr-java", "zarr-python", "zarr-v3-attrs", {
+        "reason": "attrs", "key": "nested", "expected": {"a": None, "b": True}, "got": {"b": True}}),
+    "Z9": ("zarr-java", "tensorstore", "zarr-v2-codec-blosc-lz4-shuffle-f4", {
+        "stage": "read", "exception": "ValueError",
+        "message": "FAILED_PRECONDITION: Error opening \"zarr\" driver: Error reading local file \".zarray\": Error "
+                   "parsing object member \"compressor\": Object includes extra members: \"typesize\""}),
+    "Z10": ("zarr-java", "zarr-python", "zarr-v2-empty", {
+        "stage": "write", "exception": "ChunkDecodeError", "java_class": "dev.zarr.zarrjava.ZarrException",
+        "java_message": "Attempting to read data outside of the array's domain.", "message": "writing ''"}),
+    "J4": ("jzarr", "zarr-python", "zarr-v2-empty", {
+        "stage": "write", "exception": "ChunkDecodeError", "java_class": "ucar.ma2.InvalidRangeException",
+        "java_message": "last (-1) must be >= first (0)", "message": "writing ''"}),
+}
+
+
+def _cell(writer: str, reader: str, case: str, detail: dict[str, Any]) -> dict[str, Any]:
+    status = "fail" if "reason" in detail else "error"
+    return {"writer": writer, "reader": reader, "case": case, "status": status, "detail": dict(detail)}
+
+
+def _finding(cell: dict[str, Any]) -> str | None:
+    annotate([cell], {c.name: c.features for c in CASES_BY_NAME.values()})
+    return cell["detail"]["finding"]
+
+
+def _near_misses(rule: Any, writer: str, reader: str, case: str, d: dict[str, Any]) -> list[tuple[str, dict]]:
+    """The same cell with one thing changed (a writer or reader the rule does not name, a case of the other format,
+    another value or message, exception class, stage or Java class): each must stay unexplained."""
+    names = ["zarr-python", "tensorstore", "zarr-java", "jzarr"]
+    out = []
+    if rule.writers is not None:
+        out.append(("writer", _cell(next(n for n in names if n not in rule.writers), reader, case, d)))
+    if rule.readers is not None:
+        out.append(("reader", _cell(writer, next(n for n in names if n not in rule.readers), case, d)))
+    out.append(("case", _cell(writer, reader, _NEAR_CASE[rule.id], d)))
+    if "reason" in d:
+        if rule.id == "Z1":
+            out.append(("value", _cell(writer, reader, case, {**d, "got": d["got"] + 1})))
+        else:
+            out.append(("attrs", _cell(writer, reader, case, {**d, "got": {"b": False}})))
+    else:
+        out.append(("message", _cell(writer, reader, case, {**d, "message": "something else",
+                                                            "java_message": "something else"})))
+        out.append(("exception", _cell(writer, reader, case, {**d, "exception": "StoreError"})))
+        out.append(("stage", _cell(writer, reader, case,
+                                   {**d, "stage": "read" if d["stage"] == "write" else "write"})))
+        if "java_class" in d:
+            out.append(("java class", _cell(writer, reader, case, {**d, "java_class": "java.io.IOException"})))
+    return out
+
+
+#: per finding, the nearest case its predicate must not take (same format where the rule names one)
+_NEAR_CASE = {
+    "C1": "netcdf3-classic-i2", "Z1": "zarr-v2-dtype-i4", "Z2": "zarr-v3-dtype-f4", "Z3": "zarr-v2-dtype-f4",
+    "Z7": "zarr-v2-dtype-b1", "Z8": "zarr-v3-dtype-i4", "Z9": "zarr-v2-dtype-i4", "Z10": "zarr-v2-dtype-i4",
+    "J4": "zarr-v2-dtype-i4",
+}
+
+
+@pytest.mark.parametrize("fid", list(_FOUND))
+def test_a_finding_explains_its_own_signature_and_no_near_miss(fid: str) -> None:
+    from zarrjvm.compat.findings import BY_ID, RULES
+
+    assert {r.id for r in RULES} == set(_FOUND) | {"C2"}
+    writer, reader, case, d = _FOUND[fid]
+    assert _finding(_cell(writer, reader, case, d)) == fid
+    misses = _near_misses(BY_ID[fid], writer, reader, case, d)
+    assert len(misses) >= 3
+    for what, cell in misses:
+        assert _finding(cell) is None, f"{fid} also explains a cell with another {what}: {cell}"
+
+
+def test_central_only_jzarr_write_is_c2_and_only_with_the_label() -> None:
+    d = {"stage": "write", "exception": "UnsupportedError", "java_class": "java.lang.NoSuchMethodError",
+         "java_message": "ucar.ma2.Array.getDataAsByteBuffer", "central_only": True,
+         "message": "writing with jzarr: the writer needs a part of ucar.ma2 this build's netCDF-Java does not have"}
+    assert _finding(_cell("jzarr", "zarr-python", "zarr-v2-dtype-i4", d)) == "C2"
+    assert _finding(_cell("jzarr", "zarr-python", "zarr-v2-dtype-i4", {**d, "central_only": False})) is None

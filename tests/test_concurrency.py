@@ -1,4 +1,4 @@
-"""Many Python threads reading through the JVM at once: results identical to a serial read, no deadlock.
+"""Many Python threads reading through the JVM at once: every chunk equal to the data written, no deadlock.
 
 JPype releases the GIL during Java calls and attaches each Python thread to the JVM on its first call, so these threads
 really run Java in parallel. Every wait is bounded: a deadlock fails the test instead of hanging it.
@@ -7,6 +7,7 @@ really run Java in parallel. Every wait is bounded: a deadlock fails the test in
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,8 +71,20 @@ STORES: dict[str, tuple[str, Callable[[Path], tuple[str, str]]]] = {
 }
 
 
+def _reference(name: str) -> dict[tuple[int, int], np.ndarray | type]:
+    """The reference: every chunk of the data written (``_data()``); the damaged one as the error reading it must raise
+    (the zarr stores' chunk 7.7 is overwritten with garbage, the others are intact)."""
+    data = _data()
+    out: dict[tuple[int, int], np.ndarray | type] = {
+        c: data[c[0] * CHUNKS[0]:(c[0] + 1) * CHUNKS[0], c[1] * CHUNKS[1]:(c[1] + 1) * CHUNKS[1]]
+        for c in np.ndindex(*GRID)}
+    if name.startswith(("zarr-java-v2", "jzarr")):
+        out[BAD_CHUNK] = zarrjvm.ChunkDecodeError
+    return out
+
+
 def _serial(store: str, path: str, backend: str) -> dict[tuple[int, int], np.ndarray | type]:
-    """The reference: every chunk read once, in order, on this thread (copies; the damaged one as its error type)."""
+    """Every chunk read once, in order, on this thread (copies; the damaged one as its error type)."""
     out: dict[tuple[int, int], np.ndarray | type] = {}
     with zarrjvm.open_array(store, path, backend=backend) as a:
         for coords in np.ndindex(*GRID):
@@ -139,12 +152,20 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, str
 
 @pytest.mark.parametrize("mode", ["shared", "separate"])
 @pytest.mark.parametrize("name", list(STORES))
-def test_threads_read_what_a_serial_read_reads(stores, name: str, mode: str, allocator_baseline) -> None:
+def test_threads_read_the_data_written(stores, name: str, mode: str, allocator_baseline) -> None:
     store, path, backend = stores[name]
-    reference = _serial(store, path, backend)
-    assert isinstance(reference[(0, 0)], np.ndarray)
+    reference = _reference(name)
     expect_bad = name.startswith(("zarr-java-v2", "jzarr"))
-    assert (reference[BAD_CHUNK] is zarrjvm.ChunkDecodeError) == expect_bad
+    # a serial read on this thread gets the data written too (so a difference below is the threads')
+    serial = _serial(store, path, backend)
+    assert serial.keys() == reference.keys()
+    for c, want in reference.items():
+        if isinstance(want, type):
+            assert serial[c] is want, (c, serial[c])
+        else:
+            got = serial[c]
+            assert isinstance(got, np.ndarray), (c, got)
+            assert_same(got, want)
     shared = zarrjvm.open_array(store, path, backend=backend)
     separate: dict[int, zarrjvm.array.JvmArray] = {}
 
@@ -174,30 +195,38 @@ def test_threads_read_what_a_serial_read_reads(stores, name: str, mode: str, all
 
 def test_close_while_other_threads_read(stores, allocator_baseline) -> None:
     """Closing an array under load: readers get either right data or a typed 'closed' error, never a crash, never
-    wrong numbers, and the Arrow memory of reads in flight comes back."""
+    wrong numbers, and the Arrow memory of reads in flight comes back.
+
+    Event-driven: the closer waits until every reader has read ``BEFORE_CLOSE`` chunks right, and every reader goes on
+    reading until it has seen the 'closed' error, so the close always lands while all of them are reading."""
     store, path, backend = stores["zarr-java-v2-blosc"]
-    reference = _serial(store, path, backend)
+    reference = _reference("zarr-java-v2-blosc")
     a = zarrjvm.open_array(store, path, backend=backend)
-    started = threading.Barrier(THREADS + 1, timeout=JOIN_TIMEOUT_S)
+    before_close = 20
+    warmed = threading.Semaphore(0)
     outcomes: dict[int, tuple[int, int]] = {}
 
     def work(i: int) -> None:
-        ok = closed = 0
-        started.wait()
-        for k in range(READS_PER_THREAD):
+        ok = closed = k = 0
+        deadline = time.monotonic() + JOIN_TIMEOUT_S  # bounded even if the closer never closes
+        while not closed and time.monotonic() < deadline:
             c = ((i + k) % GRID[0], (3 * k) % GRID[1])
+            k += 1
             if c == BAD_CHUNK:
                 continue
             try:
                 assert_same(a.read_chunk(c), reference[c])
                 ok += 1
+                if ok == before_close:
+                    warmed.release()
             except zarrjvm.ZarrJvmError as e:
                 assert "closed" in str(e), str(e)
                 closed += 1
         outcomes[i] = (ok, closed)
 
     def closer() -> None:
-        started.wait()
+        for _ in range(THREADS):
+            assert warmed.acquire(timeout=JOIN_TIMEOUT_S), "a reader never got going"
         a.close()
 
     t = threading.Thread(target=closer, daemon=True)
@@ -206,7 +235,9 @@ def test_close_while_other_threads_read(stores, allocator_baseline) -> None:
     t.join(JOIN_TIMEOUT_S)
     assert not t.is_alive()
     assert not errors, errors[0]
-    assert sum(c for _, c in outcomes.values()) > 0, "the close happened while reads were going on"
+    assert len(outcomes) == THREADS
+    # every reader read right before the close and met the 'closed' error after it
+    assert all(ok >= before_close and closed == 1 for ok, closed in outcomes.values()), outcomes
     assert allocator_baseline() == 0
     with zarrjvm.open_array(store, path, backend=backend) as again:
         assert_same(again.read_chunk((0, 0)), reference[(0, 0)])

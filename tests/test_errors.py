@@ -6,7 +6,6 @@ import json
 import os
 from pathlib import Path
 
-import numpy as np
 import pytest
 from helpers import assert_same
 
@@ -52,8 +51,13 @@ def test_missing_netcdf_file_and_variable(tmp_path: Path, written) -> None:
     store, path = written(case)
     with pytest.raises(zarrjvm.ArrayNotFoundError):
         zarrjvm.open_array(tmp_path / "none.nc", "v", backend="netcdf-java")
-    with pytest.raises(zarrjvm.ArrayNotFoundError, match="no variable 'nothere'"):
+    with pytest.raises(zarrjvm.ArrayNotFoundError, match="no variable 'nothere'") as info:
         zarrjvm.open_array(store, "nothere", backend="netcdf-java")
+    import netCDF4
+
+    with netCDF4.Dataset(store) as ds:
+        names = sorted(ds.variables)
+    assert names and f"(variables: [{', '.join(names)}])" in str(info.value), "the message lists what the file holds"
     with zarrjvm.open_array(store, path, backend="netcdf-java") as a:
         assert_same(a[...], case.expected())
 
@@ -75,7 +79,7 @@ def test_unknown_backend(good) -> None:
 def test_unknown_option(good) -> None:
     # a TypeError naming the valid options, as Python's own for an unexpected keyword
     with pytest.raises(TypeError, match=r"unexpected keyword argument 'chek' \(valid: backend, checks, shims, direct, "
-                                        r"storage_options\)"):
+                                        r"decode, zarr_format, storage_options\)"):
         zarrjvm.open_array(good[0], chek=False)
     with pytest.raises(TypeError, match="checks must be True or False, got 'no'"):
         zarrjvm.open_array(good[0], checks="no")
@@ -181,20 +185,34 @@ def test_out_of_range_chunk_and_region(good) -> None:
         assert isinstance(ei.value, IndexError)
 
 
+def _tree_state(root: Path) -> dict[str, tuple]:
+    """Every path under ``root``: its kind, size, mtime, ctime (which no user can set back: any write, chmod or rename
+    moves it) and inode, and a file's SHA-256."""
+    import hashlib
+
+    out: dict[str, tuple] = {}
+    for p in sorted([root, *root.rglob("*")]):
+        st = p.lstat()
+        digest = hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else None
+        out[str(p.relative_to(root))] = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, digest)
+    return out
+
+
 @pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])
 def test_reading_never_writes(tmp_path: Path, good, backend: str) -> None:
+    """No chmod (root would ignore it): every path's contents, size, times and inode are the same after the reads,
+    and no file was added or removed anywhere under the store (inotify's view: test_never_writes.py)."""
     store = _copy_store(good[0], tmp_path / "ro.zarr")
-    before = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in store.rglob("*")}
-    os.chmod(store, 0o555)
-    try:
-        with zarrjvm.open_array(store, backend=backend) as a:
-            a[...]
-            list(a.iter_chunks())
-            a.read_chunk_raw((0, 0))
-    finally:
-        os.chmod(store, 0o755)
-    after = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in store.rglob("*")}
-    assert before == after
+    before = _tree_state(store)
+    with zarrjvm.open_array(store, backend=backend) as a:
+        assert_same(a[...], GOOD.expected())
+        assert len(list(a.iter_chunks())) == 4
+        assert a.read_chunk_raw((0, 0)) == (store / "0.0").read_bytes()
+        assert isinstance(a.attrs, dict)
+    assert _tree_state(store) == before
+    # the comparison sees a change: touching one chunk file's metadata alone moves its ctime
+    os.utime(store / "0.0", ns=(before["0.0"][2], before["0.0"][2]))
+    assert _tree_state(store)["0.0"][3] != before["0.0"][3]
 
 
 def test_error_keeps_java_class_and_message(tmp_path: Path, good) -> None:
@@ -209,12 +227,17 @@ def test_error_keeps_java_class_and_message(tmp_path: Path, good) -> None:
     assert isinstance(ei.value, zarrjvm.ZarrJvmError)
 
 
-def test_many_errors_then_reads(good, tmp_path: Path) -> None:
+def test_many_errors_then_reads(good, tmp_path: Path, allocator_baseline) -> None:
+    import jpype
+
+    children = int(jpype.JClass("dev.zarrjvm.bridge.ZarrJvm").arrowOpenAllocators())
     for i in range(200):
         with pytest.raises(zarrjvm.ArrayNotFoundError):
             zarrjvm.open_array(tmp_path / f"missing{i}")
     _still_works(good)
-    assert np.isfinite(zarrjvm.jvm.arrow_allocated_bytes())
+    # 200 failed opens left no Arrow memory and no reader's child allocator behind
+    assert allocator_baseline() == 0
+    assert int(jpype.JClass("dev.zarrjvm.bridge.ZarrJvm").arrowOpenAllocators()) == children
 
 
 @pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])

@@ -78,6 +78,38 @@ class CountingFS(AbstractFileSystem):
         self.reads = 0
         self.threads: set[str] = set()
         self.lock = threading.Lock()
+        self.active = 0
+        self.max_active = 0
+        #: when set, each read waits here until that many reads are inside at once (a serial caller breaks it)
+        self.rendezvous: threading.Barrier | None = None
+        #: every call that would change the filesystem, and every path asked for (to see where reads went)
+        self.writes: list[tuple[str, str]] = []
+        self.asked: list[str] = []
+
+    def _write(self, what: str, path: str, *a: Any, **kw: Any) -> None:
+        self.writes.append((what, path))
+        raise PermissionError(f"read-only test filesystem: {what} {path}")
+
+    def pipe_file(self, path: str, *a: Any, **kw: Any) -> None:
+        self._write("pipe_file", path)
+
+    def rm_file(self, path: str, *a: Any, **kw: Any) -> None:
+        self._write("rm_file", path)
+
+    def rm(self, path: Any, *a: Any, **kw: Any) -> None:
+        self._write("rm", str(path))
+
+    def mkdir(self, path: str, *a: Any, **kw: Any) -> None:
+        self._write("mkdir", path)
+
+    def makedirs(self, path: str, *a: Any, **kw: Any) -> None:
+        self._write("makedirs", path)
+
+    def touch(self, path: str, *a: Any, **kw: Any) -> None:
+        self._write("touch", path)
+
+    def mv(self, path1: Any, path2: Any, *a: Any, **kw: Any) -> None:
+        self._write("mv", f"{path1} -> {path2}")
 
     def ls(self, path: str, detail: bool = True, **kw: Any) -> list[Any]:
         path = self._strip_protocol(path).strip("/")
@@ -97,6 +129,7 @@ class CountingFS(AbstractFileSystem):
 
     def info(self, path: str, **kw: Any) -> dict[str, Any]:
         path = self._strip_protocol(path).strip("/")
+        self.asked.append(path)
         if path in self.files:
             return {"name": path, "size": len(self.files[path]), "type": "file"}
         if any(k.startswith(path + "/") for k in self.files):
@@ -105,10 +138,24 @@ class CountingFS(AbstractFileSystem):
 
     def _open(self, path: str, mode: str = "rb", **kw: Any) -> io.BytesIO:
         path = self._strip_protocol(path).strip("/")
+        self.asked.append(path)
+        if mode != "rb":
+            self._write(f"open({mode!r})", path)
         with self.lock:
             self.reads += 1
             self.threads.add(threading.current_thread().name)
-        time.sleep(self.delay)  # a slow remote filesystem (sleeping releases the GIL, as network I/O does)
+            self.active += 1
+            self.max_active = max(self.max_active, self.active)
+        try:
+            time.sleep(self.delay)  # a slow remote filesystem (sleeping releases the GIL, as network I/O does)
+            if self.rendezvous is not None:
+                try:
+                    self.rendezvous.wait()
+                except threading.BrokenBarrierError:
+                    pass  # the barrier served its purpose (or timed out: max_active tells)
+        finally:
+            with self.lock:
+                self.active -= 1
         if path == self.refuse:
             raise PermissionError(f"no access to {path}")
         if path not in self.files:
@@ -122,16 +169,27 @@ def counting_fs(local: Path, refuse: str | None = None, delay: float = 0.0) -> C
 
 
 def test_custom_filesystem_is_read_from_java_threads_in_parallel(written: Path) -> None:
-    fs = counting_fs(written, delay=0.01)
+    """Event-driven: every chunk read waits in the filesystem until 8 reads are inside it at once; a serial caller
+    could never get there (the barrier would time out and max_active stay at 1)."""
+    fs = counting_fs(written)
     a = zarrjvm.open_array(fs, "v3.zarr", backend="zarr-java")
     fs.reads = 0
     fs.threads.clear()
+    fs.max_active = 0
+    together = 8
+    fs.rendezvous = threading.Barrier(together, timeout=60)
+    opened = a.store_stats()
+    assert opened is not None
     assert_same(a[...], zarr.open_array(written / "v3.zarr")[...])
+    assert a.nchunks == 48 and a.nchunks % together == 0  # every read meets 7 others (no straggler waits alone)
     assert fs.reads == a.nchunks  # one read per chunk, each a call from Java into Python
-    # the calling thread plus Java's io pool threads, each attached to Python by JPype for its calls
-    assert len(fs.threads - {"MainThread"}) >= 2, fs.threads
+    assert not fs.rendezvous.broken, "the reads never overlapped 8 at a time"
+    assert fs.max_active >= together
+    # Java's io pool threads, each attached to Python by JPype for its calls
+    assert len(fs.threads - {"MainThread"}) >= together, fs.threads
     stats = a.store_stats()
-    assert stats is not None and stats["requests"] >= a.nchunks
+    assert stats is not None and stats["requests"] - opened["requests"] == a.nchunks
+    assert stats["max_in_flight"] >= together
 
 
 def test_python_errors_become_store_errors_and_absent_keys_fill(written: Path) -> None:
@@ -141,6 +199,26 @@ def test_python_errors_become_store_errors_and_absent_keys_fill(written: Path) -
         a[...]
     assert_same(a[30:, :], np.full((20, 20), 9, dtype="u1"))  # chunks never written: absent in the dict, fill
     assert_same(a.read_chunk((0, 0)), zarr.open_array(written / "v2.zarr")[:10, :7])
+
+
+@pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])
+def test_bridge_reads_never_write_and_keys_stay_in_the_store(written: Path, backend: str) -> None:
+    """Reading through the bridge calls no writing method of the filesystem, and paths that would leave the store's
+    root are refused before the filesystem is asked for anything (every path it is asked for is under v2.zarr)."""
+    fs = counting_fs(written)
+    fs.files["secret/.zarray"] = fs.files["v2.zarr/.zarray"]  # an array outside the store, reachable only by '..'
+    with zarrjvm.open_array(fs, "v2.zarr", backend=backend) as a:
+        assert_same(a[...], zarr.open_array(written / "v2.zarr")[...])
+        list(a.iter_chunks())
+        a.read_chunk_raw((0, 0))
+        assert isinstance(a.attrs, dict)
+    assert fs.writes == []
+    assert fs.asked and all(p == "v2.zarr" or p.startswith("v2.zarr/") for p in fs.asked), sorted(set(fs.asked))
+    fs.asked.clear()
+    for path in ("../secret", "v2.zarr/../../secret", "/secret"):  # each names a path outside the filesystem's root
+        with pytest.raises(zarrjvm.StoreError, match="relative to the store|inside the store"):
+            zarrjvm.open_array(fs, path, backend=backend)
+    assert fs.asked == [], fs.asked
 
 
 def test_async_reads_through_the_bridge(written: Path) -> None:

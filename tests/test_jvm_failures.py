@@ -58,29 +58,43 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     _write_deep_netcdf(root / "deep.nc")
     good = zarr.create_array(str(root / "good.zarr"), shape=(64, 64), chunks=(8, 8), dtype="<i4", zarr_format=2,
                              compressors=numcodecs.Zlib())
-    good[:] = np.arange(64 * 64).reshape(64, 64)
+    good_values = np.arange(64 * 64, dtype="<i4").reshape(64, 64)
+    good[:] = good_values
     deep_path = "/".join(["g"] * NESTING) + "/v"
+    reader = {"decode": "reader"}  # the readers' codecs decode into Java heap arrays: 64 MiB of heap cannot hold one
     cases = [
         {"name": "oom-zarr-java-v2-chunk", "store": str(root / "big-v2.zarr"), "path": "", "backend": "zarr-java",
-         "read": "chunk"},
+         "read": "chunk", "options": reader},
         {"name": "oom-zarr-java-v2-region-on-the-pool", "store": str(root / "big-v2.zarr"), "path": "",
-         "backend": "zarr-java", "read": "region"},
+         "backend": "zarr-java", "read": "region", "options": reader},
         {"name": "oom-zarr-java-v3-chunk", "store": str(root / "big-v3.zarr"), "path": "", "backend": "zarr-java",
-         "read": "chunk"},
+         "read": "chunk", "options": reader},
         {"name": "oom-jzarr-chunk", "store": str(root / "big-v2.zarr"), "path": "", "backend": "jzarr",
-         "read": "chunk"},
+         "read": "chunk", "options": reader},
+        # decode="native" (the default) decodes on off-heap memory: the same reads fit in the same small heap
+        {"name": "native-zarr-java-v2-region", "store": str(root / "big-v2.zarr"), "path": "",
+         "backend": "zarr-java", "read": "region", "value": 1.5},
+        {"name": "native-zarr-java-v3-chunk", "store": str(root / "big-v3.zarr"), "path": "", "backend": "zarr-java",
+         "read": "chunk", "value": 1.5},
+        {"name": "native-jzarr-region", "store": str(root / "big-v2.zarr"), "path": "", "backend": "jzarr",
+         "read": "region", "value": 1.5},
         {"name": "oom-netcdf-java-region", "store": str(root / "big.nc"), "path": "v", "backend": "netcdf-java",
          "read": "region"},
         {"name": "stack-overflow-netcdf-java-nested-groups", "store": str(root / "deep.nc"), "path": deep_path,
          "backend": "netcdf-java", "read": "region", "stack": 512 * 1024},
     ]
     spec, out = root / "spec.json", root / "out.json"
-    spec.write_text(json.dumps({"cases": cases, "good": [str(root / "good.zarr"), "", "zarr-java"]}))
+    spec.write_text(json.dumps({"cases": cases, "good": [str(root / "good.zarr"), "", "zarr-java"],
+                                "good_values": {"dtype": "<i4", "shape": [64, 64],
+                                                "values": good_values.ravel().tolist()}}))
     script = Path(__file__).with_name("jvm_failure_workload.py")
     proc = subprocess.run([sys.executable, str(script), str(spec), str(out)], capture_output=True, text=True,
                           timeout=TIMEOUT_S)
     assert proc.returncode == 0, f"the process died (rc {proc.returncode}): {proc.stderr[-4000:]}"
-    return json.loads(out.read_text())
+    results = json.loads(out.read_text())
+    assert results.pop("first_read_ok") is True, "the good array did not read back as written before any failure"
+    assert sorted(results) == sorted(c["name"] for c in cases)
+    return results
 
 
 OOM = ["oom-zarr-java-v2-chunk", "oom-zarr-java-v2-region-on-the-pool", "oom-zarr-java-v3-chunk", "oom-jzarr-chunk",
@@ -96,6 +110,15 @@ def test_out_of_memory_is_a_resource_error(outcomes, name: str) -> None:
     assert "OutOfMemoryError" in r["message"] and "the JVM stays usable" in r["message"]
     assert r["next_read_ok"], "the next read in the same process failed"
     assert r["arrow_above_baseline"] == 0, "the failed read left Arrow memory allocated"
+
+
+@pytest.mark.parametrize("name", ["native-zarr-java-v2-region", "native-zarr-java-v3-chunk", "native-jzarr-region"])
+def test_native_decoding_needs_no_heap_for_chunks(outcomes, name: str) -> None:
+    """The chunks that exhaust a 64 MiB heap through the readers' codecs read whole with decode="native"."""
+    r = outcomes[name]
+    assert r["finished"] and "error" not in r, r
+    assert r["all_written_value"] is True, r
+    assert r["arrow_above_baseline"] == 0
 
 
 def test_stack_overflow_is_a_resource_error(outcomes) -> None:

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 
 import numpy as np
 import pytest
-from helpers import assert_same
-from hypothesis import HealthCheck, given, note, settings
+from helpers import assert_same, declared_limit_message
+from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 
 import zarrjvm
-from zarrjvm.compat.capabilities import DEFECTS, java_reader_limitation, java_readers
+from zarrjvm.compat.capabilities import DEFECTS, java_reader_limitation, java_reader_limitations, java_readers
 from zarrjvm.compat.cases import ALL_DTYPES, CODECS_V2, CODECS_V3, Case, peer_read, write_python
 
 PROFILES = {
@@ -74,7 +75,7 @@ def zarr_cases(draw: st.DrawFn) -> Case:
     if fmt == "zarr-v3" and ndim > 0 and 0 not in shape and draw(st.booleans()):
         shards = tuple(c * draw(st.integers(1, 3)) for c in chunks)
         index_location = draw(st.sampled_from(["end", "start"]))
-        order = "C"  # zarrjvm's Central-only shard path needs sharding_indexed first
+        # order F stays: zarr-python writes it as a transpose codec inside sharding_indexed (the shard stays first)
     fill = _fill(draw, dtype)
     missing = bool(shape) and draw(st.booleans())
     fields = (fmt, shape, chunks, dtype, codec, order, separator, shards, index_location, fill, missing)
@@ -120,12 +121,25 @@ def _check(case: Case, reader: str, store: str, path: str, rng: np.random.Genera
     if why or defects:
         errors = (zarrjvm.UnsupportedError,) if why else tuple(getattr(zarrjvm, d.error) for d in defects)
         note(f"{reader}: expecting {[e.__name__ for e in errors]}: {why or [d.reason for d in defects]}")
-        with pytest.raises(errors) as ei:
-            with zarrjvm.open_array(store, path, backend=reader) as a:
+        with pytest.raises(errors) as ei:  # the reader's own decoding, which has the defect
+            with zarrjvm.open_array(store, path, backend=reader, decode="reader") as a:
                 a[...]
+        # the declared limitation's own message, or one of the known defects' (class and message)
+        if why:
+            assert re.search(declared_limit_message(java_reader_limitations(reader, case)), str(ei.value)), \
+                str(ei.value)
+        else:
+            assert any(d.matches(ei.value) for d in defects), str(ei.value)
         return type(ei.value).__name__
     want = peer_read(case, store, path)
-    with zarrjvm.open_array(store, path, backend=reader) as a:
+    for decode in ("reader", "native"):  # both decode modes equal the peer
+        _check_equal(case, reader, store, path, rng, want, decode)
+    return "equal"
+
+
+def _check_equal(case: Case, reader: str, store: str, path: str, rng: np.random.Generator, want: np.ndarray,
+                 decode: str) -> None:
+    with zarrjvm.open_array(store, path, backend=reader, decode=decode) as a:
         assert a.shape == case.shape
         assert a.dtype.newbyteorder("=") == case.np_dtype.newbyteorder("=")
         assert_same(a[...], want)
@@ -137,7 +151,6 @@ def _check(case: Case, reader: str, store: str, path: str, rng: np.random.Genera
             lo = [int(rng.integers(0, s)) for s in a.shape]
             n = [int(rng.integers(1, s - o + 1)) for s, o in zip(a.shape, lo)]
             assert_same(a.read_region(tuple(lo), tuple(n)), want[tuple(slice(o, o + k) for o, k in zip(lo, n))])
-    return "equal"
 
 
 def _stored_chunks(store: str) -> bool:
@@ -159,8 +172,14 @@ def _run(case: Case) -> None:
                 note(f"{reader}: {outcome}")
 
 
+#: always run, whatever Hypothesis draws: sharded with order F (a transpose codec inside the shard), index at the start
+SHARDED_F = Case("prop-sharded-order-F", "zarr-v3", dtype="<u2", shape=(13, 17, 5), chunks=(4, 5, 5),
+                 shards=(8, 10, 5), order="F", codec="zstd", index_location="start", fill="max", missing=True)
+
+
 @SETTINGS
 @given(zarr_cases())
+@example(SHARDED_F)
 def test_zarr_arrays_read_back_equal(case: Case) -> None:
     _run(case)
 
@@ -171,7 +190,35 @@ def test_netcdf_variables_read_back_equal(case: Case) -> None:
     _run(case)
 
 
+def _applied_settings(env: dict[str, str]) -> dict:
+    """The settings Hypothesis actually runs the two property tests with, when this module is imported under ``env``
+    (a fresh process, so the profile is chosen from the environment as pytest would choose it)."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import test_properties as t\n"
+            "out = {}\n"
+            "for f in (t.test_zarr_arrays_read_back_equal, t.test_netcdf_variables_read_back_equal):\n"
+            "    s = f._hypothesis_internal_use_settings\n"
+            "    out[f.__name__] = [s.max_examples, s.derandomize, s.database is None]\n"
+            "print(json.dumps(out))\n")
+    full = {k: v for k, v in os.environ.items() if not k.startswith("ZARRJVM_HYPOTHESIS")}
+    full.update(env)
+    r = subprocess.run([sys.executable, "-c", code, os.path.dirname(__file__)], capture_output=True, text=True,
+                       env=full, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
 def test_profiles() -> None:
-    """``make test`` runs the bounded, repeatable profile; the long one is there to be run by hand."""
-    assert PROFILES["ci"]["max_examples"] < PROFILES["long"]["max_examples"]
-    assert SETTINGS.max_examples == _profile["max_examples"]
+    """``make test`` (no environment variable) runs a bounded profile, derandomized so a run repeats; the ``long``
+    profile is random with many more examples; ``ZARRJVM_HYPOTHESIS_EXAMPLES`` overrides the count."""
+    names = ["test_zarr_arrays_read_back_equal", "test_netcdf_variables_read_back_equal"]
+    ci = _applied_settings({})
+    assert ci == {n: [40, True, True] for n in names}
+    assert _applied_settings({"ZARRJVM_HYPOTHESIS_PROFILE": "long"}) == {n: [1000, False, True] for n in names}
+    assert _applied_settings({"ZARRJVM_HYPOTHESIS_EXAMPLES": "7"}) == {n: [7, True, True] for n in names}
+    # the Makefile's test target sets no profile, so it runs the ci one
+    make = open(os.path.join(os.path.dirname(__file__), os.pardir, "Makefile")).read()
+    assert "ZARRJVM_HYPOTHESIS" not in make

@@ -122,3 +122,31 @@ def test_not_a_zip_and_missing_zip(tmp_path: Path) -> None:
     shutil.copy(tmp_path / "junk.zip", tmp_path / "junk.bin")
     with pytest.raises(zarrjvm.StoreError):
         zarrjvm.open_array(f"zip://{tmp_path / 'junk.bin'}")
+
+
+@pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])
+def test_zip_reads_never_write_and_keys_stay_in_the_zip(tmp_path: Path, backend: str) -> None:
+    """The zip's bytes, size, times and inode are unchanged by reads, nothing is created next to it, and paths that
+    would leave the zip's root (or name an entry outside the array by '..') are refused before any entry is read."""
+    import hashlib
+
+    want = zipstore(tmp_path / "a.zip", shape=(20, 20), chunks=(10, 10), dtype="<i4", zarr_format=2,
+                    compressors=numcodecs.Zlib())
+    with zipfile.ZipFile(tmp_path / "a.zip", "a") as zf:  # an array beside the root one, reachable only by '..'
+        zf.writestr("../escape/.zarray", zf.read(".zarray"))
+
+    def state() -> tuple:
+        st = (tmp_path / "a.zip").stat()
+        return (sorted(os.listdir(tmp_path)), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
+                hashlib.sha256((tmp_path / "a.zip").read_bytes()).hexdigest())
+
+    before = state()
+    with zarrjvm.open_array(tmp_path / "a.zip", backend=backend) as a:
+        assert_same(a[...], want)
+        list(a.iter_chunks())
+        a.read_chunk_raw((0, 0))
+    for path in ("../escape", "x/../../escape", "/escape"):
+        with pytest.raises(zarrjvm.StoreError, match="relative to the store|inside the store"):
+            zarrjvm.open_array(tmp_path / "a.zip", path, backend=backend)
+    gc.collect()
+    assert state() == before

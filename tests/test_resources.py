@@ -1,5 +1,6 @@
 """Long runs leak nothing: 10 000 chunk reads and 1 000 arrays opened and closed, per backend, leave Java's Arrow
-memory at its baseline, close every reader (child allocators, file descriptors) and keep RSS growth bounded.
+memory and its child allocators at their baseline, close every reader (file descriptors), keep the Java heap's live
+size (after full collections) and RSS growth bounded.
 
 The long runs happen in a fresh process (``resource_workload.py``) with a fixed, pre-touched JVM heap, so RSS is
 steady unless something leaks; in this test process the JVM's default heap grows and shrinks by a few hundred MiB on
@@ -25,6 +26,9 @@ import zarrjvm
 CHUNK_READS = 10_000
 OPENS = 1_000
 RSS_GROWTH_LIMIT = 64 << 20
+#: live Java heap after full GCs (measured growth: 0–45 KiB): anything kept per read (≥ 53 bytes × 10 000) or per
+#: open (≥ 530 bytes × 1 000: a reader, a vector) exceeds it
+HEAP_GROWTH_LIMIT = 512 << 10
 SHAPE = (256, 192)
 CHUNKS = (64, 64)  # 16 KiB float32 chunks, a 4x3 grid
 WORKLOAD_TIMEOUT_S = 900
@@ -83,6 +87,9 @@ def test_10000_chunk_reads(long_run, name: str) -> None:
     growth = after["rss"] - before["rss"]
     assert growth < RSS_GROWTH_LIMIT, f"RSS grew {growth >> 20} MiB over {CHUNK_READS} chunk reads"
     assert after["fds"] == before["fds"]
+    assert after["children"] == before["children"], "the reads left child allocators open"
+    heap = after["heap"] - before["heap"]
+    assert heap < HEAP_GROWTH_LIMIT, f"the Java heap's live size grew {heap >> 10} KiB over {CHUNK_READS} reads"
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -95,6 +102,8 @@ def test_1000_arrays_opened_and_closed(long_run, name: str) -> None:
     assert after["fds"] == before["fds"] == mid["fds"], "files of closed readers stay open"
     growth = after["rss"] - before["rss"]
     assert growth < RSS_GROWTH_LIMIT, f"RSS grew {growth >> 20} MiB over {OPENS} opens"
+    heap = after["heap"] - before["heap"]
+    assert heap < HEAP_GROWTH_LIMIT, f"the Java heap's live size grew {heap >> 10} KiB over {OPENS} opens"
 
 
 def _children() -> int:

@@ -14,13 +14,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from helpers import assert_same
+from helpers import as_declared, assert_same
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 import zarrjvm
 import zarrjvm.spark
-from zarrjvm.compat.capabilities import java_reader_limitation, known_defect
+from zarrjvm.compat.capabilities import java_reader_limitation, java_reader_limitations, known_defect
 from zarrjvm.compat.cases import CASES_BY_NAME, Case, write_python
 
 SHAPE = (37, 23)
@@ -305,14 +305,16 @@ def test_every_value_equals_what_zarr_python_wrote(spark: SparkSession, tmp_path
     store, path = write_python(case, tmp_path_factory.mktemp("case"))
     # a Zarr array is its own store; a NetCDF variable is named like an array of a group
     column = "value" if path == "" else path
-    df = zarrjvm.spark.read_zarr(spark, store, arrays=[path] if path else None, backend=backend)
+    with as_declared(java_reader_limitations(backend, case)):  # the declared limitation's own message, not another
+        df = zarrjvm.spark.read_zarr(spark, store, arrays=[path] if path else None, backend=backend)
+        rows = df.collect()
     kind = f"{case.np_dtype.kind}{case.np_dtype.itemsize}"
     assert df.schema[column].dataType.simpleString() == SPARK_TYPES[kind]
     assert df.schema[column].metadata["zarr.dtype"][1:] == case.dtype[1:]
     dims = peer_dimension_names(store, path, case.format)
     assert df.columns == dims + [column]
     want = case.expected()
-    rows = [{**{f"dim_{d}": r[name] for d, name in enumerate(dims)}, column: r[column]} for r in df.collect()]
+    rows = [{**{f"dim_{d}": r[name] for d, name in enumerate(dims)}, column: r[column]} for r in rows]
     got = grid_from_rows(rows, case.shape, column, want.dtype)
     assert_same(got, want)
 
@@ -421,6 +423,35 @@ def test_streaming_and_writing_are_refused(spark: SparkSession, stores: dict[str
             df.write.format("zarr").mode("overwrite").save(str(tmp_path / "out.zarr"))
     with pytest.raises(Exception, match="ErrorIfExists"):
         df.write.format("zarr").save(str(tmp_path / "out2.zarr"))
+
+
+def test_the_readmes_refusals(spark: SparkSession, stores: dict[str, Any], tmp_path: Path) -> None:
+    """README, Spark: recursiveFileLookup, a user schema, PARTITIONED BY, a bad fileSystem, NetCDF from anything but a
+    local file, and changing the catalog's tables are refused, each with its own message."""
+    import netCDF4
+
+    with pytest.raises(Exception, match="recursiveFileLookup is not supported: a store is a directory"):
+        spark.read.format("zarr").option("recursiveFileLookup", "true").load(stores["a3"]).collect()
+    with pytest.raises(Exception, match="the schema is given by the arrays' metadata"):
+        spark.read.format("zarr").schema("x INT").load(stores["a3"]).collect()
+    with pytest.raises(Exception, match="option fileSystem must be auto, hadoop or zarrjvm, got 'ftp'"):
+        spark.read.format("zarr").option("fileSystem", "ftp").load(stores["a3"]).collect()
+    with pytest.raises(Exception, match=r"tables are not partitioned \(PARTITIONED BY is not supported\)"):
+        spark.sql(f"CREATE TABLE refused_part (dim_0 BIGINT, value INT) USING zarr PARTITIONED BY (dim_0) "
+                  f"LOCATION '{stores['a3']}'")
+    with pytest.raises(Exception, match="catalog's tables are stores; they cannot be dropped"):
+        spark.sql(f"DROP TABLE zarr.`{stores['a3']}`")
+    with netCDF4.Dataset(str(tmp_path / "f.nc"), "w") as ds:
+        ds.createDimension("x", 4)
+        ds.createVariable("v", "i4", ("x",))[:] = [1, 2, 3, 4]
+    from remote_servers import RangeHTTPServer
+
+    with RangeHTTPServer(tmp_path) as srv:
+        with pytest.raises(zarrjvm.ZarrJvmError, match="local"):
+            zarrjvm.spark.read_zarr(spark, f"{srv.url}/f.nc", arrays=["v"], backend="netcdf-java").collect()
+        assert srv.requests == 0  # refused before any request
+    rows = zarrjvm.spark.read_zarr(spark, str(tmp_path / "f.nc"), arrays=["v"], backend="netcdf-java").collect()
+    assert sorted(r.v for r in rows) == [1, 2, 3, 4]  # the same file, local, reads
 
 
 def test_read_zarr_takes_urls_lists_and_options(spark: SparkSession, stores: dict[str, Any]) -> None:

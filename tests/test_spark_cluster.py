@@ -205,15 +205,42 @@ def test_http_store_about_one_request_per_chunk(spark: SparkSession, data: dict[
         url = f"{srv.url}/cube.zarr/temp"
         df = zarrjvm.spark.read_zarr(spark, url, maxPartitionBytes=4 * 5 * 7 * 4 * 3)  # 3 chunks a task: 4 tasks
         planned = srv.requests  # metadata, on the driver, once
+        planned_paths = [p for _, p, _, _ in srv.log()]
         srv.reset()
         total = df.agg(F.sum("value")).collect()[0][0]
         on_executors = srv.requests
+        executor_paths = [p for _, p, _, _ in srv.log()]
         assert not srv.overflow
     assert df.rdd.getNumPartitions() == 4
     assert total == pytest.approx(float(temp.astype(np.float64).sum()), rel=1e-9)
     assert on_executors == nchunks, f"{on_executors} requests for {nchunks} chunks (metadata was shipped)"
-    # the driver's metadata reads are a constant per store (zarr-java's open), not per task or chunk
-    assert 0 < planned <= 10, planned
+    # the driver read metadata documents only (no chunk), a constant per store, not per task or chunk; the tasks
+    # read chunks only (the metadata travelled in the partitions)
+    metadata = {"zarr.json", ".zarray", ".zattrs", ".zgroup", ".zmetadata"}
+    assert all(p.rsplit("/", 1)[-1] in metadata for p in planned_paths), planned_paths
+    assert len(planned_paths) == planned == 3, planned_paths  # README: "planning 3 requests per store"
+    assert all(p.startswith("/cube.zarr/temp/c/") for p in executor_paths), executor_paths
+    assert len(set(executor_paths)) == nchunks
+
+
+def test_no_data_chunk_is_decoded_on_the_driver(spark: SparkSession, tmp_path: Path) -> None:
+    """The executors are other JVMs here. Planning, reading and summing an array of 1 MiB chunks: the driver JVM's
+    zarrjvm allocator never held as much as one chunk (its peak is the most it ever held: 1-D coordinate variables of
+    other tests' groups, a few KiB), and holds nothing now, so no chunk was decoded on the driver. (Over HTTP,
+    test_http_store_about_one_request_per_chunk sees the driver request metadata documents only.)"""
+    import zarr
+
+    values = np.arange(1024 * 512, dtype="<f4").reshape(1024, 512) % 1000
+    zarr.create_array(str(tmp_path / "big.zarr"), shape=values.shape, chunks=(512, 512), dtype="<f4")[:] = values
+    chunk_bytes = 512 * 512 * 4
+    root = spark._jvm.dev.zarrjvm.arrow.ArrowMemory.root()
+    assert int(root.getPeakMemoryAllocation()) < chunk_bytes
+    df = zarrjvm.spark.read_zarr(spark, str(tmp_path / "big.zarr"), chunksPerPartition=1)
+    total = df.agg(F.sum("value"), F.count("*")).collect()[0]
+    assert total[1] == values.size and total[0] == float(values.astype(np.float64).sum())
+    assert df.rdd.getNumPartitions() == 2  # the two chunks were read by tasks, on the executors
+    assert int(root.getPeakMemoryAllocation()) < chunk_bytes
+    assert int(root.getAllocatedMemory()) == 0
 
 
 def test_s3_store_with_options_or_s3a_settings(spark: SparkSession, data: dict[str, Any]) -> None:

@@ -27,6 +27,7 @@ PYTHON_BYTE_STORE = "dev.zarrjvm.store.PythonByteStore"
 PYTHON_BYTE_SOURCE = "dev.zarrjvm.store.PythonByteStore$Source"
 STORE_EXCEPTION = "dev.zarrjvm.errors.StoreException"
 COMPAT_WRITERS = "dev.zarrjvm.compat.Writers"
+#: JPype's own: the Java thread that lets go of Python objects Java no longer references
 JPYPE_REFERENCE_QUEUE = "org.jpype.ref.JPypeReferenceQueue"
 
 
@@ -98,9 +99,15 @@ def int_array(values: Sequence[int]) -> Any:
     return jpype.JArray(jpype.JInt)([int(v) for v in values])
 
 
-def reader_options(checks: bool, shims: bool, direct: bool) -> Any:
-    """Java's ``ReaderOptions`` record."""
-    return jclass(READER_OPTIONS)(checks, shims, direct)
+def stop_reference_queue() -> None:
+    """Stops JPype's reference-queue thread (which takes the GIL to release Python objects) and releases what it still
+    holds, on this thread. JPype does this itself only when it destroys the JVM."""
+    jclass(JPYPE_REFERENCE_QUEUE).getInstance().stop()
+
+
+def reader_options(checks: bool, shims: bool, direct: bool, zarr_format: int = 0, decode: str = "native") -> Any:
+    """Java's ``ReaderOptions`` record (``zarr_format`` 0: either)."""
+    return jclass(READER_OPTIONS)(checks, shims, direct, zarr_format, decode)
 
 
 def storage_options(options: dict[str, Any]) -> Any:
@@ -163,17 +170,6 @@ def close(resource: Any) -> None:
             facade().close(resource)
         except Exception:
             pass
-
-
-def stop_reference_queue() -> None:
-    """Stops JPype's reference queue (its Java thread releases Python objects Java held), never raising. JPype stops it
-    itself only when it destroys the JVM; at an exit that leaves the JVM running, its thread may wake after Python
-    finalized, take the GIL's exit path (pthread_exit) through the JVM's frames and abort the process ("FATAL:
-    exception not rethrown"; measured with gdb). Stopped before, it releases what it holds while Python still runs."""
-    try:
-        jclass(JPYPE_REFERENCE_QUEUE).getInstance().stop()
-    except Exception:  # another JPype: its own shutdown decides
-        pass
 
 
 @functools.cache

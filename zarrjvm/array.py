@@ -24,7 +24,7 @@ from .errors import InvalidArgumentError, OutOfBoundsError
 
 #: The reader options of open_array / open_group / open_array_async, with zarrjvm.config's key for each default.
 READER_OPTIONS = {"checks": "reader.checks", "shims": "reader.shims", "direct": "reader.direct"}
-_OPEN_KEYWORDS = ("backend", *READER_OPTIONS, "storage_options")
+_OPEN_KEYWORDS = ("backend", *READER_OPTIONS, "decode", "zarr_format", "storage_options")
 
 
 def _fill_value(bits: str | None, dtype: np.dtype) -> Any:
@@ -83,6 +83,9 @@ class JvmArray:
         self.codecs: list[str] = info["codecs"]
         #: what the bridge did to let the reader read this array (e.g. a signed twin); empty when nothing
         self.notes: list[str] = info["notes"]
+        #: what decodes the chunks: ``"native: …"`` (``decode="native"``: zarrjvm runs the codec libraries on off-heap
+        #: memory) or ``"reader: …"`` (the reader's own decoding)
+        self.decoding: str = info["decoding"]
         #: each dimension's name where the format gives them (Zarr v3 ``dimension_names``, v2 ``_ARRAY_DIMENSIONS``,
         #: NetCDF dimensions), else None
         self.dimension_names: tuple[str | None, ...] | None = (
@@ -448,11 +451,13 @@ class Origin:
     shims: bool
     direct: bool
     storage_options: dict[str, Any]
+    zarr_format: int | None = None
+    decode: str = "native"
 
     def options(self) -> dict[str, Any]:
         """The keyword arguments of :func:`open_array` / :func:`open_group`."""
         return {"backend": self.backend, "checks": self.checks, "shims": self.shims, "direct": self.direct,
-                "storage_options": self.storage_options}
+                "decode": self.decode, "zarr_format": self.zarr_format, "storage_options": self.storage_options}
 
     def member(self, name: str) -> Origin:
         """The origin of ``name`` opened from this group."""
@@ -461,7 +466,7 @@ class Origin:
 
     def reader_options(self) -> Any:
         """Java's ``ReaderOptions``."""
-        return _bridge.reader_options(self.checks, self.shims, self.direct)
+        return _bridge.reader_options(self.checks, self.shims, self.direct, self.zarr_format or 0, self.decode)
 
     def token(self) -> tuple[Any, ...]:
         """What identifies the data read: the origin, and a local store's modification time (as xarray's tokens)."""
@@ -469,7 +474,8 @@ class Origin:
         if isinstance(self.store, str) and os.path.exists(self.store):
             mtime = os.stat(self.store).st_mtime_ns
         so = json.dumps(self.storage_options, sort_keys=True, default=repr)
-        return (self.store, mtime, self.path, self.backend, self.checks, self.shims, self.direct, so)
+        return (self.store, mtime, self.path, self.backend, self.checks, self.shims, self.direct, self.zarr_format,
+                self.decode, so)
 
 
 def _origin(function: str, store: Any, path: str | None, options: Mapping[str, Any]) -> Origin:
@@ -494,8 +500,15 @@ def _origin(function: str, store: Any, path: str | None, options: Mapping[str, A
         raise TypeError(f"{function}() storage_options must be a dict, got {type(so).__name__}")
     if path is not None and not isinstance(path, str):
         raise TypeError(f"{function}() path must be a string, got {type(path).__name__}")
+    zarr_format = options.get("zarr_format")
+    if zarr_format is not None and (isinstance(zarr_format, bool) or zarr_format not in (2, 3)):
+        raise ValueError(f"{function}() zarr_format must be 2, 3 or None, got {zarr_format!r}")
+    decode = options.get("decode")
+    decode = config.get("reader.decode") if decode is None else decode
+    if decode not in ("native", "reader"):
+        raise ValueError(f"{function}() decode must be 'native' or 'reader', got {decode!r}")
     return Origin(stores.portable(store), path or "", backend, flags["checks"], flags["shims"], flags["direct"],
-                  dict(so or {}))
+                  dict(so or {}), None if zarr_format is None else int(zarr_format), decode)
 
 
 def _open(group: bool, origin: Origin) -> tuple[Any, stores.StoreHandle]:
@@ -527,8 +540,15 @@ def open_array(store: Any, path: str | None = None, **options: Any) -> JvmArray:
       is the variable name) or ``"jhdf"`` (HDF5 and NetCDF-4, superblocks 0-3; ``path`` is the dataset's path as h5py
       shows it) — :func:`zarrjvm.backends` lists them;
     - ``checks=False`` lets through inputs the reader is known to misread (to measure upstream behaviour),
-      ``shims=False`` disables the Central-only ucar.ma2 workarounds, ``direct=False`` reads through the reader's full
-      pipeline;
+      ``shims=False`` (with ``decode="reader"``) reads exactly as the Java library does on its own: no Central-only
+      ucar.ma2 workarounds and no metadata normalization (spec-valid metadata the reader's parser rejects, rewritten
+      to its explicit equivalent and named in ``notes``), ``direct=False`` reads through the reader's full pipeline;
+    - ``decode``: ``"native"`` (default) — the reader parses the metadata and decides codecs, chunk keys and fill
+      values, and zarrjvm runs the same native libraries (zstd-jni, c-blosc, the JDK's zlib, CRC32C) on off-heap
+      memory, no Java heap array per chunk, where the codec chain allows (``notes`` says so); ``"reader"`` — the
+      reader's own codec objects, exactly as a Java user of the library gets them (the compatibility matrix's mode);
+    - ``zarr_format``: 2 or 3 opens that format's metadata where a node has both (refused as ambiguous otherwise), as
+      zarr-python's ``zarr_format``;
     - ``storage_options`` configures remote stores (README: Async and remote stores).
     """
     origin = _origin("open_array", store, path, options)

@@ -54,7 +54,14 @@ def _keep_the_jvm_for_live_views() -> None:
         import jpype.config
 
         jpype.config.destroy_jvm = False
-        _bridge.stop_reference_queue()
+        # JPype stops its reference queue only when it destroys the JVM. Left running, its Java thread would take the
+        # GIL during Python's finalization, where CPython ends such threads with pthread_exit: JPype's native frames
+        # swallow that unwind and glibc aborts the process ("FATAL: exception not rethrown"). Stopped here, before
+        # finalization, it releases what Java still holds of Python's objects on this thread.
+        try:
+            _bridge.stop_reference_queue()
+        except Exception:
+            pass
 
 
 jvm.on_stop(_keep_the_jvm_for_live_views)

@@ -59,6 +59,12 @@ def _str(v: Any) -> str:
     return v
 
 
+def _decode(v: Any) -> str:
+    if v not in ("native", "reader"):
+        raise ValueError(f"must be 'native' or 'reader', got {v!r}")
+    return str(v)
+
+
 def _heap(v: Any) -> str | None:
     if v is None:
         return None
@@ -92,6 +98,9 @@ KEYS: dict[str, _Key] = {
     "reader.checks": _Key(lambda: True, _bool, "refuse inputs a reader is known to misread"),
     "reader.shims": _Key(lambda: True, _bool, "route around the Central-only ucar.ma2 (signed twin, shard index)"),
     "reader.direct": _Key(lambda: True, _bool, "decompress straight into Arrow memory where the codec chain allows"),
+    "reader.decode": _Key(lambda: "native", _decode,
+                          "'native': zarrjvm runs the readers' native codec libraries on off-heap memory where the "
+                          "chain allows; 'reader': the reader's own codec objects"),
     "threads.read": _Key(lambda: None, _int(0, optional=True),
                          "helper threads of a local region read (None: one per core; 0: sequential)"),
     "threads.io": _Key(lambda: 32, _int(1), "helper threads of a remote region read"),

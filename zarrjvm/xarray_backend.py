@@ -40,7 +40,7 @@ from .arrow import writable
 from .errors import UnsupportedError
 
 #: the open options of zarrjvm.open_group that open_dataset passes on
-_OPEN_OPTIONS = ("backend", "checks", "shims", "direct", "storage_options")
+_OPEN_OPTIONS = ("backend", "checks", "shims", "direct", "decode", "zarr_format", "storage_options")
 _DECODERS = ("mask_and_scale", "decode_times", "concat_characters", "decode_coords", "use_cftime",
              "decode_timedelta")
 #: file name endings guess_can_open claims
@@ -259,13 +259,14 @@ class ZarrJvmBackendEntrypoint(BackendEntrypoint):
     """``engine="zarrjvm"``: NetCDF-3/4 and HDF5 files, and Zarr v2/v3 stores (local, zip, HTTP, S3, fsspec), read by
     Java's readers. Options beyond xarray's decoders: ``backend`` (``"netcdf-java"``, ``"jhdf"``, ``"zarr-java"``,
     ``"jzarr"``; default from the location: netcdf-java for NetCDF/HDF5 files, jhdf for those with HDF5 superblock 3),
-    ``group``, ``storage_options``, ``checks``/``shims``/``direct`` (as in :func:`zarrjvm.open_array`), and for Zarr
-    ``use_zarr_fill_value_as_mask`` (as xarray's zarr engine)."""
+    ``group``, ``storage_options``, ``checks``/``shims``/``direct``/``decode``/``zarr_format`` (as in
+    :func:`zarrjvm.open_array`), and for Zarr ``use_zarr_fill_value_as_mask`` (as xarray's zarr engine)."""
 
     description = "Read NetCDF and Zarr with Java's readers (zarr-java, jzarr, netCDF-Java, jHDF) through zarrjvm"
     supports_groups = True
     open_dataset_parameters = ("filename_or_obj", "drop_variables", *_DECODERS, "group", "backend",
-                               "storage_options", "checks", "shims", "direct", "use_zarr_fill_value_as_mask")
+                               "storage_options", "checks", "shims", "direct", "decode", "zarr_format",
+                               "use_zarr_fill_value_as_mask")
 
     def guess_can_open(self, filename_or_obj: Any) -> bool:
         if not isinstance(filename_or_obj, (str, os.PathLike)):

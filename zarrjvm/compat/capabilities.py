@@ -11,6 +11,7 @@ else an implementation does wrong is a finding. How an implementation fares on t
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -173,44 +174,57 @@ def java_reader_limitation(reader: str, case: Case) -> str | None:
     return limitation(java_readers()[reader], case, "reader")
 
 
-def limitation(caps: Caps, case: Case, role: str = "reader") -> str | None:
-    """Why ``caps`` (a writer's or a reader's declaration) says it cannot handle ``case``, or None when it claims to."""
+def java_reader_limitations(reader: str, case: Case) -> list[str]:
+    """Every reason the Java reader ``reader`` declares for not reading ``case`` (it may refuse for any of them)."""
+    return list(limitations(java_readers()[reader], case, "reader"))
+
+
+def limitations(caps: Caps, case: Case, role: str = "reader") -> Iterator[str]:
+    """Every reason ``caps`` (a writer's or a reader's declaration) gives for not handling ``case``, in the order
+    :func:`limitation` checks them (a case can meet several: a big-endian 0-d array; the implementation may refuse it
+    for either)."""
     who = caps.name
     verb = "write" if role == "writer" else "read"
     if case.format not in caps.formats:
-        return f"{who} does not {verb} {case.format}"
+        yield f"{who} does not {verb} {case.format}"
+        return
     kind = _kind(case.dtype)
     if kind not in caps.dtypes:
-        return f"{who} has no dtype {kind}"
+        yield f"{who} has no dtype {kind}"
     if case.format == "zarr-v2":
         if np.dtype(case.dtype).byteorder not in caps.v2_byteorders and np.dtype(case.dtype).byteorder != "=":
-            return f"{who} has no big-endian Zarr v2 dtypes"
+            yield f"{who} has no big-endian Zarr v2 dtypes"
         if not case.shape and not caps.v2_zero_dim:
-            return f"{who} cannot {verb} 0-d Zarr v2 arrays"
+            yield f"{who} cannot {verb} 0-d Zarr v2 arrays"
         for cid in case_v2_codec_ids(case):
             if cid not in caps.v2_codecs:
-                return f"{who} has no Zarr v2 codec '{cid}'"
+                yield f"{who} has no Zarr v2 codec '{cid}'"
         if case.order not in caps.v2_orders and _order_matters(case):
             if role == "writer":
-                return f"{who} writes Zarr v2 order {sorted(caps.v2_orders)} only"
-            return f"{who} ignores the v2 'order' field ('{case.order}' would read transposed)"
+                yield f"{who} writes Zarr v2 order {sorted(caps.v2_orders)} only"
+            else:
+                yield f"{who} ignores the v2 'order' field ('{case.order}' would read transposed)"
         if case.fill == "none" and not caps.v2_fill_none:
-            return f"{who} has no Zarr v2 'fill_value: null'"
+            yield f"{who} has no Zarr v2 'fill_value: null'"
     elif case.format == "zarr-v3":
         for name in case_v3_codec_names(case):
             if name not in caps.v3_codecs:
-                return f"{who} has no Zarr v3 codec '{name}'"
+                yield f"{who} has no Zarr v3 codec '{name}'"
     else:
         variant = case.variant or "classic"
         if case.format == "netcdf3" and variant not in caps.netcdf_variants:
-            return f"{who} does not {verb} NetCDF-3 variant '{variant}'"
+            yield f"{who} does not {verb} NetCDF-3 variant '{variant}'"
         if case.unlimited and not caps.unlimited:
-            return f"{who} has no unlimited dimensions"
+            yield f"{who} has no unlimited dimensions"
     if case.group and not caps.groups:
-        return f"{who} does not {verb} nested groups"
+        yield f"{who} does not {verb} nested groups"
     if role == "writer" and case.attrs and case.format not in caps.attrs_formats:
-        return f"{who} does not write {case.format} attributes"
-    return None
+        yield f"{who} does not write {case.format} attributes"
+
+
+def limitation(caps: Caps, case: Case, role: str = "reader") -> str | None:
+    """Why ``caps`` (a writer's or a reader's declaration) says it cannot handle ``case``, or None when it claims to."""
+    return next(limitations(caps, case, role), None)
 
 
 def _order_matters(case: Case) -> bool:
@@ -225,9 +239,17 @@ class Defect:
     id: str
     error: str
     reason: str
+    #: regex the error's message must match to be this defect (and not another failure of the same class)
+    message: str = ""
 
     def applies(self, case: Case) -> bool:
         return _DEFECT_PREDICATES[self.id](case)
+
+    def matches(self, error: BaseException) -> bool:
+        """Whether ``error`` (a zarrjvm error) is this defect: its class and its message."""
+        import re
+
+        return type(error).__name__ == self.error and re.search(self.message, str(error)) is not None
 
 
 _DEFECT_PREDICATES = {
@@ -238,9 +260,11 @@ _DEFECT_PREDICATES = {
 DEFECTS: tuple[Defect, ...] = (
     Defect("zarr-java", "zarr-java-zstd-slice", "ChunkDecodeError",
            "zarr-java 0.0.9 ZstdCodec.decode reads ByteBuffer.array() (the whole backing array), so after crc32c "
-           "strips its 4 bytes zstd still sees them: 'Src size is incorrect'"),
+           "strips its 4 bytes zstd still sees them: 'Src size is incorrect'",
+           r"com\.github\.luben\.zstd\.ZstdException: Src size is incorrect"),
     Defect("zarr-java", "zarr-java-infinity-fill", "MetadataError",
-           "zarr-java 0.0.9 parseFillValue accepts '+Infinity' but not the spec's 'Infinity' fill value"),
+           "zarr-java 0.0.9 parseFillValue accepts '+Infinity' but not the spec's 'Infinity' fill value",
+           r"Invalid fill value 'Infinity'"),
 )
 
 

@@ -1,20 +1,62 @@
 """Which entry of ``docs/findings.md`` explains a ``fail`` or ``error`` cell. Every rule names one reproduced upstream
-defect, spec ambiguity, or Central-only link failure; a fail/error cell no rule explains is *unexplained* and is listed
-as such in the report (a new finding to reproduce)."""
+defect, spec ambiguity, or Central-only link failure, and matches it on its whole signature (writer, reader, case,
+stage, exception class, Java class and message, or the values that differ), so a new failure that merely resembles a
+finding is not passed off as it. A fail/error cell no rule explains is *unexplained* and is listed as such in the
+report (a new finding to reproduce)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Rule:
+    """One finding, matched specifically: who wrote and who read, the cell's status and stage, the case, and for an
+    error the exception class, the Java class and the message; for a fail what differed. A cell that differs in any
+    of these is not this finding (a new regression stays *unexplained*)."""
+
     id: str
     kind: str  # "defect", "spec-ambiguity" or "central-only"
     title: str
-    applies: Callable[[dict[str, Any], dict[str, Any]], bool]  # (cell, case features)
+    status: str  # "fail" or "error"
+    #: writers / readers it applies to (None: any)
+    writers: frozenset[str] | None
+    readers: frozenset[str] | None
+    #: which cases (their features) it applies to
+    case: Callable[[dict[str, Any]], bool]
+    #: error cells: the stage ("write" or "read"), the exception class name, the Java class (regex, fullmatch) and a
+    #: regex searched in "java_class: java_message message"
+    stage: str | None = None
+    exception: str | None = None
+    java_class: str | None = None
+    message: str | None = None
+    #: fail cells (or extra checks): a predicate on (detail, case features)
+    detail: Callable[[dict[str, Any], dict[str, Any]], bool] | None = None
+
+    def applies(self, cell: dict[str, Any], features: dict[str, Any]) -> bool:
+        d = cell["detail"]
+        if cell["status"] != self.status or not features:
+            return False
+        if self.writers is not None and cell["writer"] not in self.writers:
+            return False
+        if self.readers is not None and cell["reader"] not in self.readers:
+            return False
+        if not self.case(features):
+            return False
+        if self.stage is not None and d.get("stage") != self.stage:
+            return False
+        if self.exception is not None and d.get("exception") != self.exception:
+            return False
+        if self.java_class is not None and not re.fullmatch(self.java_class, str(d.get("java_class") or "")):
+            return False
+        if self.message is not None and not re.search(self.message, _err(cell)):
+            return False
+        return self.detail is None or self.detail(d, features)
 
 
 def _err(cell: dict[str, Any]) -> str:
@@ -22,36 +64,90 @@ def _err(cell: dict[str, Any]) -> str:
     return f"{d.get('java_class', '')}: {d.get('java_message', '')} {d.get('message', '')}"
 
 
+def _zero_size(f: dict[str, Any]) -> bool:
+    return bool(f.get("format", "").startswith("zarr") and 0 in (f.get("shape") or [1]))
+
+
+def _zarr_java_zstd_slice(f: dict[str, Any]) -> bool:
+    return f.get("format") == "zarr-v3" and "zstd" in f.get("codec", "") and "crc32c" in f.get("codec", "")
+
+
+def _order_f_read_as_c(d: dict[str, Any], f: dict[str, Any]) -> bool:
+    """Z1's signature: the value read at ``index`` is the one a C-ordered chunk holds at the flat position F order
+    gives that index (zarr-java wrote C-ordered chunks under ``order: "F"``; the reader honoured the F)."""
+    from .cases import CASES_BY_NAME
+
+    case = CASES_BY_NAME.get(f.get("name", ""))
+    if case is None or d.get("reason") != "values" or d.get("index") is None:
+        return False
+    idx, chunks = [int(i) for i in d["index"]], [int(c) for c in case.chunks]
+    origin = [i // c * c for i, c in zip(idx, chunks)]
+    full = case.expected()
+    box = full[tuple(slice(o, o + c) for o, c in zip(origin, chunks))]
+    chunk = np.zeros(chunks, dtype=full.dtype)  # the writer's chunk buffer, C order (fill 0 beyond the edge)
+    chunk[tuple(slice(0, n) for n in box.shape)] = box
+    flat = int(np.ravel_multi_index([i - o for i, o in zip(idx, origin)], chunks, order="F"))
+    want = chunk.ravel(order="C")[flat].item()
+    return bool(d.get("got") == want and d.get("expected") == full[tuple(idx)].item())
+
+
+def _nulls_dropped(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _nulls_dropped(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_nulls_dropped(v) for v in value]
+    return value
+
+
+def _only_nulls_dropped(d: dict[str, Any], f: dict[str, Any]) -> bool:
+    """Z8's signature: what was read is what was written minus its null-valued members (and something was null)."""
+    return d.get("reason") == "attrs" and d.get("got") == _nulls_dropped(d.get("expected")) \
+        and d.get("got") != d.get("expected")
+
+
+_CENTRAL_ONLY = r"java\.lang\.(NoSuchFieldError|NoSuchMethodError|NoClassDefFoundError)"
+
 RULES: tuple[Rule, ...] = (
-    Rule("C1", "central-only", "zarr-java's write path needs netCDF-Java 5.x members of ucar.ma2",
-         lambda c, f: c["status"] == "error" and c["detail"].get("stage") == "write" and c["writer"] == "zarr-java"
-         and bool(c["detail"].get("central_only"))),
-    Rule("C2", "central-only", "jzarr's write path needs netCDF-Java 5.x members of ucar.ma2",
-         lambda c, f: c["status"] == "error" and c["detail"].get("stage") == "write" and c["writer"] == "jzarr"
-         and bool(c["detail"].get("central_only"))),
-    Rule("Z1", "defect", "zarr-java ignores Zarr v2 'order': F arrays are written (and read) as C",
-         lambda c, f: c["writer"] == "zarr-java" and c["status"] == "fail" and f.get("format") == "zarr-v2"
-         and f.get("order") == "F"),
-    Rule("Z2", "defect", "zarr-java ZstdCodec.decode reads ByteBuffer.array(): zstd after crc32c fails",
-         lambda c, f: c["reader"] == "zarr-java" and c["status"] == "error" and "ZstdException" in _err(c)),
-    Rule("Z3", "defect", "zarr-java rejects the fill value 'Infinity' (it writes that spelling itself)",
-         lambda c, f: c["reader"] == "zarr-java" and c["status"] == "error" and "Invalid fill value 'Infinity'"
-         in _err(c)),
-    Rule("Z7", "defect", "zarr-java requires 'configuration' in the v3 chunk_key_encoding",
-         lambda c, f: c["reader"] == "zarr-java" and c["status"] == "error" and "'configuration'" in _err(c)
-         and "chunk_key_encoding" in _err(c)),
-    Rule("Z8", "defect", "zarr-java drops null-valued members from v3 attributes",
-         lambda c, f: c["writer"] == "zarr-java" and c["status"] == "fail" and c["detail"].get("reason") == "attrs"
-         and f.get("format") == "zarr-v3"),
+    Rule("C1", "central-only", "zarr-java's write path needs netCDF-Java 5.x members of ucar.ma2", "error",
+         frozenset({"zarr-java"}), None, lambda f: f.get("format", "").startswith("zarr"),
+         stage="write", exception="UnsupportedError", java_class=_CENTRAL_ONLY,
+         message=r"the writer needs a part of ucar\.ma2 this build's netCDF-Java",
+         detail=lambda d, f: bool(d.get("central_only"))),
+    Rule("C2", "central-only", "jzarr's write path needs netCDF-Java 5.x members of ucar.ma2", "error",
+         frozenset({"jzarr"}), None, lambda f: f.get("format") == "zarr-v2",
+         stage="write", exception="UnsupportedError", java_class=_CENTRAL_ONLY,
+         message=r"the writer needs a part of ucar\.ma2 this build's netCDF-Java",
+         detail=lambda d, f: bool(d.get("central_only"))),
+    Rule("Z1", "defect", "zarr-java ignores Zarr v2 'order': F arrays are written (and read) as C", "fail",
+         frozenset({"zarr-java"}), frozenset({"zarr-python", "tensorstore"}),
+         lambda f: f.get("format") == "zarr-v2" and f.get("order") == "F", detail=_order_f_read_as_c),
+    Rule("Z2", "defect", "zarr-java ZstdCodec.decode reads ByteBuffer.array(): zstd after crc32c fails", "error",
+         None, frozenset({"zarr-java"}), _zarr_java_zstd_slice, stage="read", exception="ChunkDecodeError",
+         java_class=r"com\.github\.luben\.zstd\.ZstdException", message=r"ZstdException: Src size is incorrect"),
+    Rule("Z3", "defect", "zarr-java rejects the fill value 'Infinity' (it writes that spelling itself)", "error",
+         None, frozenset({"zarr-java"}), lambda f: f.get("format", "").startswith("zarr") and f.get("fill") == "inf",
+         stage="read", exception="MetadataError", java_class=r"dev\.zarr\.zarrjava\.ZarrException",
+         message=r"Invalid fill value 'Infinity'"),
+    Rule("Z7", "defect", "zarr-java requires 'configuration' in the v3 chunk_key_encoding", "error",
+         frozenset({"tensorstore"}), frozenset({"zarr-java"}), lambda f: f.get("format") == "zarr-v3",
+         stage="read", exception="MetadataError",
+         java_class=r"com\.fasterxml\.jackson\.databind\.exc\.MismatchedInputException",
+         message=r"(?s)Missing required creator property 'configuration'.*\"chunk_key_encoding\""),
+    Rule("Z8", "defect", "zarr-java drops null-valued members from v3 attributes", "fail",
+         frozenset({"zarr-java"}), None, lambda f: f.get("format") == "zarr-v3" and bool(f.get("attrs")),
+         detail=_only_nulls_dropped),
     Rule("Z9", "spec-ambiguity", "zarr-java's v2 blosc config carries 'typesize'; tensorstore refuses extra members",
-         lambda c, f: c["writer"] == "zarr-java" and c["reader"] == "tensorstore" and c["status"] == "error"
-         and "typesize" in _err(c)),
-    Rule("Z10", "defect", "zarr-java Array.write fails on a zero-size array",
-         lambda c, f: c["writer"] == "zarr-java" and c["status"] == "error" and c["detail"].get("stage") == "write"
-         and 0 in (f.get("shape") or [1]) and "outside of the array's domain" in _err(c)),
-    Rule("J4", "defect", "jzarr's write of a zero-size array fails in PartialDataCopier",
-         lambda c, f: c["writer"] == "jzarr" and c["status"] == "error" and c["detail"].get("stage") == "write"
-         and 0 in (f.get("shape") or [1]) and "InvalidRangeException" in _err(c)),
+         "error", frozenset({"zarr-java"}), frozenset({"tensorstore"}),
+         lambda f: f.get("format") == "zarr-v2" and f.get("codec", "").startswith("blosc"),
+         stage="read", exception="ValueError",
+         message=r'Error parsing object member "compressor": Object includes extra members: "typesize"'),
+    Rule("Z10", "defect", "zarr-java Array.write fails on a zero-size array", "error",
+         frozenset({"zarr-java"}), None, _zero_size, stage="write", exception="ChunkDecodeError",
+         java_class=r"dev\.zarr\.zarrjava\.ZarrException",
+         message=r"Attempting to read data outside of the array's domain"),
+    Rule("J4", "defect", "jzarr's write of a zero-size array fails in PartialDataCopier", "error",
+         frozenset({"jzarr"}), None, _zero_size, stage="write", exception="ChunkDecodeError",
+         java_class=r"ucar\.ma2\.InvalidRangeException", message=r"last \(-1\) must be >= first \(0\)"),
 )
 
 BY_ID = {r.id: r for r in RULES}
@@ -73,7 +169,8 @@ def annotate(cells: list[dict[str, Any]], features_by_case: dict[str, dict[str, 
     for cell in cells:
         if cell["status"] not in ("fail", "error"):
             continue
-        rule = explain(cell, features_by_case.get(cell["case"], {}))
+        features = features_by_case.get(cell["case"])
+        rule = explain(cell, {**features, "name": cell["case"]} if features else {})
         if rule is None:
             unexplained += 1
             cell["detail"]["finding"] = None

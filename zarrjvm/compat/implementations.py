@@ -269,12 +269,13 @@ class NetCDF4Reader(Reader):
 
 
 class JvmReader(Reader):
-    """A Java reader through zarrjvm (``zarrjvm.open_array(..., backend=name)``), with its default options."""
+    """A Java reader through zarrjvm (``zarrjvm.open_array(..., backend=name)``) as a Java user of the library reads:
+    its own codec objects decode (``decode="reader"``), with zarrjvm's other defaults."""
 
     def __init__(self, name: str, **options: Any) -> None:
         self.name = name
         self.caps = java_readers()[name]
-        self.options = options
+        self.options = {"decode": "reader", **options}
 
     def read(self, case: Case, store: str, path: str) -> ReadResult:
         from ..array import open_array

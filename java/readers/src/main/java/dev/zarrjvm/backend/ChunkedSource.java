@@ -84,6 +84,18 @@ public abstract class ChunkedSource implements ChunkSource {
     return null;
   }
 
+  /** What {@link #decodeChunkInto} did. */
+  protected enum Into { DECODED, ABSENT, UNSUPPORTED }
+
+  /**
+   * Optional: decodes a whole chunk straight into {@code length} bytes of {@code dst} at {@code offset} (its place in
+   * a region, contiguous there; element bytes as Arrow holds them, little-endian, not bool). {@link Into#ABSENT} for an
+   * absent chunk (the caller fills it), {@link Into#UNSUPPORTED} when this source decodes through scratch memory.
+   */
+  protected Into decodeChunkInto(long[] chunkCoords, ArrowBuf dst, long offset, int length) throws Exception {
+    return Into.UNSUPPORTED;
+  }
+
   /**
    * For {@link #decodeChunkBytes} of uncompressed chunks: the stored value of {@code key} is the chunk's element bytes,
    * read from the store into scratch Arrow memory (no heap array) when it has exactly {@code chunkBytes} bytes. Returns
@@ -244,7 +256,13 @@ public abstract class ChunkedSource implements ChunkSource {
         ChunkBytes bytes;
         chunksRead.incrementAndGet();
         try {
-          bytes = decodeChunkBytes(c);
+          long at = placeOfWholeChunk(box, g.chunks, shape, dstOff);
+          Into into = at < 0 ? Into.UNSUPPORTED
+              : decodeChunkInto(c, dst, at * info.dtype.itemSize, g.chunkBytes(info.dtype.itemSize));
+          if (into == Into.DECODED) {
+            return;
+          }
+          bytes = into == Into.ABSENT ? ABSENT : decodeChunkBytes(c);
         } catch (Throwable t) {
           throw Errors.translate(t, Errors.Phase.DECODE, decoding);
         }
@@ -282,6 +300,32 @@ public abstract class ChunkedSource implements ChunkSource {
       });
     }
     Pools.runAll(tasks, parallelDecode() && tasks.size() > 1, remoteStore(), what);
+  }
+
+  /**
+   * The element index in the region where a chunk's bytes can be written as they are: the box is the whole chunk and
+   * lies contiguously in the region (every dimension after the first one longer than 1 spans the region), and Arrow's
+   * bytes equal the stored ones (not bool, not big-endian). -1 otherwise.
+   */
+  private long placeOfWholeChunk(int[] box, int[] chunk, int[] shape, int[] dstOff) {
+    DType t = info.dtype;
+    if (!Arrays.equals(box, chunk) || t.isBool() || t.itemSize > 1 && t.byteOrder == '>') {
+      return -1;
+    }
+    int d = 0;
+    while (d < box.length && box[d] == 1) {
+      d++;
+    }
+    for (int k = d + 1; k < box.length; k++) {
+      if (box[k] != shape[k]) {
+        return -1;
+      }
+    }
+    long at = 0;
+    for (int k = 0; k < shape.length; k++) {
+      at = at * shape[k] + dstOff[k];
+    }
+    return at;
   }
 
   private void checkRegion(long[] offset, int[] shape) {

@@ -36,7 +36,7 @@ final class JzarrArraySource extends ZarrChunkSource {
   private final String separator;
 
   JzarrArraySource(ByteStore store, String path, ReaderOptions options) {
-    super(store, path);
+    super(store, path, options.zarrFormat());
     try {
       Capabilities caps = JzarrBackend.CAPABILITIES;
       String v = JzarrBackend.version();
@@ -83,6 +83,7 @@ final class JzarrArraySource extends ZarrChunkSource {
           .attributes(attrs)
           .dimensionNames(meta.dimensionNames(attrs));
       meta.codecIds.forEach(b::codec);
+      b.decoding(decodeNatively(options, "jzarr " + JzarrBackend.version() + "'s codecs"));
       setInfo(b.build());
     } catch (Throwable t) {
       close();

@@ -66,7 +66,7 @@ public final class JzarrBackend implements Backend {
       throw new UnsupportedException("jzarr reads Zarr v2 only; '" + path + "' is a Zarr v3 group");
     }
     try {
-      ZarrGroup.open(new JzarrStore(store, ZarrMeta.checkNode(store, path)));
+      ZarrGroup.open(new JzarrStore(store, ZarrMeta.checkNode(store, path, options.zarrFormat())));
     } catch (Throwable t) {
       throw Errors.translate(t, Errors.Phase.OPEN, "opening group " + ZarrMeta.where(store, path) + " with jzarr");
     }

@@ -37,6 +37,11 @@ public final class ArrayInfo {
   public final List<String> codecs;
   /** What the bridge did to make the reader read this array (e.g. a signed twin); empty when nothing. */
   public final List<String> notes;
+  /**
+   * What decodes the chunks: {@code "native: …"} (zarrjvm runs the codec libraries on off-heap memory) or
+   * {@code "reader: …"} (the reader's own decoding).
+   */
+  public final String decoding;
 
   /** The path as messages show it: {@code "/"} (the store root) when the array has no path inside its store. */
   public String displayPath() {
@@ -63,6 +68,7 @@ public final class ArrayInfo {
     }
     this.codecs = List.copyOf(b.codecs);
     this.notes = List.copyOf(b.notes);
+    this.decoding = b.decoding != null ? b.decoding : "reader: " + b.backend;
     Grid.check(shape, chunks);
   }
 
@@ -114,6 +120,7 @@ public final class ArrayInfo {
     codecs.forEach(cs::add);
     ArrayNode ns = o.putArray("notes");
     notes.forEach(ns::add);
+    o.put("decoding", decoding);
     return Json.write(o);
   }
 
@@ -137,6 +144,7 @@ public final class ArrayInfo {
     private List<String> dimensionNames;
     private final List<String> codecs = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private String decoding;
 
     private Builder(String backend, String format, String path) {
       this.backend = backend;
@@ -191,6 +199,11 @@ public final class ArrayInfo {
 
     public Builder codec(String id) {
       codecs.add(id);
+      return this;
+    }
+
+    public Builder decoding(String v) {
+      decoding = v;
       return this;
     }
 

@@ -2,9 +2,13 @@ package dev.zarrjvm.zarr;
 
 import dev.zarrjvm.backend.ChunkBytes;
 import dev.zarrjvm.backend.ChunkedSource;
+import dev.zarrjvm.backend.ReaderOptions;
+import dev.zarrjvm.codec.NativeChain;
 import dev.zarrjvm.errors.ChunkDecodeException;
 import dev.zarrjvm.store.ByteStore;
 import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
 
 /**
  * What the Zarr adapters share: the store and the node's metadata (read by zarrjvm, for checks and messages), chunk
@@ -16,12 +20,17 @@ public abstract class ZarrChunkSource extends ChunkedSource {
   protected final ByteStore store;
   protected final String node;
   protected final ZarrMeta meta;
+  /** The codec chain run natively ({@code decode="native"}), or null: the reader's own codecs decode. */
+  private NativeChain nativeChain;
 
-  /** Reads the metadata at {@code path}; refuses files, ambiguous nodes, groups and missing arrays. */
-  protected ZarrChunkSource(ByteStore store, String path) {
+  /**
+   * Reads the metadata at {@code path} ({@code zarrFormat}'s when 2 or 3); refuses files, ambiguous nodes, groups and
+   * missing arrays.
+   */
+  protected ZarrChunkSource(ByteStore store, String path, int zarrFormat) {
     this.store = store;
-    this.node = ZarrMeta.checkNode(store, path);
-    this.meta = ZarrMeta.read(store, node);
+    this.node = ZarrMeta.checkNode(store, path, zarrFormat);
+    this.meta = ZarrMeta.read(store, node, zarrFormat);
   }
 
   /** The store key of the chunk (or, for sharded arrays, of the shard holding it) at {@code chunkCoords}. */
@@ -39,6 +48,21 @@ public abstract class ZarrChunkSource extends ChunkedSource {
   /** Whether the codec chain has no compressor, so a stored chunk is its element bytes. */
   protected abstract boolean uncompressed();
 
+  /**
+   * With {@code decode="native"}, where this array's codec chain has a native decoder: chunks then decode on off-heap
+   * memory ({@link NativeChain}) once the adapter has opened the array with its reader. Returns what decodes, for
+   * {@link dev.zarrjvm.model.ArrayInfo#decoding} ({@code reader} names the reader's own codecs).
+   */
+  protected final String decodeNatively(ReaderOptions options, String reader) {
+    List<String> ids = options.nativeDecode() ? meta.bytesCodecs() : null;
+    nativeChain = ids == null ? null : NativeChain.of(ids);
+    if (nativeChain != null) {
+      return "native: " + nativeChain.describe() + " on off-heap memory";
+    }
+    return "reader: " + reader + (options.nativeDecode() ? " (no native decoder for the codecs " + meta.codecIds
+        + ")" : "");
+  }
+
   @Override
   protected byte[] rawChunk(long[] chunkCoords) throws Exception {
     return store.get(chunkKey(chunkCoords));
@@ -46,6 +70,9 @@ public abstract class ZarrChunkSource extends ChunkedSource {
 
   @Override
   protected final ChunkBytes decodeChunkBytes(long[] chunkCoords) throws Exception {
+    if (nativeChain != null) {
+      return decodeNative(chunkCoords);
+    }
     if (!direct()) {
       return null;
     }
@@ -64,6 +91,100 @@ public abstract class ZarrChunkSource extends ChunkedSource {
       throw new ChunkDecodeException("chunk '" + key + "' is empty (0 bytes): no codec encodes a chunk to nothing");
     }
     return ChunkBytes.of(decompress(raw, key));
+  }
+
+  /** The native path when the chunk's place in the region is contiguous: decoded straight into it, no scratch. */
+  @Override
+  protected final Into decodeChunkInto(long[] chunkCoords, ArrowBuf dst, long offset, int length) {
+    if (nativeChain == null) {
+      return Into.UNSUPPORTED;
+    }
+    String key = chunkKey(chunkCoords);
+    Stored stored = readStored(key);
+    if (stored == null) {
+      return Into.ABSENT;
+    }
+    try (ArrowBuf in = stored.buf()) {
+      String what = nativeWhat(chunkCoords, key);
+      if (stored.size() == 0) {
+        throw new ChunkDecodeException(what + ": the stored chunk is empty (0 bytes): no codec encodes a chunk to "
+            + "nothing");
+      }
+      nativeChain.decode(in.nioBuffer(0, (int) stored.size()), dst.nioBuffer(offset, length), what);
+      return Into.DECODED;
+    }
+  }
+
+  private String nativeWhat(long[] chunkCoords, String key) {
+    return "decoding chunk " + java.util.Arrays.toString(chunkCoords) + " of " + info().displayPath() + " with "
+        + info().backend + " (key '" + key + "', native decoding)";
+  }
+
+  /** The native path: the stored chunk in off-heap memory, decoded by {@link NativeChain} into scratch Arrow memory. */
+  private ChunkBytes decodeNative(long[] chunkCoords) {
+    String key = chunkKey(chunkCoords);
+    String what = nativeWhat(chunkCoords, key);
+    int chunkBytes = info().grid().chunkBytes(info().dtype.itemSize);
+    if (nativeChain.plain()) {
+      ChunkBytes plain = readUncompressed(store, key, chunkBytes);
+      if (plain != null) {
+        return plain;
+      } // another size: read below, and the chain reports it
+    }
+    Stored stored = readStored(key);
+    if (stored == null) {
+      return ABSENT;
+    }
+    try (ArrowBuf in = stored.buf()) {
+      long size = stored.size();
+      if (size == 0) {
+        throw new ChunkDecodeException(what + ": the stored chunk is empty (0 bytes): no codec encodes a chunk to "
+            + "nothing");
+      }
+      ArrowBuf out = allocator().buffer(chunkBytes);
+      try {
+        ByteBuffer view = out.nioBuffer(0, chunkBytes);
+        nativeChain.decode(in.nioBuffer(0, (int) size), view, what);
+        return new ChunkBytes(view, out);
+      } catch (RuntimeException | Error t) {
+        out.close();
+        throw t;
+      }
+    }
+  }
+
+  /** A stored value in off-heap memory: {@code size} bytes of {@code buf} (whose capacity may be larger). */
+  private record Stored(ArrowBuf buf, long size) {}
+
+  /** A stored value in off-heap memory (read from a local file straight into it), or null when absent. */
+  private Stored readStored(String key) {
+    if (store.localPath() != null) {
+      for (int attempt = 0; attempt < 2; attempt++) {
+        long size = store.size(key);
+        if (size < 0) {
+          return null;
+        }
+        if (size > Integer.MAX_VALUE - 16) {
+          break; // the store's own read refuses it, naming its size
+        }
+        ArrowBuf buf = allocator().buffer(size);
+        long got = store.readInto(key, buf.nioBuffer(0, (int) size));
+        if (got == size) {
+          return new Stored(buf, size);
+        }
+        buf.close();
+        if (got < 0) {
+          return null;
+        }
+      } // the value changed size between the two calls: once more, then as below
+    }
+    byte[] b = store.get(key);
+    if (b == null) {
+      return null;
+    }
+    ArrowBuf buf = allocator().buffer(b.length);
+    buf.setBytes(0, b);
+    return new Stored(buf, b.length);
   }
 
   @Override

@@ -31,9 +31,9 @@ public final class ZarrGroupSource implements GroupSource {
   public ZarrGroupSource(Backend backend, ByteStore store, String path, ReaderOptions options) {
     this.backend = backend;
     this.store = store;
-    this.node = ZarrMeta.checkNode(store, path);
+    this.node = ZarrMeta.checkNode(store, path, options.zarrFormat());
     this.options = options;
-    ZarrMeta.Node k = ZarrMeta.probe(store, node);
+    ZarrMeta.Node k = ZarrMeta.probe(store, node, options.zarrFormat());
     if (k.kind() == ZarrMeta.Kind.NONE) {
       throw new ArrayNotFoundException("no Zarr group at " + ZarrMeta.where(store, node));
     }
@@ -60,7 +60,7 @@ public final class ZarrGroupSource implements GroupSource {
       if (name.startsWith(".") || name.equals(ZarrMeta.V3_META)) {
         continue;
       }
-      ZarrMeta.Kind kind = ZarrMeta.probe(store, StoreKeys.join(node, name)).kind();
+      ZarrMeta.Kind kind = ZarrMeta.probe(store, StoreKeys.join(node, name), options.zarrFormat()).kind();
       if (kind == ZarrMeta.Kind.ARRAY) {
         arrayNames.add(name);
       } else if (kind == ZarrMeta.Kind.GROUP) {
@@ -86,7 +86,7 @@ public final class ZarrGroupSource implements GroupSource {
     // only what the listing shows is a member (links that leave the store are left out of it)
     boolean member = info.arrays().contains(first) || info.groups().contains(first);
     String child = StoreKeys.join(node, rel);
-    ZarrMeta.Kind kind = member ? ZarrMeta.probe(store, child).kind() : ZarrMeta.Kind.NONE;
+    ZarrMeta.Kind kind = member ? ZarrMeta.probe(store, child, options.zarrFormat()).kind() : ZarrMeta.Kind.NONE;
     if (kind == ZarrMeta.Kind.ARRAY) {
       return backend.openArray(store, child, options);
     }

@@ -75,10 +75,13 @@ public final class ZarrMeta {
     static final Node NONE = new Node(Kind.NONE, 0, null);
   }
 
-  /** Which kind of node sits at {@code node}: an array, a group or nothing, with its Zarr format. */
-  public static Node probe(ByteStore store, String node) {
+  /**
+   * Which kind of node sits at {@code node}: an array, a group or nothing, with its Zarr format; only {@code
+   * zarrFormat}'s metadata is looked for when it is 2 or 3 (0: v3 first, then v2).
+   */
+  public static Node probe(ByteStore store, String node, int zarrFormat) {
     String v3Key = StoreKeys.join(node, V3_META);
-    byte[] v3 = store.get(v3Key);
+    byte[] v3 = zarrFormat == 2 ? null : store.get(v3Key);
     if (v3 != null) {
       JsonNode doc = Json.parse(v3, v3Key);
       String t = doc.path("node_type").asText("");
@@ -86,6 +89,9 @@ public final class ZarrMeta {
         throw new MetadataException(v3Key + ": node_type must be 'array' or 'group', got '" + t + "'");
       }
       return new Node(t.equals("array") ? Kind.ARRAY : Kind.GROUP, 3, doc);
+    }
+    if (zarrFormat == 3) {
+      return Node.NONE;
     }
     if (store.exists(StoreKeys.join(node, V2_ARRAY))) {
       return new Node(Kind.ARRAY, 2, null);
@@ -97,18 +103,19 @@ public final class ZarrMeta {
   }
 
   /**
-   * Refuses a store that cannot hold Zarr nodes (a single file, such as a NetCDF file) and a node with both v2 and
-   * v3 metadata; returns the node's path without a trailing '/'.
+   * Refuses a store that cannot hold Zarr nodes (a single file, such as a NetCDF file) and, unless {@code zarrFormat}
+   * chooses one (2 or 3), a node with both v2 and v3 metadata; returns the node's path without a trailing '/'.
    */
-  public static String checkNode(ByteStore store, String path) {
+  public static String checkNode(ByteStore store, String path, int zarrFormat) {
     if (store.localFile() != null) {
       throw new StoreException(store.localFile() + " is a file, not a directory: a Zarr store is a directory, a .zip "
           + "file or a URL");
     }
     String node = StoreKeys.nodePath(path);
-    if (store.exists(StoreKeys.join(node, V3_META))
+    if (zarrFormat == 0 && store.exists(StoreKeys.join(node, V3_META))
         && (store.exists(StoreKeys.join(node, V2_ARRAY)) || store.exists(StoreKeys.join(node, V2_GROUP)))) {
-      throw new MetadataException("both Zarr v2 and v3 metadata at '" + node + "'");
+      throw new MetadataException("both Zarr v2 and v3 metadata at " + where(store, node) + ": choose one with "
+          + "zarr_format=2 or zarr_format=3");
     }
     return node;
   }
@@ -118,11 +125,15 @@ public final class ZarrMeta {
     return "'" + (node.isEmpty() ? "/" : node) + "' in " + store.describe();
   }
 
-  /** Reads the array metadata at {@code node}; a missing array or a group there is {@link ArrayNotFoundException}. */
-  public static ZarrMeta read(ByteStore store, String node) {
-    Node k = probe(store, node);
+  /**
+   * Reads the array metadata at {@code node} ({@code zarrFormat}'s only when 2 or 3); a missing array or a group there
+   * is {@link ArrayNotFoundException}.
+   */
+  public static ZarrMeta read(ByteStore store, String node, int zarrFormat) {
+    Node k = probe(store, node, zarrFormat);
     if (k.kind() == Kind.NONE) {
-      throw new ArrayNotFoundException("no Zarr array at " + where(store, node));
+      throw new ArrayNotFoundException("no Zarr " + (zarrFormat == 0 ? "" : "v" + zarrFormat + " ") + "array at "
+          + where(store, node));
     }
     if (k.kind() == Kind.GROUP) {
       throw new ArrayNotFoundException(where(store, node) + " is a group, not an array");
@@ -257,6 +268,26 @@ public final class ZarrMeta {
       twin.set("fill_value", IntNode.valueOf(fillValue.booleanValue() ? 1 : 0));
     }
     return Json.writeBytes(twin);
+  }
+
+  /**
+   * The bytes→bytes codecs in encoding order when the chain is only those after the element bytes (v2: no filters,
+   * order C or a 1-element-wide chunk; v3: {@code bytes} then bytes→bytes codecs, no transpose or sharding); null for
+   * any other chain.
+   */
+  public List<String> bytesCodecs() {
+    if (zarrFormat == 2) {
+      JsonNode filters = doc.get("filters");
+      if (filters != null && filters.isArray() && filters.size() > 0 || order == 'F' && orderMatters()) {
+        return null;
+      }
+      return codecIds;
+    }
+    if (sharding != null || codecIds.isEmpty() || !codecIds.get(0).equals("bytes")) {
+      return null;
+    }
+    List<String> rest = codecIds.subList(1, codecIds.size());
+    return rest.contains("bytes") || rest.contains("transpose") ? null : rest;
   }
 
   /** Attributes: v3 inline, v2 from {@code .zattrs}. */

@@ -32,14 +32,15 @@ final class ZarrJavaArraySource extends ZarrChunkSource {
   private final CheckedPipeline pipeline;
 
   ZarrJavaArraySource(ByteStore store, String path, ReaderOptions options) {
-    super(store, path);
+    super(store, path, options.zarrFormat());
     try {
       if (options.checks()) {
         refuseKnownMisreads(meta, ZarrJavaBackend.CAPABILITIES);
       }
       boolean needTwin = !BuildInfo.hasUnsignedTypes() && (meta.dtype.isUnsigned() || meta.dtype.isBool());
       boolean twin = options.shims() && needTwin;
-      Map<String, byte[]> overrides = twin ? Map.of(meta.key, meta.signedTwinDocument()) : Map.of();
+      ZarrJavaDocument doc = ZarrJavaDocument.of(meta, options.shims(), twin);
+      Map<String, byte[]> overrides = doc.changed() ? Map.of(meta.key, doc.bytes()) : Map.of();
       ZarrJavaStore zs = new ZarrJavaStore(store, overrides);
       this.array = ArrayOpener.open(new StoreHandle(zs, StoreKeys.split(node)), meta.zarrFormat);
 
@@ -52,6 +53,7 @@ final class ZarrJavaArraySource extends ZarrChunkSource {
           .attributes(attrs)
           .dimensionNames(meta.dimensionNames(attrs));
       meta.codecIds.forEach(b::codec);
+      doc.notes().forEach(b::note);
       if (twin) {
         b.note("signed twin: " + meta.dtype.v3Name() + " read as " + meta.dtype.signedTwin().v3Name()
             + " (same bytes; " + BuildInfo.describeCdm() + ")");
@@ -77,6 +79,7 @@ final class ZarrJavaArraySource extends ZarrChunkSource {
         this.pipeline = new CheckedPipeline(codecs(array), coreMetadata(array));
         b.chunks(array.metadata().chunkShape());
       }
+      b.decoding(decodeNatively(options, "zarr-java " + ZarrJavaBackend.version() + "'s codecs"));
       setInfo(b.build());
     } catch (Throwable t) {
       close();

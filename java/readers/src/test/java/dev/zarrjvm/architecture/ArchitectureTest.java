@@ -26,9 +26,10 @@ class ArchitectureTest {
     ALLOWED.put("runtime", List.of());
     ALLOWED.put("store", List.of("errors", "runtime"));
     ALLOWED.put("model", List.of("errors", "runtime"));
+    ALLOWED.put("codec", List.of("errors", "runtime"));
     ALLOWED.put("arrow", List.of("model", "errors", "runtime"));
     ALLOWED.put("backend", List.of("arrow", "model", "store", "errors", "runtime"));
-    ALLOWED.put("zarr", List.of("backend", "arrow", "model", "store", "errors", "runtime"));
+    ALLOWED.put("zarr", List.of("backend", "codec", "arrow", "model", "store", "errors", "runtime"));
     ALLOWED.put("zarrjava", List.of("zarr", "backend", "arrow", "model", "store", "errors", "runtime"));
     ALLOWED.put("jzarr", List.of("zarr", "backend", "arrow", "model", "store", "errors", "runtime"));
     ALLOWED.put("netcdf", List.of("backend", "arrow", "model", "store", "errors", "runtime"));

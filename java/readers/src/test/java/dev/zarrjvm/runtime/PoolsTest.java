@@ -7,59 +7,70 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The async pool: bounded threads, any number queued, cancelled tasks skipped, unclaimed results closed. */
+/**
+ * The async pool: bounded threads, any number queued, cancelled tasks skipped, unclaimed results closed. Every wait is
+ * on an event (latches, a barrier), none on time: the counts are exact on a loaded machine too.
+ */
 class PoolsTest {
   @Test
   void boundedThreadsManyQueuedAndCancelledOnesNeverRun() throws Exception {
+    int threads = Pools.asyncThreads();
     CountDownLatch gate = new CountDownLatch(1);
+    CountDownLatch running = new CountDownLatch(threads);
     AtomicInteger ran = new AtomicInteger();
     List<CompletableFuture<Integer>> fs = new ArrayList<>();
     for (int i = 0; i < 2000; i++) {
       int k = i;
       fs.add(Pools.async(() -> {
-        gate.await(30, TimeUnit.SECONDS);
         ran.incrementAndGet();
+        running.countDown();
+        assertTrue(gate.await(60, TimeUnit.SECONDS));
         return k;
       }));
     }
-    assertTrue(Pools.asyncQueued() >= 2000 - Pools.asyncThreads());
+    // every pool thread holds one task at the gate: the rest are queued, exactly
+    assertTrue(running.await(60, TimeUnit.SECONDS), "the pool never ran " + threads + " tasks at once");
+    assertEquals(2000 - threads, Pools.asyncQueued());
+    assertEquals(threads, ran.get());
     for (int i = 1000; i < 2000; i++) {
       fs.get(i).cancel(false);
     }
     gate.countDown();
     for (int i = 0; i < 1000; i++) {
-      assertEquals(i, fs.get(i).get(30, TimeUnit.SECONDS));
+      assertEquals(i, fs.get(i).get(60, TimeUnit.SECONDS));
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (Pools.asyncQueued() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
+    // once every pool thread is inside one of these, no earlier task is still being run or skipped
+    CyclicBarrier all = new CyclicBarrier(threads);
+    List<CompletableFuture<Integer>> sentinels = new ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      sentinels.add(Pools.async(() -> all.await(60, TimeUnit.SECONDS)));
     }
-    Thread.sleep(50);
-    assertTrue(ran.get() <= 1000 + Pools.asyncThreads(), "cancelled tasks ran: " + ran.get());
-    assertTrue(Pools.asyncLargestPoolSize() <= Pools.asyncThreads());
+    for (CompletableFuture<Integer> s : sentinels) {
+      s.get(60, TimeUnit.SECONDS);
+    }
+    assertEquals(0, Pools.asyncQueued());
+    assertEquals(1000, ran.get(), "cancelled queued tasks ran");
+    assertEquals(threads, Pools.asyncLargestPoolSize());
   }
 
   @Test
   void aResultNobodyTakesIsClosed() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger closed = new AtomicInteger();
+    CountDownLatch closed = new CountDownLatch(1);
     CompletableFuture<AutoCloseable> f = Pools.async(() -> {
       started.countDown();
       release.await(30, TimeUnit.SECONDS);
-      return closed::incrementAndGet;
+      return closed::countDown;
     });
     assertTrue(started.await(30, TimeUnit.SECONDS));
     f.cancel(false);
     release.countDown();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (closed.get() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertEquals(1, closed.get());
+    assertTrue(closed.await(30, TimeUnit.SECONDS), "the result of a cancelled task was never closed");
   }
 }

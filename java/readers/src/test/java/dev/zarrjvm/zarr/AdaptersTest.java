@@ -119,7 +119,7 @@ class AdaptersTest {
     Path root = Files.createDirectories(tmp.resolve("bool"));
     Files.writeString(root.resolve(".zarray"), "{\"zarr_format\":2,\"shape\":[2],\"chunks\":[2],\"dtype\":\"|b1\","
         + "\"compressor\":null,\"filters\":null,\"fill_value\":true,\"order\":\"C\"}");
-    ZarrMeta m = ZarrMeta.read(new LocalByteStore(root), "");
+    ZarrMeta m = ZarrMeta.read(new LocalByteStore(root), "", 0);
     String twin = new String(m.signedTwinDocument(), StandardCharsets.UTF_8);
     assertTrue(twin.contains("\"dtype\":\"|i1\""), twin);
     assertTrue(twin.contains("\"fill_value\":1"), twin);
