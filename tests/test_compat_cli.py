@@ -47,7 +47,7 @@ def test_compat_writes_three_reports_meeting_the_schema(tmp_path: Path, capsys: 
     assert by[("netcdf-java", "netcdf4-python", "netcdf3-classic-i4")]["status"] == "pass"
     assert by[("jzarr", "zarr-python", "zarr-v2-order-F")]["status"] == "unsupported"  # jzarr writes C only
     assert {c["name"] for c in report["implementations"]} == {
-        "zarr-python", "tensorstore", "zarr-java", "jzarr", "netcdf4-python", "netcdf-java"}
+        "zarr-python", "tensorstore", "zarr-java", "jzarr", "netcdf4-python", "netcdf-java", "jhdf"}
     md = (out / "report.md").read_text()
     assert "| writer \\ reader |" in md and "## Failures and errors" in md
     page = (out / "report.html").read_text()
@@ -117,7 +117,8 @@ def test_store_check_on_netcdf(tmp_path: Path) -> None:
     _check_schema(report)
     assert report["reference"] == "netcdf4-python"
     assert {(c["reader"], c["case"], c["status"]) for c in report["cells"]} == {
-        ("netcdf-java", "temp", "pass"), ("netcdf-java", "inner/flags", "pass")}
+        ("netcdf-java", "temp", "pass"), ("netcdf-java", "inner/flags", "pass"),
+        ("jhdf", "temp", "pass"), ("jhdf", "inner/flags", "pass")}
 
 
 def test_console_script_with_progress(tmp_path: Path) -> None:

@@ -72,7 +72,7 @@ def test_not_a_netcdf_file(tmp_path: Path) -> None:
 def test_unknown_backend(good) -> None:
     # a ValueError (InvalidArgumentError) listing the backends there are
     with pytest.raises(zarrjvm.InvalidArgumentError, match="unknown backend 'tensorflow' \\(known: zarr-java, jzarr, "
-                       "netcdf-java\\)"):
+                       "netcdf-java, jhdf\\)"):
         zarrjvm.open_array(good[0], backend="tensorflow")
 
 

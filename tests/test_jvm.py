@@ -68,11 +68,12 @@ def test_classpath_has_the_bundled_jars() -> None:
 
 def test_backends_are_usable_here() -> None:
     by_name = {b.name: b for b in zarrjvm.backends()}
-    assert set(by_name) == {"zarr-java", "jzarr", "netcdf-java"}
+    assert set(by_name) == {"zarr-java", "jzarr", "netcdf-java", "jhdf"}
     assert all(b.usable and b.reason is None for b in by_name.values())
     assert by_name["zarr-java"].formats == ("zarr-v2", "zarr-v3")
     assert by_name["jzarr"].formats == ("zarr-v2",)
     assert by_name["netcdf-java"].formats == ("netcdf3", "netcdf4")
+    assert by_name["jhdf"].formats == ("netcdf4", "hdf5")
     assert any("libblosc" in n for n in by_name["jzarr"].notes)
     # the backends Java finds by ServiceLoader are the ones its jar declares (what backends() lists without Java)
     from zarrjvm.backends import declared_names
@@ -287,7 +288,7 @@ def test_cli_version_and_backends_exit_codes(tmp_path: Path) -> None:
     r = _cli("backends")
     assert r.returncode == 0, r.stderr
     assert [line.split()[0] for line in r.stdout.splitlines() if not line.startswith(" ")] == \
-        ["zarr-java", "jzarr", "netcdf-java"]
+        ["zarr-java", "jzarr", "netcdf-java", "jhdf"]
     r = _cli("backends", env={"JAVA_HOME": str(tmp_path / "no-jdk-here")})
     assert r.returncode == 1
     assert "NOT usable" in r.stdout and "no backend is usable here" in r.stderr

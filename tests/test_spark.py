@@ -268,9 +268,9 @@ NETCDF_CASES = ["netcdf3-classic-i2", "netcdf4-zlib-u2", "netcdf4-zlib-f8", "net
 def _read_params() -> list[Any]:
     out = []
     for case in DTYPE_CASES + [CASES_BY_NAME[n] for n in EXTRA_CASES + NETCDF_CASES]:
-        for backend in ("zarr-java", "jzarr", "netcdf-java"):
+        for backend in ("zarr-java", "jzarr", "netcdf-java", "jhdf"):
             if case.format not in {"zarr-java": ("zarr-v2", "zarr-v3"), "jzarr": ("zarr-v2",),
-                                   "netcdf-java": ("netcdf3", "netcdf4")}[backend]:
+                                   "netcdf-java": ("netcdf3", "netcdf4"), "jhdf": ("netcdf4",)}[backend]:
                 continue
             if known_defect(backend, case):
                 continue

@@ -16,7 +16,9 @@ from zarrjvm.jvm import jars_dir
 FORBIDDEN = ("org/apache/arrow/", "com/fasterxml/jackson/", "com/google/common/", "io/netty/")
 #: What the jar relies on Spark for (name prefixes of pyspark's bundled jars), with the version zarrjvm needs.
 FROM_SPARK = {"arrow-vector-": "18.1.0", "arrow-memory-core-": "18.1.0", "arrow-memory-netty-": "18.1.0",
-              "zstd-jni-": "1.5", "joda-time-": "2.", "slf4j-api-": "2.", "commons-codec-": "1.17"}
+              "zstd-jni-": "1.5", "joda-time-": "2.", "slf4j-api-": "2.", "commons-codec-": "1.17",
+              # jHDF's runtime dependencies (the jhdf backend)
+              "commons-lang3-": "3.", "compress-lzf-": "1.1", "lz4-java-": "1.8"}
 PYSPARK_JARS = Path(pyspark.__file__).parent / "jars"
 
 
@@ -40,6 +42,7 @@ def test_relocated_libraries_and_readers_are_inside() -> None:
                 "dev/zarr/zarrjava/core/Array.class",
                 "com/bc/zarr/ZarrArray.class",
                 "ucar/ma2/Array.class",
+                "io/jhdf/HdfFile.class",  # the jhdf backend's reader (ServiceLoader lists it)
                 "linux-x86-64/libblosc.so"):  # jzarr's native blosc, loaded by JNA on the executors
         assert cls in names, cls
     # zarrjvm's S3 store runs on the executors: the AWS SDK v2 is inside, without its own HTTP clients (zarrjvm's

@@ -14,6 +14,9 @@ PROFILE_ARGS=()
 if [ -n "${MAVEN_PROFILE:-}" ]; then PROFILE_ARGS=(-P "$MAVEN_PROFILE"); fi
 # copy-dependencies never deletes: a dependency dropped from the poms must not linger in target/lib
 rm -rf "$ROOT/java/readers/target/lib"
+# the shade plugin shades the module's jar of the previous build again when nothing in java/spark changed (the jar
+# plugin leaves it "up to date"): its stale copies of the readers' classes then win over the new ones
+rm -f "$ROOT"/java/spark/target/*.jar
 mvn -q -B "${PROFILE_ARGS[@]}" -f "$ROOT/java/pom.xml" -DskipTests package
 OUT="$ROOT/zarrjvm/_jars"
 rm -rf "$OUT"

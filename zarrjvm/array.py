@@ -44,7 +44,7 @@ def _typed(attrs: dict[str, Any], types: dict[str, str]) -> dict[str, Any]:
 
 
 class JvmArray:
-    """An array read by a Java backend (zarr-java, jzarr or netcdf-java).
+    """An array read by a Java backend (zarr-java, jzarr, netcdf-java or jhdf).
 
     Indexing returns numpy arrays; :meth:`read_chunk` returns a read-only numpy view on the decoded chunk in Java's
     Arrow memory (no copy across the boundary). Use it as a context manager, or call :meth:`close`, to release the
@@ -536,8 +536,9 @@ def open_array(store: Any, path: str | None = None, **options: Any) -> JvmArray:
     ``s3://bucket/prefix`` URL (with ``storage_options={...}``), any other fsspec URL, an fsspec mapper or
     filesystem, or a zarr-python ``FsspecStore``. Options (defaults from :data:`zarrjvm.config`):
 
-    - ``backend``: ``"zarr-java"`` (Zarr v2 and v3), ``"jzarr"`` (Zarr v2) or ``"netcdf-java"`` (NetCDF-3/4; ``path``
-      is the variable name) — :func:`zarrjvm.backends` lists them;
+    - ``backend``: ``"zarr-java"`` (Zarr v2 and v3), ``"jzarr"`` (Zarr v2), ``"netcdf-java"`` (NetCDF-3/4; ``path``
+      is the variable name) or ``"jhdf"`` (HDF5 and NetCDF-4, superblocks 0-3; ``path`` is the dataset's path as h5py
+      shows it) — :func:`zarrjvm.backends` lists them;
     - ``checks=False`` lets through inputs the reader is known to misread (to measure upstream behaviour),
       ``shims=False`` (with ``decode="reader"``) reads exactly as the Java library does on its own: no Central-only
       ucar.ma2 workarounds and no metadata normalization (spec-valid metadata the reader's parser rejects, rewritten

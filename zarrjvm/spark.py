@@ -110,7 +110,8 @@ def read_zarr(
 
     ``path`` is a local path, a URL (``file://``, ``http(s)://``, ``s3://``, or any Hadoop file system scheme such as
     ``hdfs://``, ``s3a://``), a glob, or a list of them (one table; ``_metadata.file_path`` names each row's store).
-    ``backend`` is a zarrjvm backend: ``"zarr-java"`` (Zarr v2 and v3), ``"jzarr"`` (Zarr v2) or ``"netcdf-java"``.
+    ``backend`` is a zarrjvm backend: ``"zarr-java"`` (Zarr v2 and v3), ``"jzarr"`` (Zarr v2), ``"netcdf-java"`` or
+    ``"jhdf"``.
     Other keyword arguments are the data source's options (``maxPartitionBytes``, ``chunksPerPartition``,
     ``batchSize``, ``fileSystem``, ``storageOptions`` as a dict, ``coordinates``, ``maskAndScale``, ``pathGlobFilter``,
     ``fs.*`` Hadoop settings). Errors found while planning (a missing path or array, arrays of different shapes) raise

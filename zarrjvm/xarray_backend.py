@@ -202,15 +202,42 @@ def _decode_zarr_fill(value: Any, dtype: np.dtype) -> Any:
 
 def _options(filename_or_obj: Any, options: dict[str, Any]) -> dict[str, Any]:
     """zarrjvm's open options, with the backend chosen from the location when not given: netCDF-Java for NetCDF/HDF5
-    files, zarr-java (which reads Zarr v2 and v3) otherwise."""
+    files, except jhdf for a local HDF5 file with superblock version 3 or newer (HDF5 1.10+ with ``libver="latest"``),
+    which netCDF-Java 4.5.5 cannot read; zarr-java (which reads Zarr v2 and v3) otherwise."""
     unknown = [k for k in options if k not in _OPEN_OPTIONS]
     if unknown:
         raise TypeError(f"engine 'zarrjvm' got an unexpected keyword argument {unknown[0]!r} "
                         f"(zarrjvm's options: {', '.join(_OPEN_OPTIONS)}; and xarray's decoders)")
     out = {k: v for k, v in options.items() if v is not None}
     if "backend" not in out:
-        out["backend"] = "netcdf-java" if _is_netcdf(filename_or_obj) else "zarr-java"
+        if not _is_netcdf(filename_or_obj):
+            out["backend"] = "zarr-java"
+        else:
+            out["backend"] = "jhdf" if _hdf5_superblock(filename_or_obj) >= 3 else "netcdf-java"
     return out
+
+
+_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+
+def _hdf5_superblock(filename_or_obj: Any) -> int:
+    """The HDF5 superblock version of a local file (its signature at 0, 512, 1024, ... as HDF5 looks for it), or -1."""
+    try:
+        path = os.fspath(filename_or_obj)
+        if isinstance(path, bytes) or "://" in path or not os.path.isfile(path):
+            return -1
+        size = os.path.getsize(path)
+        with open(path, "rb") as f:
+            at = 0
+            while at + 9 <= size:
+                f.seek(at)
+                head = f.read(9)
+                if head[:8] == _HDF5_SIGNATURE:
+                    return head[8]
+                at = 512 if at == 0 else at * 2
+    except (OSError, TypeError):
+        pass
+    return -1
 
 
 def _is_netcdf(filename_or_obj: Any) -> bool:
@@ -230,12 +257,12 @@ def _is_netcdf(filename_or_obj: Any) -> bool:
 
 class ZarrJvmBackendEntrypoint(BackendEntrypoint):
     """``engine="zarrjvm"``: NetCDF-3/4 and HDF5 files, and Zarr v2/v3 stores (local, zip, HTTP, S3, fsspec), read by
-    Java's readers. Options beyond xarray's decoders: ``backend`` (``"netcdf-java"``, ``"zarr-java"``, ``"jzarr"``;
-    default from the location), ``group``, ``storage_options``, ``checks``/``shims``/``direct``/``decode``/
-    ``zarr_format`` (as in :func:`zarrjvm.open_array`), and for Zarr ``use_zarr_fill_value_as_mask`` (as xarray's
-    zarr engine)."""
+    Java's readers. Options beyond xarray's decoders: ``backend`` (``"netcdf-java"``, ``"jhdf"``, ``"zarr-java"``,
+    ``"jzarr"``; default from the location: netcdf-java for NetCDF/HDF5 files, jhdf for those with HDF5 superblock 3),
+    ``group``, ``storage_options``, ``checks``/``shims``/``direct``/``decode``/``zarr_format`` (as in
+    :func:`zarrjvm.open_array`), and for Zarr ``use_zarr_fill_value_as_mask`` (as xarray's zarr engine)."""
 
-    description = "Read NetCDF and Zarr with Java's readers (zarr-java, jzarr, netCDF-Java) through zarrjvm"
+    description = "Read NetCDF and Zarr with Java's readers (zarr-java, jzarr, netCDF-Java, jHDF) through zarrjvm"
     supports_groups = True
     open_dataset_parameters = ("filename_or_obj", "drop_variables", *_DECODERS, "group", "backend",
                                "storage_options", "checks", "shims", "direct", "decode", "zarr_format",

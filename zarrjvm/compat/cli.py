@@ -21,7 +21,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "netcdf4-python, netcdf-java")
     p.add_argument("--readers", action="append", metavar="NAMES",
                    help="comma-separated readers (default: all): zarr-python, tensorstore, zarr-java, jzarr, "
-                        "netcdf4-python, netcdf-java")
+                        "netcdf4-python, netcdf-java, jhdf")
     p.add_argument("--cases", action="append", metavar="PATTERNS",
                    help="comma-separated case names or glob patterns (default: all); see --list-cases")
     p.add_argument("--out", metavar="DIR", help="where report.json, report.md and report.html go")

@@ -308,11 +308,13 @@ def readers() -> dict[str, Reader]:
     return {
         "zarr-python": ZarrPythonReader(), "tensorstore": TensorstoreReader(), "zarr-java": JvmReader("zarr-java"),
         "jzarr": JvmReader("jzarr"), "netcdf4-python": NetCDF4Reader(), "netcdf-java": JvmReader("netcdf-java"),
+        "jhdf": JvmReader("jhdf"),
     }
 
 
 _DISTRIBUTIONS = {"zarr-python": "zarr", "tensorstore": "tensorstore", "netcdf4-python": "netCDF4"}
-_JAVA_VERSION_KEYS = {"zarr-java": "zarr-java.version", "jzarr": "jzarr.version", "netcdf-java": "cdm.artifact"}
+_JAVA_VERSION_KEYS = {"zarr-java": "zarr-java.version", "jzarr": "jzarr.version", "netcdf-java": "cdm.artifact",
+                     "jhdf": "jhdf.artifact"}
 
 
 @functools.cache

@@ -4,6 +4,7 @@ import dev.zarrjvm.backend.Backend;
 import dev.zarrjvm.backend.Capabilities;
 import dev.zarrjvm.backend.ReaderOptions;
 import dev.zarrjvm.errors.ArrayNotFoundException;
+import dev.zarrjvm.errors.UnsupportedException;
 import dev.zarrjvm.model.ChunkSource;
 import dev.zarrjvm.model.GroupSource;
 import dev.zarrjvm.runtime.BuildInfo;
@@ -52,6 +53,10 @@ public final class NetcdfBackend implements Backend {
         throw new ArrayNotFoundException("netcdf-java needs a variable name (path=...) for " + store.describe());
       }
       if (!(NetcdfFiles.resolve(file.nc().getRootGroup(), path) instanceof Variable v)) {
+        UnsupportedException szip = NetcdfFiles.szipSkipped(file.messages(), path, store.describe());
+        if (szip != null) {
+          throw szip;
+        }
         throw new ArrayNotFoundException("no variable '" + path + "' in " + store.describe() + " (variables: "
             + NetcdfFiles.variableNames(file.nc()) + ")");
       }

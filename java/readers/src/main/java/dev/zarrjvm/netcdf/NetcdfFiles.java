@@ -66,6 +66,14 @@ final class NetcdfFiles {
         throw new UnsupportedException("netcdf-java (" + dev.zarrjvm.runtime.BuildInfo.describeCdm() + ") cannot read "
             + "CDF-5 (NETCDF3_64BIT_DATA) files: " + p, e);
       }
+      int superblock = hdf5SuperblockVersion(p);
+      // cdm 4.5.5's H5header knows superblock versions 0-2 ("Unknown superblock version= 3"); version 3 is what HDF5
+      // 1.10+ writes for libver='latest' (or bounds from 'v110' on). The file is not damaged.
+      if (superblock >= 3 && cdmVersion().startsWith("4.")) {
+        throw new UnsupportedException("netCDF-Java " + cdmVersion() + " cannot read HDF5 superblock version "
+            + superblock + " (written by HDF5 1.10+ with libver='latest' or 'v110' and newer): " + p
+            + " (try backend='jhdf')", e);
+      }
       if (m.contains("truncated") || root instanceof java.io.EOFException) {
         throw new ChunkDecodeException("netcdf-java: " + p + " is truncated (" + m + ")", e);
       }
@@ -94,17 +102,49 @@ final class NetcdfFiles {
     String[] parts = p.split("/");
     Group g = from;
     for (int i = 0; i < parts.length - 1; i++) {
-      g = g.findGroup(parts[i]);
+      Group next = g.findGroup(parts[i]);
+      g = next != null ? next : g.findGroup(cdmName(parts[i]));
       if (g == null) {
         return null;
       }
     }
     String last = parts[parts.length - 1];
-    Variable v = g.findVariable(last);
-    if (v != null) {
-      return v;
+    for (String name : new String[] {last, cdmName(last)}) {
+      Variable v = g.findVariable(name);
+      if (v != null) {
+        return v;
+      }
+      Group sub = g.findGroup(name);
+      if (sub != null) {
+        return sub;
+      }
     }
-    return g.findGroup(last);
+    return null;
+  }
+
+  /**
+   * The name netCDF-Java 4.x gives an HDF5 object whose name has spaces ({@code "IO S1"} becomes {@code "IO_S1"}), so
+   * that the names h5py and netCDF4-python show open too.
+   */
+  static String cdmName(String hdf5Name) {
+    return NetcdfFile.makeValidCdmObjectName(hdf5Name).replace(' ', '_');
+  }
+
+  /**
+   * A refusal for {@code path} when netCDF-Java skipped a variable of that name while reading the header because it is
+   * SZIP-compressed (cdm 4.5.5 has no SZIP filter; it says so in {@code messages}, naming the variable by its short
+   * name only), or null. Without it such a variable would look absent.
+   */
+  static UnsupportedException szipSkipped(List<String> messages, String path, String file) {
+    String[] parts = String.valueOf(path).replaceAll("^/+|/+$", "").split("/");
+    String name = parts[parts.length - 1];
+    for (String m : messages) {
+      if (m.contains("SKIPPING variable with SZIP") && m.endsWith("for variable " + name)) {
+        return new UnsupportedException("netCDF-Java " + cdmVersion() + " has no SZIP filter (HDF5 filter 4): it "
+            + "skips variable '" + name + "' of " + file + " while reading the file (jhdf has no SZIP either)");
+      }
+    }
+    return null;
   }
 
   /** The variable's dimension names (null for an anonymous dimension), as netCDF4-python lists them. */
@@ -131,6 +171,35 @@ final class NetcdfFiles {
     return id.equalsIgnoreCase("netcdf") ? "netcdf3" : "netcdf4";
   }
 
+  /** The cdm version of this build ("4.5.5"). */
+  static String cdmVersion() {
+    String a = dev.zarrjvm.runtime.BuildInfo.get("cdm.artifact", "edu.ucar:cdm:?");
+    return a.substring(a.lastIndexOf(':') + 1);
+  }
+
+  /**
+   * The version of the HDF5 superblock (the byte after the 8-byte signature, found at 0, 512, 1024, ... as HDF5
+   * searches for it), or -1 when the file has no HDF5 signature where HDF5 looks.
+   */
+  static int hdf5SuperblockVersion(Path p) {
+    byte[] sig = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p)) {
+      long size = ch.size();
+      for (long at = 0; at + 9 <= size; at = at == 0 ? 512 : at * 2) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(9);
+        while (b.hasRemaining() && ch.read(b, at + b.position()) > 0) {
+          // read the 9 bytes
+        }
+        if (java.util.Arrays.equals(java.util.Arrays.copyOf(b.array(), 8), sig)) {
+          return b.get(8);
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return -1;
+  }
+
   /** CDF-5 (NETCDF3_64BIT_DATA) starts with "CDF" and version byte 5. */
   static boolean isCdf5(Path p) {
     try (java.io.InputStream in = Files.newInputStream(p)) {
@@ -141,10 +210,37 @@ final class NetcdfFiles {
     }
   }
 
+  /** HDF5 facts netCDF-Java 4.x reads but does not expose: a null dataspace, a bitfield type. */
+  record Hdf5Facts(boolean nullDataspace, boolean bitfield) {
+    static final Hdf5Facts NONE = new Hdf5Facts(false, false);
+  }
+
+  /**
+   * What netCDF-Java's HDF5 header records say about {@code v} beyond its public API (read reflectively, as
+   * {@link #synthesised} does): a null dataspace (netCDF-Java shows a 0-d variable reading 0 where there is no
+   * element at all) and the bitfield class (netCDF-Java types it as signed bytes where h5py shows uint8). Where the
+   * records cannot be read (another netCDF-Java version), nothing is known.
+   */
+  static Hdf5Facts hdf5Facts(Variable v) {
+    Object vinfo = v.getSPobject();
+    if (vinfo == null || !vinfo.getClass().getName().endsWith("H5header$Vinfo")) {
+      return Hdf5Facts.NONE;
+    }
+    try {
+      Object mds = field(vinfo, "mds");
+      boolean nullSpace = mds != null && ((Number) field(mds, "type")).intValue() == 2;
+      Object typeInfo = field(vinfo, "typeInfo");
+      boolean bitfield = typeInfo != null && ((Number) field(typeInfo, "hdfType")).intValue() == 4;
+      return new Hdf5Facts(nullSpace, bitfield);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return Hdf5Facts.NONE;
+    }
+  }
+
   /** Element type: NetCDF-3 is big-endian on disk; netCDF-Java does not expose an HDF5 dataset's byte order. */
   static DType dtype(Variable v, String format) {
     DataType t = v.getDataType();
-    boolean u = v.isUnsigned();
+    boolean u = v.isUnsigned() || hdf5Facts(v).bitfield();
     char order = format.equals("netcdf3") ? '>' : '<';
     if (t == DataType.BYTE) {
       return new DType(u ? 'u' : 'i', 1, '|');

@@ -4,6 +4,7 @@ import dev.zarrjvm.backend.ReaderOptions;
 import dev.zarrjvm.errors.ArrayNotFoundException;
 import dev.zarrjvm.errors.Errors;
 import dev.zarrjvm.errors.InvalidArgumentException;
+import dev.zarrjvm.errors.UnsupportedException;
 import dev.zarrjvm.model.GroupInfo;
 import dev.zarrjvm.model.GroupSource;
 import dev.zarrjvm.model.Node;
@@ -73,6 +74,10 @@ final class NetcdfGroupSource implements GroupSource {
     }
     if (member instanceof Group g) {
       return new NetcdfGroupSource(file.retain(), g, options);
+    }
+    UnsupportedException szip = NetcdfFiles.szipSkipped(file.messages(), path, file.nc().getLocation());
+    if (szip != null) {
+      throw szip;
     }
     List<String> names = new ArrayList<>(info.arrays());
     names.addAll(info.groups());

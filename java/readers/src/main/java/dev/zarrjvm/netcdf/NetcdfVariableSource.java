@@ -35,6 +35,10 @@ final class NetcdfVariableSource extends ChunkedSource {
       if (options.checks()) {
         refuseKnownMisreads(v);
       }
+      if (NetcdfFiles.hdf5Facts(v).nullDataspace()) {
+        throw new UnsupportedException("netcdf-java: HDF5 dataset '" + v.getFullName() + "' has a null dataspace (no "
+            + "elements, not even one: h5py reads it as h5py.Empty); zarrjvm has no array to hand over for it");
+      }
       String format = NetcdfFiles.format(nc);
       DType dtype = NetcdfFiles.dtype(v, format);
       int[] ishape = v.getShape();

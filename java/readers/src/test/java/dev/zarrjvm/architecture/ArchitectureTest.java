@@ -33,6 +33,7 @@ class ArchitectureTest {
     ALLOWED.put("zarrjava", List.of("zarr", "backend", "arrow", "model", "store", "errors", "runtime"));
     ALLOWED.put("jzarr", List.of("zarr", "backend", "arrow", "model", "store", "errors", "runtime"));
     ALLOWED.put("netcdf", List.of("backend", "arrow", "model", "store", "errors", "runtime"));
+    ALLOWED.put("jhdf", List.of("backend", "arrow", "model", "store", "errors", "runtime"));
     ALLOWED.put("bridge", List.of("backend", "arrow", "model", "store", "errors", "runtime"));
   }
 
@@ -69,8 +70,9 @@ class ArchitectureTest {
 
   @Test
   void adaptersAreFoundByServiceLoaderNotNamed() {
-    noClasses().that().resideOutsideOfPackages(ROOT + ".zarrjava..", ROOT + ".jzarr..", ROOT + ".netcdf..")
-        .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".zarrjava..", ROOT + ".jzarr..", ROOT + ".netcdf..")
+    String[] adapters = {ROOT + ".zarrjava..", ROOT + ".jzarr..", ROOT + ".netcdf..", ROOT + ".jhdf.."};
+    noClasses().that().resideOutsideOfPackages(adapters)
+        .should().dependOnClassesThat().resideInAnyPackage(adapters)
         .check(CLASSES);
   }
 }

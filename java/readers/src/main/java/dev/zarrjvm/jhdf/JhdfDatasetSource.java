@@ -1,0 +1,243 @@
+package dev.zarrjvm.jhdf;
+
+import dev.zarrjvm.backend.ChunkBytes;
+import dev.zarrjvm.backend.ChunkedSource;
+import dev.zarrjvm.backend.ReaderOptions;
+import dev.zarrjvm.errors.Errors;
+import dev.zarrjvm.errors.UnsupportedException;
+import dev.zarrjvm.model.ArrayInfo;
+import dev.zarrjvm.model.DType;
+import dev.zarrjvm.model.Grid;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.dataset.ChunkedDataset;
+import io.jhdf.dataset.CompactDataset;
+import io.jhdf.dataset.ContiguousDatasetImpl;
+import io.jhdf.dataset.DatasetBase;
+import io.jhdf.exceptions.HdfException;
+import io.jhdf.filter.PipelineFilterWithData;
+import io.jhdf.object.message.DataSpaceMessage;
+import io.jhdf.object.message.FillValueMessage;
+import io.jhdf.object.message.FillValueOldMessage;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One HDF5 dataset read by jHDF. A chunked dataset's read grid is its HDF5 chunking, and each zarrjvm chunk is one
+ * HDF5 chunk decoded by jHDF's own filter pipeline ({@link ChunkedDataset#getDecompressedChunk}); a chunk never
+ * written reads as the HDF5 fill value. A contiguous dataset is read in row blocks of about {@link #BLOCK_BYTES}
+ * straight from the file's bytes; a compact one as one chunk.
+ */
+final class JhdfDatasetSource extends ChunkedSource {
+  /** Target size of one read block of a contiguous dataset. */
+  static final long BLOCK_BYTES = 4L << 20;
+  /**
+   * jHDF's messages for a chunk that was never written (the HDF5 fill value then applies): absent from a v1 B-tree
+   * index, or present with HDF5's undefined address in the fixed and extensible array indexes of newer files.
+   */
+  private static final String NO_CHUNK = "No chunk with offset";
+  private static final String UNDEFINED_ADDRESS = "at address -1";
+
+  private final JhdfFile.Handle file;
+  private final Dataset dataset;
+  private final ChunkedDataset chunked;
+  /** Whether the filters end in Fletcher32, whose 4 checksum bytes jHDF leaves at the end of each chunk. */
+  private final boolean fletcher32;
+  /** For contiguous and compact datasets: the bytes of one C-order row along dimension 0. */
+  private final long rowBytes;
+
+  /** Takes ownership of {@code file} (closed with this source, or now if opening fails). */
+  JhdfDatasetSource(JhdfFile.Handle file, Dataset dataset, ReaderOptions options) {
+    this.file = file;
+    this.dataset = dataset;
+    String where = "dataset '" + dataset.getPath() + "' of " + file.file().path;
+    try {
+      refuseNullDataspace(dataset, where);
+      DType dtype = JhdfTypes.require(dataset.getDataType(), where);
+      List<String> filters = filters(dataset, where);
+      this.fletcher32 = filters.stream().anyMatch(f -> f.toLowerCase(java.util.Locale.ROOT).contains("fletcher"));
+      if (fletcher32 && options.checks()) {
+        throw new UnsupportedException("jhdf does not verify HDF5 Fletcher32 checksums (jHDF "
+            + JhdfBackend.libraryName() + " passes them through unread): a damaged chunk of " + where
+            + " (filters: " + filters + ") would read as wrong numbers; pass checks=False to read it without "
+            + "verification");
+      }
+      int[] dims = dataset.getDimensions();
+      long[] shape = new long[dims.length];
+      for (int i = 0; i < dims.length; i++) {
+        shape[i] = dims[i];
+      }
+      this.chunked = dataset instanceof ChunkedDataset c ? c : null;
+      long row = dtype.itemSize;
+      for (int i = 1; i < dims.length; i++) {
+        row *= dims[i];
+      }
+      this.rowBytes = row;
+      int[] chunks = chunked != null ? chunked.getChunkDimensions().clone() : blocks(dims, row);
+      String path = dataset.getPath().replaceAll("^/+", "");
+      ArrayInfo.Builder b = ArrayInfo.builder(JhdfBackend.NAME, file.file().format(), path)
+          .shape(shape)
+          .chunks(chunks)
+          .dtype(dtype)
+          .fillBits(JhdfTypes.fillBits(fillValue(dataset), dtype))
+          .attributes(JhdfAttributes.values(dataset, file.file()))
+          .attributeTypes(JhdfAttributes.types(dataset, file.file()))
+          .dimensionNames(JhdfAttributes.dimensionNames(dataset, file.file()));
+      filters.forEach(b::codec);
+      JhdfAttributes.skipped(dataset, file.file()).forEach(b::note);
+      if (chunked == null) {
+        String layout = dataset.getDataLayout().name().toLowerCase(java.util.Locale.ROOT);
+        b.note("HDF5 " + layout + " layout: read in blocks of " + Arrays.toString(chunks));
+      }
+      setInfo(b.build());
+    } catch (Throwable t) {
+      close();
+      throw JhdfFile.translate(t, Errors.Phase.OPEN, "opening " + where + " with " + JhdfBackend.NAME);
+    }
+  }
+
+  /** A dataset with a null dataspace has no elements at all (h5py: {@code Empty}); it is not a 0-d array. */
+  private static void refuseNullDataspace(Dataset d, String where) {
+    if (d instanceof DatasetBase base && base.getHeader().hasMessageOfType(DataSpaceMessage.class)
+        && JhdfTypes.isNullSpace(base.getHeader().getMessageOfType(DataSpaceMessage.class).getDataSpace())) {
+      throw new UnsupportedException("jhdf: " + where + " has a null dataspace (no elements, not even one: h5py "
+          + "reads it as h5py.Empty); zarrjvm has no array to hand over for it");
+    }
+  }
+
+  /** The filter pipeline's names; a filter jHDF does not have (SZIP, ...) is refused by name. */
+  private static List<String> filters(Dataset d, String where) {
+    try {
+      return d.getFilters().stream().map(PipelineFilterWithData::getName).toList();
+    } catch (HdfException e) {
+      throw new UnsupportedException("jhdf cannot decode " + where + ": " + JhdfFile.describe(e)
+          + " (jHDF decodes deflate, shuffle, fletcher32, LZF, LZ4 and bitshuffle; not SZIP or other plugins)", e);
+    }
+  }
+
+  /** The HDF5 fill value's stored bytes (new or old fill value message), or null when none is defined. */
+  private static ByteBuffer fillValue(Dataset d) {
+    if (!(d instanceof DatasetBase base)) {
+      return null;
+    }
+    var oh = base.getHeader();
+    if (oh.hasMessageOfType(FillValueMessage.class)) {
+      FillValueMessage m = oh.getMessageOfType(FillValueMessage.class);
+      return m.isFillValueDefined() ? m.getFillValue() : null;
+    }
+    if (oh.hasMessageOfType(FillValueOldMessage.class)) {
+      return oh.getMessageOfType(FillValueOldMessage.class).getFillValue();
+    }
+    return null;
+  }
+
+  /** Row blocks of a contiguous or compact dataset: whole rows along dimension 0, about BLOCK_BYTES each. */
+  private static int[] blocks(int[] dims, long rowBytes) {
+    int[] c = new int[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      c[i] = Math.max(1, dims[i]);
+    }
+    if (dims.length > 0) {
+      c[0] = (int) Math.max(1, Math.min(c[0], BLOCK_BYTES / Math.max(1, rowBytes)));
+    }
+    return c;
+  }
+
+  @Override
+  protected ChunkBytes decodeChunkBytes(long[] chunkCoords) throws Exception {
+    Grid g = info().grid();
+    if (chunked != null) {
+      int[] offset = new int[chunkCoords.length];
+      for (int i = 0; i < offset.length; i++) {
+        offset[i] = Math.toIntExact(chunkCoords[i] * g.chunks[i]);
+      }
+      try {
+        byte[] bytes = chunked.getDecompressedChunk(offset);
+        int full = Math.toIntExact(Grid.size(g.chunks) * (long) info().dtype.itemSize);
+        if (fletcher32 && bytes.length == full + 4) { // the checksum jHDF leaves in place (unverified)
+          return ChunkBytes.of(ByteBuffer.wrap(bytes, 0, full));
+        }
+        return ChunkBytes.of(ByteBuffer.wrap(bytes));
+      } catch (HdfException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.startsWith(NO_CHUNK) || m.endsWith(UNDEFINED_ADDRESS)) {
+          return ABSENT;
+        }
+        throw e;
+      }
+    }
+    return rows(chunkCoords, g);
+  }
+
+  /** A block of whole rows of a contiguous or compact dataset, padded to the full block at the end. */
+  private ChunkBytes rows(long[] chunkCoords, Grid g) throws java.io.IOException {
+    int full = Math.toIntExact(Grid.size(g.chunks) * (long) info().dtype.itemSize);
+    if (g.chunks.length == 0) {
+      return data(0, full, full);
+    }
+    long first = chunkCoords[0] * g.chunks[0];
+    long count = Math.min(g.chunks[0], info().shape[0] - first);
+    return data(first * rowBytes, Math.toIntExact(count * rowBytes), full);
+  }
+
+  private ChunkBytes data(long start, int length, int full) throws java.io.IOException {
+    ByteBuffer src;
+    if (dataset instanceof ContiguousDatasetImpl c) {
+      if (c.isEmpty()) { // storage never allocated: every element is the fill value
+        return ABSENT;
+      }
+      return readContiguous(c.getDataAddress() + start, length, full);
+    } else if (dataset instanceof CompactDataset c) {
+      ByteBuffer all = c.getDataBuffer();
+      src = all.duplicate().position(Math.toIntExact(start)).limit(Math.toIntExact(start + length)).slice();
+    } else {
+      throw new UnsupportedException("jhdf: dataset '" + dataset.getPath() + "' has a layout zarrjvm does not read: "
+          + dataset.getDataLayout());
+    }
+    if (length == full) {
+      return ChunkBytes.of(src);
+    }
+    ByteBuffer padded = ByteBuffer.allocate(full);
+    padded.put(src).clear();
+    return ChunkBytes.of(padded);
+  }
+
+  /**
+   * {@code length} bytes of the file at HDF5 address {@code address} (after any user block), read with positional
+   * reads straight into scratch Arrow memory of {@code full} bytes (the rest zeroed): no heap copy and no memory
+   * mapping per block (mappings would pile up until a GC unmaps them).
+   */
+  private ChunkBytes readContiguous(long address, int length, int full) throws java.io.IOException {
+    java.nio.channels.FileChannel ch = file.file().hdf.getHdfBackingStorage().getFileChannel();
+    long pos = file.file().hdf.getUserBlockSize() + address;
+    org.apache.arrow.memory.ArrowBuf scratch = allocator().buffer(full);
+    try {
+      ByteBuffer view = scratch.nioBuffer(0, full);
+      ByteBuffer dst = view.duplicate().limit(length);
+      while (dst.hasRemaining()) {
+        if (ch.read(dst, pos + dst.position()) < 0) {
+          throw new java.io.EOFException("jhdf: " + file.file().path + " ends before the data of '"
+              + dataset.getPath() + "' (truncated file)");
+        }
+      }
+      if (length < full) {
+        scratch.setZero(length, full - length);
+      }
+      return new ChunkBytes(view, scratch);
+    } catch (java.io.IOException | RuntimeException | Error t) {
+      scratch.close();
+      throw t;
+    }
+  }
+
+  /** Never used: {@link #decodeChunkBytes} decodes every chunk (no heap {@code ucar.ma2} array in between). */
+  @Override
+  protected ucar.ma2.Array decodeChunk(long[] chunkCoords) {
+    throw new IllegalStateException("jhdf decodes chunks to bytes");
+  }
+
+  @Override
+  protected void closeReader() {
+    file.close();
+  }
+}
