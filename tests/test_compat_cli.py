@@ -73,6 +73,48 @@ def test_compat_list_cases(capsys: pytest.CaptureFixture) -> None:
     assert len(lines) == 151
 
 
+def test_command_line_mistakes_are_one_line_errors(tmp_path: Path) -> None:
+    """Unknown names, a missing or wrong --store path: one line naming the mistake, exit status 2, no traceback."""
+    exe = Path(sys.executable).parent / "zarrjvm"
+    (tmp_path / "empty").mkdir()
+    for argv, says in [
+        (["--readers", "zarr-java,nope", "--out", str(tmp_path / "o")], "unknown readers ['nope']; known: ["),
+        (["--writers", "nope", "--out", str(tmp_path / "o")], "unknown writers ['nope']"),
+        (["--cases", "zzz*", "--out", str(tmp_path / "o")], "no case matches ['zzz*']"),
+        (["--store", str(tmp_path / "none.zarr")], f"--store {tmp_path / 'none.zarr'}: no such file or directory"),
+        (["--store", str(tmp_path / "empty")], "neither a NetCDF file nor a Zarr store"),
+    ]:
+        r = subprocess.run([str(exe), "compat", *argv], capture_output=True, text=True, timeout=300)
+        assert r.returncode == 2, (argv, r.stderr)
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("zarrjvm compat: error: ") and says in lines[0], r.stderr
+    store = tmp_path / "ok.zarr"
+    zarr.create_array(str(store), shape=(4,), chunks=(2,), dtype="<i4")[:] = np.arange(4)
+    r = subprocess.run([str(exe), "compat", "--store", str(store), "--readers", "nope"], capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 2 and "unknown readers ['nope']" in r.stderr, r.stderr
+
+
+def test_list_cases_into_a_pipe_that_closes_early() -> None:
+    exe = Path(sys.executable).parent / "zarrjvm"
+    r = subprocess.run(f"{exe} compat --list-cases | head -1", shell=True, capture_output=True, text=True,
+                       timeout=300)
+    assert r.stdout.startswith("zarr-v2-dtype-b1") and len(r.stdout.splitlines()) == 1
+    assert r.stderr == "", r.stderr  # no BrokenPipeError traceback
+
+
+def test_exit_status_follows_unexplained_cells(tmp_path: Path) -> None:
+    """An error a finding explains (tensorstore refuses the `typesize` zarr-java writes into v2 blosc configs: Z9)
+    exits 0, or 1 with --strict."""
+    argv = ["compat", "--writers", "zarr-java", "--readers", "tensorstore", "--cases",
+            "zarr-v2-codec-blosc-lz4-shuffle-f4", "--no-progress", "--no-probe", "--out", str(tmp_path / "o")]
+    assert main(argv) == 0
+    report = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert report["summary"]["unexplained"] == 0
+    assert [(c["status"], c["detail"].get("finding")) for c in report["cells"]] == [("error", "Z9")]
+    assert main([*argv, "--strict"]) == 1
+
+
 def test_store_check_on_a_users_zarr_group(tmp_path: Path) -> None:
     store = tmp_path / "mine.zarr"
     g = zarr.open_group(str(store), mode="w", zarr_format=2)

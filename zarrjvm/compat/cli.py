@@ -34,6 +34,36 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="also read N Java-reader cells again, each in a fresh process and JVM, and report the ratio")
     p.add_argument("--keep", action="store_true", help="keep the written stores (under DIR/stores)")
     p.add_argument("--matrix", action="store_true", help="also print the case × (writer → reader) symbol matrix")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 on any fail or error cell, explained by a finding or not (default: unexplained only)")
+
+
+def _usage_error(message: str) -> int:
+    """A mistake in the command line: one line on stderr, exit status 2 (argparse's convention)."""
+    print(f"zarrjvm compat: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _list_cases() -> int:
+    from .cases import ALL_CASES
+
+    try:
+        for c in ALL_CASES:
+            print(f"{c.name:44s} {c.format:8s} {c.dtype:4s} {c.codec}")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `zarrjvm compat --list-cases | head`: the reader stopped reading, as it may
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+def _failed(report: dict, strict: bool) -> bool:
+    """Exit status 1: a cell no finding explains (a matrix), any fail or error (a user's store, or ``--strict``)."""
+    bad = [c for c in report["cells"] if c["status"] in ("fail", "error")]
+    if strict or "unexplained" not in report.get("summary", {}):
+        return bool(bad)
+    return bool(report["summary"]["unexplained"])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,15 +73,18 @@ def run(args: argparse.Namespace) -> int:
     from .report import text_matrix, text_summary, validate, write_all
 
     if args.list_cases:
-        from .cases import ALL_CASES
-
-        for c in ALL_CASES:
-            print(f"{c.name:44s} {c.format:8s} {c.dtype:4s} {c.codec}")
-        return 0
+        return _list_cases()
     if args.store:
         from .storecheck import check_store
 
-        report = check_store(args.store, _names(args.readers))
+        if "://" not in args.store and not Path(args.store).exists():
+            return _usage_error(f"--store {args.store}: no such file or directory")
+        try:
+            report = check_store(args.store, _names(args.readers))
+        except KeyError as e:  # an unknown reader name
+            return _usage_error(str(e.args[0]))
+        except ValueError as e:  # a path that is neither a NetCDF/HDF5 file nor a Zarr store
+            return _usage_error(str(e))
         print(f"{args.store}: {len(report['cases'])} arrays, reference {report['reference']}")
     else:
         if not args.out:
@@ -69,9 +102,12 @@ def run(args: argparse.Namespace) -> int:
 
         workdir = Path(args.out) / "stores" if args.keep else None
         t0 = time.perf_counter()
-        report = run_matrix(_names(args.writers), _names(args.readers), _names(args.cases),
-                            progress=not args.no_progress, probe=not args.no_probe, workdir=workdir,
-                            keep=args.keep, on_cells=on_cells)
+        try:
+            report = run_matrix(_names(args.writers), _names(args.readers), _names(args.cases),
+                                progress=not args.no_progress, probe=not args.no_probe, workdir=workdir,
+                                keep=args.keep, on_cells=on_cells)
+        except KeyError as e:  # an unknown writer, reader or case pattern, found before anything runs
+            return _usage_error(str(e.args[0]))
         report.update(fresh)
         report["wall_s_including_probe"] = round(time.perf_counter() - t0, 3)
     problems = validate(report)
@@ -92,4 +128,4 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         paths = write_all(report, args.out)
         print("reports: " + ", ".join(str(p) for p in paths.values()))
-    return 0
+    return 1 if _failed(report, args.strict) else 0

@@ -191,6 +191,9 @@ def check_store(path: str, reader_names: list[str] | None = None) -> dict[str, A
         for name, arr in _zarr_arrays(path):
             arrays.append((zarr_case(name or "(root)", arr), name))
     fmts = {c.format for c, _ in arrays}
+    unknown = sorted(set(reader_names or ()) - set(readers()))
+    if unknown:
+        raise KeyError(f"unknown readers {unknown}; known: {sorted(readers())}")
     rs = [r for n, r in readers().items() if (not reader_names or n in reader_names) and n != reference.name
           and r.caps.formats & fmts]
     writer = GivenStore(path)
