@@ -100,17 +100,13 @@ public abstract class ZarrChunkSource extends ChunkedSource {
       return Into.UNSUPPORTED;
     }
     String key = chunkKey(chunkCoords);
-    Stored stored = readStored(key);
+    String what = nativeWhat(chunkCoords, key);
+    Stored stored = readStoredChunk(key, what);
     if (stored == null) {
       return Into.ABSENT;
     }
     try (ArrowBuf in = stored.buf()) {
-      String what = nativeWhat(chunkCoords, key);
-      if (stored.size() == 0) {
-        throw new ChunkDecodeException(what + ": the stored chunk is empty (0 bytes): no codec encodes a chunk to "
-            + "nothing");
-      }
-      nativeChain.decode(in.nioBuffer(0, (int) stored.size()), dst.nioBuffer(offset, length), what);
+      nativeChain.decode(stored.bytes(), dst.nioBuffer(offset, length), what);
       return Into.DECODED;
     }
   }
@@ -131,20 +127,15 @@ public abstract class ZarrChunkSource extends ChunkedSource {
         return plain;
       } // another size: read below, and the chain reports it
     }
-    Stored stored = readStored(key);
+    Stored stored = readStoredChunk(key, what);
     if (stored == null) {
       return ABSENT;
     }
     try (ArrowBuf in = stored.buf()) {
-      long size = stored.size();
-      if (size == 0) {
-        throw new ChunkDecodeException(what + ": the stored chunk is empty (0 bytes): no codec encodes a chunk to "
-            + "nothing");
-      }
       ArrowBuf out = allocator().buffer(chunkBytes);
       try {
         ByteBuffer view = out.nioBuffer(0, chunkBytes);
-        nativeChain.decode(in.nioBuffer(0, (int) size), view, what);
+        nativeChain.decode(stored.bytes(), view, what);
         return new ChunkBytes(view, out);
       } catch (RuntimeException | Error t) {
         out.close();
@@ -154,7 +145,22 @@ public abstract class ZarrChunkSource extends ChunkedSource {
   }
 
   /** A stored value in off-heap memory: {@code size} bytes of {@code buf} (whose capacity may be larger). */
-  private record Stored(ArrowBuf buf, long size) {}
+  private record Stored(ArrowBuf buf, long size) {
+    ByteBuffer bytes() {
+      return buf.nioBuffer(0, (int) size);
+    }
+  }
+
+  /** A stored chunk in off-heap memory for the native chain, or null when absent; an empty one is refused. */
+  private Stored readStoredChunk(String key, String what) {
+    Stored stored = readStored(key);
+    if (stored != null && stored.size() == 0) {
+      stored.buf().close();
+      throw new ChunkDecodeException(what + ": the stored chunk is empty (0 bytes): no codec encodes a chunk to "
+          + "nothing");
+    }
+    return stored;
+  }
 
   /** A stored value in off-heap memory (read from a local file straight into it), or null when absent. */
   private Stored readStored(String key) {
