@@ -245,8 +245,12 @@ def test_views_alive_at_exit_do_not_crash_or_warn(tmp_path: Path) -> None:
         assert "WARNING" not in r.stderr and "FATAL" not in r.stderr, r.stderr
 
 
-def test_class_data_sharing_archive_is_made_then_used(tmp_path: Path) -> None:
-    """ZARRJVM_CDS=1: the first process dumps an AppCDS archive at exit, the next starts from it."""
+@pytest.mark.parametrize("setting", [None, "1"])
+def test_class_data_sharing_archive_is_made_then_used(tmp_path: Path, setting: str | None,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """By default (and with ZARRJVM_CDS=1) the first process dumps an AppCDS archive at exit, the next starts from it;
+    ZARRJVM_CDS=0 starts without one and writes nothing."""
+    monkeypatch.delenv("ZARRJVM_CDS", raising=False)
     code = """
         import jpype, zarrjvm
         zarrjvm.jvm.ensure_started()
@@ -254,7 +258,11 @@ def test_class_data_sharing_archive_is_made_then_used(tmp_path: Path) -> None:
         args = [str(a) for a in mx.getInputArguments()]
         print([a.split("=")[0] for a in args if "Archive" in a])
     """
-    env = {"ZARRJVM_CDS": "1", "XDG_CACHE_HOME": str(tmp_path)}
+    off = _run(code, {"ZARRJVM_CDS": "0", "XDG_CACHE_HOME": str(tmp_path)})
+    assert off.returncode == 0, off.stderr
+    assert off.stdout.strip() == "[]" and not (tmp_path / "zarrjvm").exists()
+    env = {"XDG_CACHE_HOME": str(tmp_path)} if setting is None else {"ZARRJVM_CDS": setting,
+                                                                      "XDG_CACHE_HOME": str(tmp_path)}
     first = _run(code, env)
     assert first.returncode == 0, first.stderr
     assert "-XX:ArchiveClassesAtExit" in first.stdout

@@ -108,8 +108,9 @@ KEYS: dict[str, _Key] = {
     "jvm.max_heap": _Key(lambda: None, _heap, "the JVM's -Xmx (None: Java's default)"),
     "jvm.options": _Key(lambda: tuple(os.environ.get("ZARRJVM_JVM_OPTIONS", "").split()), _strings,
                         "extra JVM options"),
-    "jvm.class_data_sharing": _Key(lambda: os.environ.get("ZARRJVM_CDS", "") not in ("", "0"), _bool,
-                                   "start from a cached AppCDS archive of zarrjvm's classes"),
+    "jvm.class_data_sharing": _Key(lambda: os.environ.get("ZARRJVM_CDS", "1") not in ("", "0"), _bool,
+                                   "start from an AppCDS archive of zarrjvm's classes, dumped into the user's cache "
+                                   "by the first run ($ZARRJVM_CDS=0: off)"),
     "jvm.path": _Key(lambda: None, _path, "the libjvm (or a JDK home) to start (None: JAVA_HOME, then JPype's)"),
     "jvm.extra_classpath": _Key(lambda: (), _strings, "jars added after zarrjvm's own"),
     "jvm.gc_link_generation": _Key(lambda: 1, _generation,

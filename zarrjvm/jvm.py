@@ -114,14 +114,15 @@ def find_jvm(jvm_path: str | os.PathLike[str] | None = None) -> str:
 
 
 def _cds_options(lib: str, cp: list[str]) -> list[str]:
-    """Class-data sharing: an AppCDS archive of the classes zarrjvm loads, one per Java and classpath, kept in the
-    user's cache. The first run dumps it when its JVM exits (under a per-process name, adopted by a later run);
-    every later run starts from it (B3 measured ~0.17 s less start-up)."""
+    """Class-data sharing (on by default): an AppCDS archive of the classes zarrjvm loads, one per Java and classpath,
+    kept in the user's cache. The first run dumps it when its JVM exits (under a per-process name, adopted by a later
+    run); every later run starts from it (B3: about 0.6 s less CPU from start to first element). A cache that cannot
+    be written, or an archive this Java does not accept, only means starting without it."""
     import hashlib
 
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "zarrjvm"
     h = hashlib.sha256(lib.encode())
-    for j in cp:
+    for j in [lib, *cp]:  # the libjvm itself too: a JDK updated in place gets a new archive
         st = Path(j).stat() if Path(j).exists() else None
         h.update(f"{j}:{st.st_size if st else 0}:{st.st_mtime_ns if st else 0}".encode())
     key = h.hexdigest()[:16]
