@@ -14,6 +14,7 @@ import ctypes
 import ctypes.util
 import json
 import os
+import re
 import shutil
 import stat
 import struct
@@ -214,9 +215,10 @@ def test_reading_never_writes_nor_leaves_the_store(area: Path, name: str) -> Non
 
 
 def test_jvm_writes_only_its_codec_libraries(tmp_path: Path) -> None:
-    """In a fresh process with its own HOME and java.io.tmpdir, reading every backend writes nothing to HOME and
-    nothing next to the stores; the only files created anywhere are the native codec libraries the JVM unpacks into
-    java.io.tmpdir on first use (zarr-java's blosc through JNI, jzarr's through JNA), once per process."""
+    """In a fresh process with its own HOME and java.io.tmpdir, reading every backend writes nothing next to the
+    stores; the only files created anywhere are the native codec libraries the JVM unpacks into java.io.tmpdir on
+    first use (zarr-java's blosc through JNI, jzarr's through JNA), once per process, and the class-data sharing
+    archive in HOME's cache (written when the JVM exits; nothing at all in HOME with ZARRJVM_CDS=0)."""
     home, jtmp, stores = tmp_path / "home", tmp_path / "jtmp", tmp_path / "stores"
     for d in (home, jtmp, stores):
         d.mkdir()
@@ -236,11 +238,18 @@ def test_jvm_writes_only_its_codec_libraries(tmp_path: Path) -> None:
         "    seen |= set(os.listdir(jtmp))\n"
         "print(json.dumps(sorted(seen)))\n"
     )
-    env = dict(os.environ, HOME=str(home))
+    env = {k: v for k, v in os.environ.items() if k not in ("XDG_CACHE_HOME", "ZARRJVM_CDS")}
+    env["HOME"] = str(home)
     proc = subprocess.run([sys.executable, "-c", code, str(jtmp), str(stores)], capture_output=True, text=True,
                           env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     created = json.loads(proc.stdout.strip().splitlines()[-1])
+    written = sorted(str(p.relative_to(home)) for p in home.rglob("*") if p.is_file())
+    assert len(written) == 1 and re.fullmatch(r"\.cache/zarrjvm/cds-\w+\.\d+\.jsa", written[0]), written
+    shutil.rmtree(home / ".cache")
+    off = subprocess.run([sys.executable, "-c", code, str(jtmp), str(stores)], capture_output=True, text=True,
+                         env=dict(env, ZARRJVM_CDS="0"), timeout=300)
+    assert off.returncode == 0, off.stderr[-3000:]
     assert os.listdir(home) == [], "the JVM or a reader wrote into HOME"
     assert snapshot(stores) == before
     native = ("jna", "jnilib-", "libbloscjni", "libzstd-jni", "libblosc")
