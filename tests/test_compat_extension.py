@@ -7,6 +7,7 @@ back the transpose) must be caught as failing."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -154,9 +155,10 @@ def toy_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_project_of_its_own_gets_its_row_and_column_and_a_wrong_one_is_caught(toy_project: Path) -> None:
     junit = toy_project / "junit.xml"
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}",
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:faulthandler",
+                           f"--junitxml={junit}",
                            "test_toy.py"], cwd=toy_project, capture_output=True, text=True, timeout=600,
-                          env={**__import__("os").environ, "PYTHONPATH": str(toy_project)})
+                          env={**os.environ, "PYTHONPATH": str(toy_project)})
     assert junit.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
     outcomes: dict[str, str] = {}
     for case in ET.parse(junit).getroot().iter("testcase"):

@@ -66,6 +66,7 @@ class Worker:
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._stderr: Any = None
         self._ids = itertools.count()
+        self._files = itertools.count()
         self._lock = threading.Lock()
         self.tmp: Path | None = None
         self.hello: dict[str, Any] = {}
@@ -142,13 +143,14 @@ class Worker:
             return self._exchange(request)
 
     def scratch(self, name: str) -> Path:
-        """A path for an array file exchanged with the worker (in its temporary directory)."""
+        """A new path for an array file exchanged with the worker (in its temporary directory); ``name`` gives its
+        suffix."""
         with self._lock:
             if self._proc is None or self._proc.poll() is not None:
                 self.stop()
                 self._start()
         assert self.tmp is not None
-        return self.tmp / name
+        return self.tmp / f"{next(self._files)}{Path(name).suffix}"
 
     def stop(self, kill: bool = False) -> None:
         """Ends the process: closing its stdin ends it (killed when ``kill`` or when it does not end in 5 s)."""
