@@ -211,3 +211,43 @@ def test_registration_mistakes_are_clear() -> None:
         extension.reader("x", lambda *a: None)
     with pytest.raises(ValueError, match="module:attribute"):
         extension.load("no-colon")
+
+
+def test_the_command_line_adds_implementations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture) -> None:
+    import json
+
+    from zarrjvm.cli import main
+
+    (tmp_path / "cli_toy.py").write_text(TOY)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        argv = ["compat", "--implementations", "cli_toy:IMPLEMENTATIONS", "--writers", "zarr-python,toy-npy",
+                "--readers", "toy-npy,toy-transposed,zarr-python", "--cases", "zarr-v2-dtype-i2,zarr-v2-fill-none",
+                "--no-progress", "--no-probe", "--out", str(tmp_path / "o")]
+        assert main(argv) == 1  # the transposing reader's fails are unexplained
+        report = json.loads((tmp_path / "o" / "report.json").read_text())
+        status = {(c["writer"], c["reader"], c["case"]): c["status"] for c in report["cells"]}
+        assert {v for (w, r, _), v in status.items() if "toy-transposed" not in (w, r)} == {"pass"}
+        assert {v for (w, r, _), v in status.items() if r == "toy-transposed"} == {"fail"}
+        assert len(status) == 2 * 3 * 2
+        assert main(["compat", "--implementations", "no_such_module:X", "--out", str(tmp_path / "x")]) == 2
+        assert "--implementations no_such_module:X: No module named" in capsys.readouterr().err
+    finally:
+        for name in ("toy-npy", "toy-transposed"):
+            extension.unregister(name)
+
+
+def test_an_installed_package_s_entry_point_adds_it_everywhere(tmp_path: Path) -> None:
+    """An entry point in the group ``zarrjvm.compat`` (found by importlib.metadata in a distribution's metadata on
+    sys.path, as pip would install it) puts the implementations into ``readers()``/``writers()``."""
+    (tmp_path / "ep_toy.py").write_text(TOY)
+    dist = tmp_path / "ep_toy-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: ep-toy\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[zarrjvm.compat]\ntoy = ep_toy:IMPLEMENTATIONS\n")
+    code = ("from zarrjvm.compat.implementations import readers, writers; "
+            "print(sorted(n for n in readers() if n.startswith('toy')), sorted(n for n in writers() if 'toy' in n))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert proc.stdout.strip().splitlines()[-1] == "['toy-npy', 'toy-transposed'] ['toy-npy']", proc.stderr[-2000:]
