@@ -8,10 +8,25 @@ MVN := mvn -q -B $(if $(MAVEN_PROFILE),-P$(MAVEN_PROFILE))
 JAVA_SOURCES := $(shell find java -path '*/src/main/*' -type f 2>/dev/null) $(wildcard java/*/pom.xml java/checkstyle.xml)
 DEPS_STAMP := $(VENV)/.deps-stamp
 JARS_STAMP := zarrjvm/_jars/.stamp
+ZARR2_VENV := .venv-zarr2
+ZARR2_STAMP := $(ZARR2_VENV)/.stamp
+ZARRITA_DIR := zarrjvm/compat/_workers/zarrita
+ZARRITA_STAMP := $(ZARRITA_DIR)/node_modules/.stamp
 
 .PHONY: setup demo test lint pytest mvn-test test-jdk25 bench clean jars
 
-setup: $(DEPS_STAMP) $(JARS_STAMP) $(VENV)/.install-stamp
+setup: $(DEPS_STAMP) $(JARS_STAMP) $(VENV)/.install-stamp $(ZARR2_STAMP) $(ZARRITA_STAMP)
+
+# The compatibility matrix's out-of-process implementations (zarrjvm/compat/workers.py): zarr-python 2 in a venv of its
+# own (it cannot share .venv with zarr-python 3) and zarrita run by node, from the committed lock file. Either one
+# missing makes that implementation "unavailable" in the matrix, not a failure of setup: no node, no zarrita.
+$(ZARR2_STAMP): requirements-zarr2.txt
+	$(PYTHON) -m venv $(ZARR2_VENV)
+	$(ZARR2_VENV)/bin/python -m pip install -q -r requirements-zarr2.txt
+	touch $@
+$(ZARRITA_STAMP): $(ZARRITA_DIR)/package.json $(ZARRITA_DIR)/package-lock.json
+	@if command -v npm >/dev/null; then cd $(ZARRITA_DIR) && npm ci --no-audit --no-fund --silent && touch node_modules/.stamp; \
+	  else echo "setup: no npm, zarrita is unavailable in the compatibility matrix"; fi
 
 $(VPY):
 	$(PYTHON) -m venv $(VENV)
@@ -63,4 +78,4 @@ bench: setup
 	$(VPY) -m bench.decode_modes
 
 clean:
-	rm -rf build java/*/target zarrjvm/_jars $(VENV) .pytest_cache
+	rm -rf build java/*/target zarrjvm/_jars $(VENV) $(ZARR2_VENV) $(ZARRITA_DIR)/node_modules .pytest_cache

@@ -47,7 +47,8 @@ def test_compat_writes_three_reports_meeting_the_schema(tmp_path: Path, capsys: 
     assert by[("netcdf-java", "netcdf4-python", "netcdf3-classic-i4")]["status"] == "pass"
     assert by[("jzarr", "zarr-python", "zarr-v2-order-F")]["status"] == "unsupported"  # jzarr writes C only
     assert {c["name"] for c in report["implementations"]} == {
-        "zarr-python", "tensorstore", "zarr-java", "jzarr", "netcdf4-python", "netcdf-java", "jhdf"}
+        "zarr-python", "tensorstore", "zarr-java", "jzarr", "netcdf4-python", "netcdf-java", "jhdf", "zarr-python-2",
+        "zarrita"}
     md = (out / "report.md").read_text()
     assert "| writer \\ reader |" in md and "## Failures and errors" in md
     page = (out / "report.html").read_text()
@@ -132,10 +133,11 @@ def test_store_check_on_a_users_zarr_group(tmp_path: Path) -> None:
     _check_schema(report)
     assert report["reference"] == "zarr-python"
     by = {(c["reader"], c["case"]): c for c in report["cells"]}
-    assert {r for r, _ in by} == {"tensorstore", "zarr-java", "jzarr"}
+    readers = ("tensorstore", "zarr-java", "jzarr", "zarr-python-2", "zarrita")
+    assert {r for r, _ in by} == set(readers)
     assert {c for _, c in by} == {"temp", "sub/counts", "fortran"}
-    assert all(by[(r, "temp")]["status"] == "pass" for r in ("tensorstore", "zarr-java", "jzarr"))
-    assert all(by[(r, "sub/counts")]["status"] == "pass" for r in ("tensorstore", "zarr-java", "jzarr"))
+    assert all(by[(r, "temp")]["status"] == "pass" for r in readers)
+    assert all(by[(r, "sub/counts")]["status"] == "pass" for r in readers)
     # order F with 2-d chunks: both Java readers declare they ignore 'order'
     assert by[("tensorstore", "fortran")]["status"] == "pass"
     assert by[("zarr-java", "fortran")]["status"] == "unsupported"

@@ -36,6 +36,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--matrix", action="store_true", help="also print the case × (writer → reader) symbol matrix")
     p.add_argument("--strict", action="store_true",
                    help="exit 1 on any fail or error cell, explained by a finding or not (default: unexplained only)")
+    p.add_argument("--implementations", action="append", metavar="MODULE:ATTR",
+                   help="add implementations declared with zarrjvm.compat.extension (importable 'module:attribute'; "
+                        "installed packages' 'zarrjvm.compat' entry points are always added)")
 
 
 def _usage_error(message: str) -> int:
@@ -74,6 +77,13 @@ def run(args: argparse.Namespace) -> int:
 
     if args.list_cases:
         return _list_cases()
+    for target in _names(args.implementations) or []:
+        from .extension import load, register
+
+        try:
+            register(load(target))
+        except (ImportError, AttributeError, ValueError, TypeError) as e:
+            return _usage_error(f"--implementations {target}: {e}")
     if args.store:
         from .storecheck import check_store
 

@@ -72,6 +72,13 @@ def _zarr_java_zstd_slice(f: dict[str, Any]) -> bool:
     return f.get("format") == "zarr-v3" and "zstd" in f.get("codec", "") and "crc32c" in f.get("codec", "")
 
 
+def _index_at_start(f: dict[str, Any]) -> bool:
+    from .cases import CASES_BY_NAME
+
+    case = CASES_BY_NAME.get(f.get("name", ""))
+    return case is not None and case.shards is not None and case.index_location == "start"
+
+
 def _order_f_read_as_c(d: dict[str, Any], f: dict[str, Any]) -> bool:
     """Z1's signature: the value read at ``index`` is the one a C-ordered chunk holds at the flat position F order
     gives that index (zarr-java wrote C-ordered chunks under ``order: "F"``; the reader honoured the F)."""
@@ -119,7 +126,7 @@ RULES: tuple[Rule, ...] = (
          message=r"the writer needs a part of ucar\.ma2 this build's netCDF-Java",
          detail=lambda d, f: bool(d.get("central_only"))),
     Rule("Z1", "defect", "zarr-java ignores Zarr v2 'order': F arrays are written (and read) as C", "fail",
-         frozenset({"zarr-java"}), frozenset({"zarr-python", "tensorstore"}),
+         frozenset({"zarr-java"}), frozenset({"zarr-python", "tensorstore", "zarr-python-2", "zarrita"}),
          lambda f: f.get("format") == "zarr-v2" and f.get("order") == "F", detail=_order_f_read_as_c),
     Rule("Z2", "defect", "zarr-java ZstdCodec.decode reads ByteBuffer.array(): zstd after crc32c fails", "error",
          None, frozenset({"zarr-java"}), _zarr_java_zstd_slice, stage="read", exception="ChunkDecodeError",
@@ -141,6 +148,30 @@ RULES: tuple[Rule, ...] = (
          lambda f: f.get("format") == "zarr-v2" and f.get("codec", "").startswith("blosc"),
          stage="read", exception="ValueError",
          message=r'Error parsing object member "compressor": Object includes extra members: "typesize"'),
+    # zarr-python 2 needs numcodecs < 0.16, whose Blosc takes no 'typesize' (Z9 again, through the worker)
+    Rule("Z9", "spec-ambiguity", "zarr-java's v2 blosc config carries 'typesize'; numcodecs < 0.16 (zarr-python 2) "
+         "refuses it", "error", frozenset({"zarr-java"}), frozenset({"zarr-python-2"}),
+         lambda f: f.get("format") == "zarr-v2" and f.get("codec", "").startswith("blosc"),
+         stage="read", exception="WorkerError",
+         message=r"TypeError: __init__\(\) got an unexpected keyword argument 'typesize'"),
+    Rule("ZP1", "spec-ambiguity", "zarr-python 2 (numcodecs 0.15) writes v2 Zstd with 'checksum'; tensorstore refuses "
+         "extra members", "error", frozenset({"zarr-python-2"}), frozenset({"tensorstore"}),
+         lambda f: f.get("format") == "zarr-v2" and f.get("codec") == "zstd", stage="read", exception="ValueError",
+         message=r'Error parsing object member "compressor": Object includes extra members: "checksum"'),
+    Rule("ZR1", "defect", "zarrita parses a uint64 fill value above 2^53 through a JS number: 2^64-1 reads as 0",
+         "fail", None, frozenset({"zarrita"}),
+         lambda f: f.get("dtype") == "<u8" and f.get("fill") == "max" and bool(f.get("missing")),
+         detail=lambda d, f: d.get("reason") == "values" and d.get("got") == 0
+         and d.get("expected") == 2 ** 64 - 1),
+    Rule("ZR2", "defect", "zarrita's get and set fail on a zero-size array ('Input contains an empty iterator')",
+         "error", None, frozenset({"zarrita"}), _zero_size, stage="read", exception="WorkerError",
+         message=r"Error: Input contains an empty iterator\."),
+    Rule("ZR2", "defect", "zarrita's get and set fail on a zero-size array ('Input contains an empty iterator')",
+         "error", frozenset({"zarrita"}), None, _zero_size, stage="write", exception="WorkerError",
+         message=r"Error: Input contains an empty iterator\."),
+    Rule("ZR3", "defect", "zarrita reads the shard index from the end whatever 'index_location' says", "error",
+         None, frozenset({"zarrita"}), _index_at_start, stage="read", exception="WorkerError",
+         message=r'RangeError: The value of "size" is out of range'),
     Rule("Z10", "defect", "zarr-java Array.write fails on a zero-size array", "error",
          frozenset({"zarr-java"}), None, _zero_size, stage="write", exception="ChunkDecodeError",
          java_class=r"dev\.zarr\.zarrjava\.ZarrException",

@@ -300,6 +300,7 @@ def writers() -> dict[str, Writer]:
     return {
         "zarr-python": ZarrPythonWriter(), "tensorstore": TensorstoreWriter(), "zarr-java": JavaWriter("zarr-java"),
         "jzarr": JavaWriter("jzarr"), "netcdf4-python": NetCDF4Writer(), "netcdf-java": JavaWriter("netcdf-java"),
+        **_worker_implementations("writer"), **_registered("writer"),
     }
 
 
@@ -309,7 +310,24 @@ def readers() -> dict[str, Reader]:
         "zarr-python": ZarrPythonReader(), "tensorstore": TensorstoreReader(), "zarr-java": JvmReader("zarr-java"),
         "jzarr": JvmReader("jzarr"), "netcdf4-python": NetCDF4Reader(), "netcdf-java": JvmReader("netcdf-java"),
         "jhdf": JvmReader("jhdf"),
+        **_worker_implementations("reader"), **_registered("reader"),
     }
+
+
+def _worker_implementations(role: str) -> dict[str, Any]:
+    """The out-of-process implementations (:mod:`.workers`): zarr-python 2 and zarrita."""
+    from . import workers
+
+    if role == "writer":
+        return {"zarr-python-2": workers.Zarr2Writer(), "zarrita": workers.ZarritaWriter()}
+    return {"zarr-python-2": workers.Zarr2Reader(), "zarrita": workers.ZarritaReader()}
+
+
+def _registered(role: str) -> dict[str, Any]:
+    """Implementations other projects add (:mod:`.extension`)."""
+    from .extension import registered
+
+    return {i.name: i for i in registered(role)}
 
 
 _DISTRIBUTIONS = {"zarr-python": "zarr", "tensorstore": "tensorstore", "netcdf4-python": "netCDF4"}

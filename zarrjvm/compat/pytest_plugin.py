@@ -17,6 +17,10 @@ A test that asks for the ``compat_cell`` fixture runs once per cell; ``@pytest.m
         result = compat_cell.reader.read(compat_cell.case, store, path)
         ...
 
+Another project adds its own implementation (:mod:`zarrjvm.compat.extension`) declaratively with the ini option
+``zarrjvm_compat_implementations`` (``module:attribute`` lines), or by an entry point in the group ``zarrjvm.compat``;
+it then has its row and column like any built-in one.
+
 Only cells both sides declare support for are generated unless ``unsupported=True``. Command-line options
 ``--compat-writers``, ``--compat-readers`` and ``--compat-cases`` (comma-separated; cases may be glob patterns)
 narrow every such test further. Nothing here starts the JVM before a Java implementation is used.
@@ -72,6 +76,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--compat-writers", default=None, help="only these writers (comma-separated)")
     g.addoption("--compat-readers", default=None, help="only these readers (comma-separated)")
     g.addoption("--compat-cases", default=None, help="only these cases (comma-separated names or glob patterns)")
+    parser.addini("zarrjvm_compat_implementations", type="linelist", default=[],
+                  help="implementations to add to the matrix: 'module:attribute' lines (zarrjvm.compat.extension)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -79,6 +85,20 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "compat(writers=None, readers=None, cases=None, unsupported=False): the (writer, reader, case) cells a test "
         "using the compat_cell fixture runs over (zarrjvm)")
+    targets = config.getini("zarrjvm_compat_implementations")
+    if targets:
+        from .extension import load, register
+
+        for target in targets:
+            register(load(target))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import sys
+
+    workers = sys.modules.get("zarrjvm.compat.workers")
+    if workers is not None:  # the persistent workers of zarr-python 2 and zarrita, if this session started them
+        workers.stop_all()
 
 
 def _narrow(marked: list[str] | None, option: list[str] | None) -> list[str] | None:

@@ -281,6 +281,9 @@ def run_matrix(writer_names: Sequence[str] | None = None, reader_names: Sequence
         if on_cells is not None:
             on_cells(cells)  # while the written stores still exist
     finally:
+        from .workers import stop_all
+
+        stop_all()  # the persistent workers (zarr-python 2, zarrita) end with the run
         if not keep and workdir is None:
             shutil.rmtree(tmp, ignore_errors=True)
     return build_report(ws, rs, cs, cells, elapsed, extra)
