@@ -155,8 +155,9 @@ def toy_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_project_of_its_own_gets_its_row_and_column_and_a_wrong_one_is_caught(toy_project: Path) -> None:
     junit = toy_project / "junit.xml"
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:faulthandler",
-                           f"--junitxml={junit}",
+    # pytest's defaults (faulthandler on): zarrjvm switches it off when it starts the JVM, or the process would crash
+    # at exit (-11) once pytest hands SIGSEGV back
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}",
                            "test_toy.py"], cwd=toy_project, capture_output=True, text=True, timeout=600,
                           env={**os.environ, "PYTHONPATH": str(toy_project)})
     assert junit.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]

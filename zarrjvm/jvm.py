@@ -190,6 +190,7 @@ def start(
             cp = classpath(extra)
             if cds:
                 opts.extend(_cds_options(lib, cp))
+            _yield_fatal_signals()
             try:
                 jpype.startJVM(lib, *opts, classpath=cp, convertStrings=False)
             except OSError as e:
@@ -259,6 +260,17 @@ def _stop() -> None:
 def stopping() -> bool:
     """True once interpreter exit has begun tearing zarrjvm down (Java may be gone any moment)."""
     return _stopped
+
+
+def _yield_fatal_signals() -> None:
+    """The JVM takes SIGSEGV and SIGBUS for its own use (implicit null checks, safepoint polls) and handles them itself.
+    Python's faulthandler, when enabled (pytest enables it by default), would hand the signals back when it is disabled
+    — pytest does so when it finishes — and the process would then crash on the JVM's next one (exit status -11).
+    So it is switched off before the JVM starts, which leaves nothing for a later disable() to restore."""
+    import faulthandler
+
+    if faulthandler.is_enabled():
+        faulthandler.disable()
 
 
 def _quiet_options(lib: str) -> list[str]:
