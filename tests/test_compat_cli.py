@@ -47,7 +47,8 @@ def test_compat_writes_three_reports_meeting_the_schema(tmp_path: Path, capsys: 
     assert by[("netcdf-java", "netcdf4-python", "netcdf3-classic-i4")]["status"] == "pass"
     assert by[("jzarr", "zarr-python", "zarr-v2-order-F")]["status"] == "unsupported"  # jzarr writes C only
     assert {c["name"] for c in report["implementations"]} == {
-        "zarr-python", "tensorstore", "zarr-java", "jzarr", "netcdf4-python", "netcdf-java", "jhdf"}
+        "zarr-python", "tensorstore", "zarr-java", "jzarr", "netcdf4-python", "netcdf-java", "jhdf", "h5py", "h5netcdf",
+        "scipy", "xarray", "zarrs", "nczarr"}
     md = (out / "report.md").read_text()
     assert "| writer \\ reader |" in md and "## Failures and errors" in md
     page = (out / "report.html").read_text()

@@ -150,6 +150,37 @@ RULES: tuple[Rule, ...] = (
          java_class=r"ucar\.ma2\.InvalidRangeException", message=r"last \(-1\) must be >= first \(0\)"),
 )
 
+
+
+def _cf_nan_as_fill(d: dict[str, Any], f: dict[str, Any]) -> bool:
+    """X1's signature: where the source holds NaN the store holds the case's (non-NaN) fill value."""
+    from .cases import CASES_BY_NAME
+
+    case = CASES_BY_NAME.get(f.get("name", ""))
+    if case is None or d.get("reason") != "values" or d.get("expected") != "NaN":
+        return False
+    from .judge import _scalar
+
+    return bool(d.get("got") == _scalar(case.fill_scalar()))
+
+
+RULES += (
+    Rule("X1", "by-design", "xarray's CF encoding writes NaN as the _FillValue (Zarr v2: also the fill_value)", "fail",
+         frozenset({"xarray"}), None,
+         lambda f: f.get("format") == "zarr-v2" and str(f.get("dtype", "")).endswith(("f4", "f8"))
+         and f.get("fill") not in ("zero", "nan", "none"), detail=_cf_nan_as_fill),
+    Rule("NZ1", "spec-ambiguity", "NCZarr writes one-byte Zarr v2 dtypes as '<i1'/'<u1'; zarr-python 3 and "
+         "zarr-java refuse them",
+         "error", frozenset({"nczarr"}), frozenset({"zarr-python", "zarrs", "zarr-java"}),
+         lambda f: f.get("format") == "zarr-v2" and f.get("dtype") in ("|i1", "|u1"), stage="read",
+         message=r"No Zarr data type found that matches \{'name': '<[iu]1'|Cannot deserialize value of type "
+                 r"`dev\.zarr\.zarrjava\.v2\.DataType` from String \"<[iu]1\""),
+    Rule("ZR1", "defect", "zarrs-python cannot read Zarr v2 order 'F' arrays: 'input array must be a C contiguous "
+         "array'", "error", None, frozenset({"zarrs"}),
+         lambda f: f.get("format") == "zarr-v2" and f.get("order") == "F", stage="read", exception="ValueError",
+         message=r"input array must be a C contiguous array"),
+)
+
 BY_ID = {r.id: r for r in RULES}
 
 
