@@ -181,7 +181,54 @@ RULES += (
          message=r"input array must be a C contiguous array"),
 )
 
+RULES += (
+    Rule("B1", "defect", "zarr-java and jzarr refuse numcodecs' Blosc shuffle -1 (AUTOSHUFFLE), tensorstore's default",
+         "error", frozenset({"tensorstore"}), frozenset({"zarr-java", "jzarr"}),
+         lambda f: f.get("name") == "default-tensorstore-v2", stage="read", exception="MetadataError",
+         message=r"Index -1 out of bounds for length 3|blosc: shuffle type not supported: '-1'"),
+)
+
+#: Each finding's explanation, carried in the package so a report from an installed wheel is complete (the
+#: reproductions on the implementations' own APIs are in the repository's docs/findings.md).
+TEXTS: dict[str, str] = {
+    "C1": "On the Central-only netCDF-Java (edu.ucar:cdm:4.5.5) zarr-java's write path links against ucar.ma2 members "
+          "that only netCDF-Java 5.x has (unsigned types, newer methods): a labelled build limit, not a defect of "
+          "zarr-java on 5.x.",
+    "C2": "As C1, for jzarr's ZarrArray.write: it needs netCDF-Java 5.x members of ucar.ma2 this build lacks.",
+    "Z1": "zarr-java 0.0.9 parses the Zarr v2 'order' field and ignores it: arrays with order 'F' are written with "
+          "C-ordered chunks (and read as C), so every other reader sees values transposed within each chunk.",
+    "Z2": "zarr-java's ZstdCodec.decode reads ByteBuffer.array(), the whole backing array: after crc32c strips its "
+          "4 bytes zstd still sees them and fails with 'Src size is incorrect'.",
+    "Z3": "zarr-java's parseFillValue accepts '+Infinity' but not the spec's 'Infinity' (which it writes itself): it "
+          "cannot open such arrays, its own included.",
+    "Z7": "The v3 spec makes the default chunk_key_encoding's 'configuration' optional; zarr-java's parser requires "
+          "it (Jackson: Missing required creator property 'configuration').",
+    "Z8": "zarr-java's v3 object mapper drops null-valued members (nested ones too) when it writes zarr.json "
+          "attributes; every reader then sees them missing.",
+    "Z9": "zarr-java writes 'typesize' in the v2 blosc compressor configuration; numcodecs accepts it, tensorstore's "
+          "zarr driver refuses extra members. The v2 spec does not say which side is right.",
+    "Z10": "zarr-java's Array.write fails on a zero-size array ('Attempting to read data outside of the array's "
+           "domain'); the other writers accept the no-op write.",
+    "J4": "jzarr's write of a zero-size array builds Range(0, -1) in PartialDataCopier: InvalidRangeException.",
+    "X1": "xarray's CF encoding treats NaN as missing and writes it as the variable's _FillValue; in Zarr v2 that is "
+          "also the array's fill_value, so raw readers see the fill value where the source had NaN. By design, "
+          "not a reader defect (CF-decoding readers mask it).",
+    "NZ1": "netCDF-C's NCZarr spells one-byte dtypes '<i1'/'<u1' where the v2 spec's examples and the other writers "
+           "use '|'; zarr-python 3 (so zarrs through its pipeline) and zarr-java refuse the array, tensorstore "
+           "reads it.",
+    "ZR1": "zarrs-python 0.2.3 (strict codec pipeline) fails on every Zarr v2 array with order 'F': 'input array "
+           "must be a C contiguous array' from its Rust extension.",
+    "B1": "tensorstore's default v2 compressor is blosc with shuffle -1 (numcodecs' AUTOSHUFFLE: byte shuffle, "
+          "bit shuffle for 1-byte types); zarr-java (index -1 out of bounds) and jzarr ('shuffle type not "
+          "supported') refuse it.",
+}
+
 BY_ID = {r.id: r for r in RULES}
+
+
+def finding_info() -> dict[str, dict[str, str]]:
+    """Every finding's id → kind, title and text (what a report embeds)."""
+    return {r.id: {"kind": r.kind, "title": r.title, "text": TEXTS.get(r.id, "")} for r in RULES}
 
 
 def explain(cell: dict[str, Any], features: dict[str, Any]) -> Rule | None:

@@ -121,6 +121,8 @@ def text_summary(report: dict[str, Any]) -> str:
     lines.append(f"cells: {len(report['cells'])}  pass {t[PASS]}  fail {t[FAIL]}  error {t[ERROR]} "
                  f"(Central-only {report['summary']['errors_central_only']})  unsupported {t[UNSUPPORTED]}  "
                  f"in {report['elapsed_s']:.1f} s   (counts: pass / fail / error / unsupported)")
+    lines += [f"unavailable (skipped): {u['name']} as {u['role']}: {u['reason']}"
+              for u in report.get("unavailable", [])]
     return "\n".join(lines)
 
 
@@ -178,6 +180,8 @@ def markdown(report: dict[str, Any]) -> str:
     ]
     for impl in report["implementations"]:
         lines.append(f"| {impl['name']} | {impl['version']} | {', '.join(impl['roles'])} |")
+    for u in report.get("unavailable", []):
+        lines.append(f"| {u['name']} | unavailable (skipped): {_md(u['reason'])} | {u['role']} |")
     lines += ["", "## Writer × reader (pass / fail / error / unsupported)", ""]
     pairs = report["summary"]["by_pair"]
     ws = _order([p.split(" → ")[0] for p in pairs])
