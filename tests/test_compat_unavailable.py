@@ -34,6 +34,7 @@ def test_hidden_peer_is_unavailable_not_errors(tmp_path: Path) -> None:
     assert report["summary"]["unavailable"] == ["tensorstore (reader)", "tensorstore (writer)"]
     assert "unavailable (skipped): tensorstore as writer" in proc.stdout
     assert "unavailable (skipped)" in (out / "report.md").read_text()
+    assert "unavailable (skipped):</b> tensorstore as writer" in (out / "report.html").read_text()
 
 
 def test_the_real_matrix_has_every_peer_available() -> None:

@@ -1,0 +1,37 @@
+"""The HTML report stands on its own: a symbol as well as a colour per cell, the detail panel docked below the matrix
+(never over its header), the finding's own text embedded (an installed wheel has no docs/findings.md), and no path
+into the run's deleted temporary directory."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+
+from zarrjvm.compat.findings import TEXTS
+from zarrjvm.compat.report import SYMBOL, html_page, markdown
+from zarrjvm.compat.runner import run_matrix
+
+
+def test_html_has_symbols_embedded_findings_and_no_temp_paths() -> None:
+    report = run_matrix(["xarray", "zarr-python"], ["zarr-python"], ["zarr-v2-fill-inf-missing", "zarr-v2-fill-none"])
+    by = {(c["writer"], c["case"]): c for c in report["cells"]}
+    x1 = by[("xarray", "zarr-v2-fill-inf-missing")]
+    assert x1["status"] == "fail" and x1["detail"]["finding"] == "X1"  # xarray's CF encoding: NaN written as inf
+    page = html_page(report)
+    cells_html = re.findall(r"<td class='c (\w+)'[^>]*>([^<]*)</td>", page)
+    assert len(cells_html) == len(report["cells"])
+    assert all(sym == SYMBOL[status] for status, sym in cells_html)
+    assert ("fail", SYMBOL["fail"]) in cells_html and ("unsupported", SYMBOL["unsupported"]) in cells_html
+    # the finding's text itself, in the Findings table and in the data the detail panel shows
+    assert TEXTS["X1"] in page.replace("&#x27;", "'")
+    findings = json.loads(re.search(r"const FINDINGS=(\{.*?\});const SYM", page).group(1))
+    assert findings["X1"]["text"] == TEXTS["X1"]
+    assert "docs/findings.md" not in page and "docs/findings.md" not in markdown(report)
+    assert TEXTS["X1"] in markdown(report)
+    # docked at the bottom with the page's own bottom margin to scroll past it
+    assert "#detail{position:fixed;left:0;right:0;bottom:0;height:40vh" in page and "margin:1.5em 1.5em 45vh" in page
+    tmp = tempfile.gettempdir()
+    assert all(not str(c["detail"].get("store", "")).startswith(tmp) for c in report["cells"])
+    assert x1["detail"]["store"] == "xarray/zarr-v2-fill-inf-missing.zarr"
+    assert tmp + "/" not in page
