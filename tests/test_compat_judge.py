@@ -187,6 +187,18 @@ _FOUND: dict[str, tuple[str, str, str, dict[str, Any]]] = {
     "J4": ("jzarr", "zarr-python", "zarr-v2-empty", {
         "stage": "write", "exception": "ChunkDecodeError", "java_class": "ucar.ma2.InvalidRangeException",
         "java_message": "last (-1) must be >= first (0)", "message": "writing ''"}),
+    "X1": ("xarray", "zarr-python", "zarr-v2-fill-inf-missing", {
+        "reason": "values", "index": [0, 0], "expected": "NaN", "got": "Infinity", "n_differ": 1, "n": 851}),
+    "NZ1": ("nczarr", "zarr-python", "zarr-v2-dtype-i1", {
+        "stage": "read", "exception": "ValueError",
+        "message": "No Zarr data type found that matches {'name': '<i1', 'object_codec_id': None}"}),
+    "ZR1": ("zarr-python", "zarrs", "zarr-v2-order-F", {
+        "stage": "read", "exception": "ValueError", "message": "input array must be a C contiguous array"}),
+    "B1": ("tensorstore", "jzarr", "default-tensorstore-v2", {
+        "stage": "read", "exception": "MetadataError", "java_class": "java.lang.IllegalArgumentException",
+        "java_message": "blosc: shuffle type not supported: '-1'; expected one of [0, 1, 2]",
+        "message": "opening '/' with jzarr: java.lang.IllegalArgumentException: blosc: shuffle type not supported: "
+                   "'-1'"}),
 }
 
 
@@ -230,7 +242,8 @@ def _near_misses(rule: Any, writer: str, reader: str, case: str, d: dict[str, An
 _NEAR_CASE = {
     "C1": "netcdf3-classic-i2", "Z1": "zarr-v2-dtype-i4", "Z2": "zarr-v3-dtype-f4", "Z3": "zarr-v2-dtype-f4",
     "Z7": "zarr-v2-dtype-b1", "Z8": "zarr-v3-dtype-i4", "Z9": "zarr-v2-dtype-i4", "Z10": "zarr-v2-dtype-i4",
-    "J4": "zarr-v2-dtype-i4",
+    "J4": "zarr-v2-dtype-i4", "X1": "zarr-v2-dtype-f4", "NZ1": "zarr-v2-dtype-i2", "ZR1": "zarr-v2-dtype-i4",
+    "B1": "default-tensorstore-v3",
 }
 
 

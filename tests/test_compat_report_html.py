@@ -35,3 +35,6 @@ def test_html_has_symbols_embedded_findings_and_no_temp_paths() -> None:
     assert all(not str(c["detail"].get("store", "")).startswith(tmp) for c in report["cells"])
     assert x1["detail"]["store"] == "xarray/zarr-v2-fill-inf-missing.zarr"
     assert tmp + "/" not in page
+    errors = run_matrix(["tensorstore"], ["jzarr"], ["default-tensorstore-v2"])["cells"]
+    assert errors[0]["detail"]["finding"] == "B1"  # an error message that named the store: path made relative
+    assert "with jzarr" in errors[0]["detail"]["message"] and tmp + "/" not in errors[0]["detail"]["message"]

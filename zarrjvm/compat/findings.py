@@ -173,6 +173,8 @@ RULES += (
          "zarr-java refuse them",
          "error", frozenset({"nczarr"}), frozenset({"zarr-python", "zarrs", "zarr-java"}),
          lambda f: f.get("format") == "zarr-v2" and f.get("dtype") in ("|i1", "|u1"), stage="read",
+         detail=lambda d, f: (d.get("exception"), d.get("java_class")) in (
+             ("ValueError", None), ("MetadataError", "com.fasterxml.jackson.databind.exc.InvalidFormatException")),
          message=r"No Zarr data type found that matches \{'name': '<[iu]1'|Cannot deserialize value of type "
                  r"`dev\.zarr\.zarrjava\.v2\.DataType` from String \"<[iu]1\""),
     Rule("ZR1", "defect", "zarrs-python cannot read Zarr v2 order 'F' arrays: 'input array must be a C contiguous "
@@ -185,6 +187,7 @@ RULES += (
     Rule("B1", "defect", "zarr-java and jzarr refuse numcodecs' Blosc shuffle -1 (AUTOSHUFFLE), tensorstore's default",
          "error", frozenset({"tensorstore"}), frozenset({"zarr-java", "jzarr"}),
          lambda f: f.get("name") == "default-tensorstore-v2", stage="read", exception="MetadataError",
+         java_class=r"java\.lang\.ArrayIndexOutOfBoundsException|java\.lang\.IllegalArgumentException",
          message=r"Index -1 out of bounds for length 3|blosc: shuffle type not supported: '-1'"),
 )
 

@@ -305,9 +305,13 @@ def run_matrix(writer_names: Sequence[str] | None = None, reader_names: Sequence
             extra["probe_s"] = round(time.perf_counter() - t1, 3)
         if on_cells is not None:
             on_cells(cells)  # while the written stores still exist
+        prefix = str(tmp) + os.sep
         for cell in cells:  # no paths into a (deleted) temporary directory: relative to the run's store directory
             if "store" in cell.detail:
                 cell.detail["store"] = os.path.relpath(cell.detail["store"], tmp)
+            for key in ("message", "java_message"):
+                if isinstance(cell.detail.get(key), str):
+                    cell.detail[key] = cell.detail[key].replace(prefix, "")
     finally:
         if not keep and workdir is None:
             shutil.rmtree(tmp, ignore_errors=True)
