@@ -53,6 +53,8 @@ class Caps:
     separators: frozenset[str] | None = None
     #: chunks larger than the array along a dimension
     chunks_over_shape: bool = True
+    #: reads a Zarr array at the store's root (not inside a group)
+    root_array: bool = True
     #: where the source of a declaration is, for the report
     source: str = ""
 
@@ -135,6 +137,16 @@ PEER_READERS: dict[str, Caps] = {
         source="zarrs-python 0.2 README and zarrs/pipeline.py (ZarrsCodecPipeline, strict mode); zarrs 0.23 docs",
     ),
 }
+
+PEER_READERS["nczarr"] = Caps(
+    name="nczarr", library="netCDF-C NCZarr (through netCDF4-python)", formats=frozenset({"zarr-v2"}),
+    dtypes=_NC_KINDS, v2_codecs=frozenset({"zlib"}), v2_byteorders=frozenset({"|", "<"}), v2_zero_dim=False,
+    v2_fill_none=False, attrs_formats=frozenset(), root_array=False,
+    notes=("Dataset('file://…#mode=zarr,file'): pure Zarr v2 (no _nczarr_* metadata needed); a netCDF dataset is a "
+           "group, so an array at the store's root is not a variable of it",
+           "netCDF attributes are numbers, strings or 1-d arrays: nested JSON attributes not compared"),
+    source="netCDF-C NCZarr docs (mode=zarr,file; zlib filter; groups and variables); netCDF4 Dataset",
+)
 
 #: Every writer. Java writers go through zarrjvm (numpy → Arrow C Data → the library's own API).
 WRITERS: dict[str, Caps] = {
@@ -283,6 +295,8 @@ def limitations(caps: Caps, case: Case, role: str = "reader") -> Iterator[str]:
             yield f"{who} does not {verb} NetCDF-3 variant '{variant}'"
         if case.unlimited and not caps.unlimited:
             yield f"{who} has no unlimited dimensions"
+    if role == "reader" and not caps.root_array and case.format in ("zarr-v2", "zarr-v3") and not case.group:
+        yield f"{who} cannot {verb} an array at the store's root (its dataset is a group)"
     if not caps.chunks_over_shape and any(c > n for c, n in zip(case.chunks, case.shape)):
         yield f"{who} cannot {verb} chunks larger than the array"
     if case.group and not caps.groups:

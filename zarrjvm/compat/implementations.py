@@ -352,6 +352,7 @@ def readers() -> dict[str, Reader]:
         "h5netcdf": peers.H5netcdfReader(),
         "scipy": peers.ScipyReader(),
         "zarrs": peers.ZarrsReader(),
+        "nczarr": peers.NCZarrReader(),
     }
 
 
@@ -395,6 +396,7 @@ def _caps_json(c: Caps) -> dict[str, Any]:
         "v2_zero_dim": c.v2_zero_dim, "sharding": c.sharding, "netcdf_variants": sorted(c.netcdf_variants),
         "groups": c.groups, "v3_big_endian": c.v3_big_endian,
         "separators": None if c.separators is None else sorted(c.separators),
-        "chunks_over_shape": c.chunks_over_shape, "attrs_formats": sorted(c.attrs_formats), "notes": list(c.notes),
+        "chunks_over_shape": c.chunks_over_shape, "root_array": c.root_array,
+        "attrs_formats": sorted(c.attrs_formats), "notes": list(c.notes),
         "source": c.source,
     }

@@ -304,3 +304,19 @@ class NCZarrWriter(Writer):
             region = case.written_region()
             v[region] = case.data()[region]
         return str(store), f"{case.group}/arr" if case.group else "arr", []
+
+
+class NCZarrReader(Reader):
+    """netCDF-C reading a Zarr v2 store as a netCDF dataset (``mode=zarr,file``): the array is a variable of a group."""
+
+    name = "nczarr"
+    modules = ("netCDF4",)
+    caps = PEER_READERS["nczarr"]
+
+    def read(self, case: Case, store: str, path: str) -> ReadResult:
+        import netCDF4
+
+        with netCDF4.Dataset(nczarr_url(store, "zarr"), "r") as ds:
+            var = ds[path]
+            var.set_auto_maskandscale(False)
+            return ReadResult(np.asarray(var[...]), np.dtype(var.dtype), None)

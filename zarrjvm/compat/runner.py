@@ -109,23 +109,22 @@ def run_cells(cells: list[tuple[Writer, Reader, Case]], workdir: Path, progress:
             written[key] = _write(w, c, workdir)
         wstate, winfo = written[key]
         cell = Cell(w.name, r.name, c.name, UNSUPPORTED)
+        why = None if wstate == UNSUPPORTED else r.limitation(c)
         if wstate == UNSUPPORTED:
             cell.detail = {"side": "writer", "reason": winfo}
+        elif why:  # declared by the reader: unsupported whatever the writer did
+            cell.detail = {"side": "reader", "reason": why}
         elif wstate == ERROR:
             cell.status, cell.detail = ERROR, dict(winfo)
         else:
-            why = r.limitation(c)
-            if why:
-                cell.detail = {"side": "reader", "reason": why}
-            else:
-                store, path, wnotes, write_s = winfo
-                if c.name not in expected_cache:
-                    expected_cache[c.name] = c.expected()
-                cell.status, cell.detail = _read(r, c, store, path, expected_cache[c.name])
-                cell.detail["store"], cell.detail["path"] = store, path
-                if wnotes:
-                    cell.detail["writer_notes"] = wnotes
-                cell.detail["write_s"] = round(write_s, 5)
+            store, path, wnotes, write_s = winfo
+            if c.name not in expected_cache:
+                expected_cache[c.name] = c.expected()
+            cell.status, cell.detail = _read(r, c, store, path, expected_cache[c.name])
+            cell.detail["store"], cell.detail["path"] = store, path
+            if wnotes:
+                cell.detail["writer_notes"] = wnotes
+            cell.detail["write_s"] = round(write_s, 5)
         out.append(cell)
         if progress is not None:
             progress.advance(1, f"{w.name} → {r.name} {c.name}")
