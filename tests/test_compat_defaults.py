@@ -53,3 +53,21 @@ def test_default_case_metadata_is_what_the_case_declares(tmp_path: Path, case) -
         doc = json.loads((store / name).read_text())
         assert "metadata" in (doc if case.format == "zarr-v2" else doc["consolidated_metadata"])
     np.testing.assert_array_equal(got, case.expected())
+
+
+def test_only_its_writer_writes_a_defaults_case(tmp_path: Path) -> None:
+    """The matrix plans a defaults case for its own writer only; the pytest plugin writes it the same way."""
+    from zarrjvm.compat.cases import CASES_BY_NAME
+    from zarrjvm.compat.implementations import readers, writers
+    from zarrjvm.compat.pytest_plugin import cells_for
+    from zarrjvm.compat.runner import plan, write_case
+
+    case = CASES_BY_NAME["default-tensorstore-v2"]
+    ws = writers()
+    assert {w.name for w, _, _ in plan(ws.values(), readers().values(), [case])} == {"tensorstore"}
+    assert {m.writer.name for m in cells_for(None, ["zarr-python"], ["default-*"])} == {c.writer for c in DEFAULT_CASES
+                                                                                       if c.format.startswith("zarr")}
+    with pytest.raises(ValueError, match="tensorstore's defaults, not zarr-python's"):
+        write_case(ws["zarr-python"], case, tmp_path)
+    store, path, _ = write_case(ws["tensorstore"], case, tmp_path)
+    assert json.loads((Path(store) / ".zarray").read_text())["compressor"]["shuffle"] == -1  # finding B1's store

@@ -131,6 +131,20 @@ def run_cells(cells: list[tuple[Writer, Reader, Case]], workdir: Path, progress:
     return out
 
 
+def write_case(w: Writer, c: Case, root: Path) -> tuple[str, str, list[str]]:
+    """``w`` writes ``c`` under ``root``: ``(store, array_path, notes)``. A writer's defaults case (``c.writer``) is
+    written the way that writer's users do, passing only the data (:mod:`.defaults`)."""
+    if c.writer is None:
+        return w.write(c, root)
+    if c.writer != w.name:
+        raise ValueError(f"case {c.name} is {c.writer}'s defaults, not {w.name}'s")
+    from .cases import NETCDF_FORMATS
+    from .defaults import write_default
+
+    out = root / (f"{c.name}.nc" if c.format in NETCDF_FORMATS else f"{c.name}.zarr")
+    return str(out), write_default(c, out), []
+
+
 def _write(w: Writer, c: Case, workdir: Path) -> tuple[str, Any]:
     why = w.limitation(c)
     if why:
@@ -141,14 +155,7 @@ def _write(w: Writer, c: Case, workdir: Path) -> tuple[str, Any]:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            if c.writer is not None:  # the writer's defaults: only the data passed (see .defaults)
-                from .cases import NETCDF_FORMATS
-                from .defaults import write_default
-
-                out = root / (f"{c.name}.nc" if c.format in NETCDF_FORMATS else f"{c.name}.zarr")
-                store, path, notes = str(out), write_default(c, out), list[str]()
-            else:
-                store, path, notes = w.write(c, root)
+            store, path, notes = write_case(w, c, root)
     except Exception as e:  # a writer's failure is that cell's result, never the run's
         return ERROR, error_detail(e, "write")
     notes = list(notes) + [f"warning: {w_.message}" for w_ in caught]
