@@ -127,7 +127,7 @@ PEER_READERS: dict[str, Caps] = {
         groups=False, source="SciPy docs: scipy.io.netcdf_file (version 1 or 2, NetCDF-3 types, record dimension)",
     ),
     "zarrs": Caps(
-        name="zarrs", library="zarrs (Rust crate, via the zarrs Python package)",
+        name="zarrs", library="zarrs 0.23 (Rust crate) through the zarrs Python package's codec pipeline",
         formats=frozenset({"zarr-v2", "zarr-v3"}), dtypes=_ALL_KINDS, v2_codecs=_ALL_V2, v3_codecs=_ALL_V3,
         v2_orders=frozenset({"C", "F"}), sharding=True,
         # ZarrsCodecPipeline.read: "Non-native byte order not supported"; utils: FillValueNoneError
