@@ -38,3 +38,29 @@ def test_html_has_symbols_embedded_findings_and_no_temp_paths() -> None:
     errors = run_matrix(["tensorstore"], ["jzarr"], ["default-tensorstore-v2"])["cells"]
     assert errors[0]["detail"]["finding"] == "B1"  # an error message that named the store: path made relative
     assert "with jzarr" in errors[0]["detail"]["message"] and tmp + "/" not in errors[0]["detail"]["message"]
+
+
+def test_detail_panel_script_renders_a_finding(tmp_path) -> None:
+    """The page's own script, run by node with a two-element DOM: a click on an explained cell fills the panel with the
+    cell's fields and the finding's text."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    report = run_matrix(["xarray"], ["zarr-python"], ["zarr-v2-fill-inf-missing"])
+    script = re.search(r"<script>(.*)</script>", html_page(report), re.S).group(1)
+    dom = ("const els={detail:{style:{},innerHTML:''}};"
+           "const document={getElementById:id=>els[id],addEventListener:()=>{}};")
+    click = ("show({dataset:{i:0},title:'tip'});"
+             "console.log(JSON.stringify([els.detail.style.display,els.detail.innerHTML]));")
+    (tmp_path / "page.js").write_text(dom + script + click)
+    shown, inner = json.loads(subprocess.run([node, str(tmp_path / "page.js")], capture_output=True, text=True,
+                                             check=True, timeout=60).stdout)
+    assert shown == "block"
+    assert "xarray → zarr-python · zarr-v2-fill-inf-missing · ✗ FAIL" in inner
+    assert "Finding X1 (by-design)" in inner and TEXTS["X1"] in inner
+    assert "<dt>reason</dt><dd>values</dd>" in inner
