@@ -16,7 +16,7 @@ def test_case_counts_are_exact_and_names_unique() -> None:
     import re
     from pathlib import Path
 
-    assert (len(ZARR_CASES), len(NETCDF_CASES), len(DEFAULT_CASES), len(ALL_CASES)) == (126, 25, 15, 166)
+    assert (len(ZARR_CASES), len(NETCDF_CASES), len(DEFAULT_CASES), len(ALL_CASES)) == (126, 25, 16, 167)
     assert ALL_CASES == [*ZARR_CASES, *NETCDF_CASES, *DEFAULT_CASES]
     assert all(c.name.startswith(f"default-{c.writer}") for c in DEFAULT_CASES)
     assert all(c.writer is None for c in [*ZARR_CASES, *NETCDF_CASES])

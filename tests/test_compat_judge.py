@@ -194,6 +194,12 @@ _FOUND: dict[str, tuple[str, str, str, dict[str, Any]]] = {
         "message": "No Zarr data type found that matches {'name': '<i1', 'object_codec_id': None}"}),
     "ZR1": ("zarr-python", "zarrs", "zarr-v2-order-F", {
         "stage": "read", "exception": "ValueError", "message": "input array must be a C contiguous array"}),
+    "NZ2": ("nczarr", "zarr-python", "default-nczarr-zlib", {
+        "reason": "values", "index": [0, 0], "expected": "NaN", "got": 3.1010981644037923e-38,
+        "n_differ": 851, "n": 851}),
+    "NZ3": ("nczarr", "zarrs", "default-nczarr-zlib", {
+        "stage": "read", "exception": "RuntimeError",
+        "message": "the shuffle codec expects the input byte length to be an integer multiple of the elementsize"}),
     "B1": ("tensorstore", "jzarr", "default-tensorstore-v2", {
         "stage": "read", "exception": "MetadataError", "java_class": "java.lang.IllegalArgumentException",
         "java_message": "blosc: shuffle type not supported: '-1'; expected one of [0, 1, 2]",
@@ -243,7 +249,7 @@ _NEAR_CASE = {
     "C1": "netcdf3-classic-i2", "Z1": "zarr-v2-dtype-i4", "Z2": "zarr-v3-dtype-f4", "Z3": "zarr-v2-dtype-f4",
     "Z7": "zarr-v2-dtype-b1", "Z8": "zarr-v3-dtype-i4", "Z9": "zarr-v2-dtype-i4", "Z10": "zarr-v2-dtype-i4",
     "J4": "zarr-v2-dtype-i4", "X1": "zarr-v2-dtype-f4", "NZ1": "zarr-v2-dtype-i2", "ZR1": "zarr-v2-dtype-i4",
-    "B1": "default-tensorstore-v3",
+    "B1": "default-tensorstore-v3", "NZ2": "default-nczarr", "NZ3": "default-nczarr",
 }
 
 

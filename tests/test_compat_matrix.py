@@ -38,10 +38,10 @@ def test_every_fail_and_error_is_explained_by_a_finding(report: dict) -> None:
 #: without configuration) explains none: zarrjvm hands zarr-java the spec's explicit form (shims on, the matrix's
 #: default; tests/test_peer_metadata.py shows zarr-java's own refusal with shims=False), so those tensorstore arrays
 #: now reach decoding, where Z3 ('Infinity' fill) and Z2 (zstd after crc32c) meet one and three more cells.
-#: X1, NZ1, ZR1, B1: xarray's CF encoding, NCZarr's '<i1', zarrs-python on v2 order F, tensorstore's default blosc
-#: shuffle -1 (docs/findings.md).
+#: X1, NZ1, ZR1, B1, NZ2/NZ3: xarray's CF encoding, NCZarr's '<i1', zarrs-python on v2 order F, tensorstore's
+#: default blosc shuffle -1, NCZarr's shuffle with elementsize 0 (docs/findings.md).
 FINDING_CELLS = {"C1": 24, "Z9": 17, "Z10": 9, "Z3": 12, "Z2": 14, "J4": 5, "Z1": 3, "Z8": 4, "X1": 4, "NZ1": 7,
-                 "ZR1": 8, "B1": 2}
+                 "ZR1": 8, "B1": 2, "NZ2": 1, "NZ3": 1}
 
 
 def test_each_finding_explains_exactly_the_cells_it_did(report: dict) -> None:

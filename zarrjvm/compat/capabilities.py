@@ -96,7 +96,8 @@ _NC3_VARIANTS = frozenset({"classic", "64bit_offset", "64bit_data"})
 PEER_READERS: dict[str, Caps] = {
     "zarr-python": Caps(
         name="zarr-python", library="zarr", formats=frozenset({"zarr-v2", "zarr-v3"}), dtypes=_ALL_KINDS,
-        v2_codecs=_ALL_V2, v3_codecs=_ALL_V3, v2_orders=frozenset({"C", "F"}), sharding=True,
+        # v2: any numcodecs compressor or filter (the matrix's cases use shuffle as the only filter)
+        v2_codecs=_ALL_V2 | {"shuffle"}, v3_codecs=_ALL_V3, v2_orders=frozenset({"C", "F"}), sharding=True,
         source="zarr 3.1.6 docs: zarr.open_array (v2 numcodecs compressors, v3 core codecs, sharding)",
     ),
     "tensorstore": Caps(
@@ -128,8 +129,8 @@ PEER_READERS: dict[str, Caps] = {
     ),
     "zarrs": Caps(
         name="zarrs", library="zarrs 0.23 (Rust crate) through the zarrs Python package's codec pipeline",
-        formats=frozenset({"zarr-v2", "zarr-v3"}), dtypes=_ALL_KINDS, v2_codecs=_ALL_V2, v3_codecs=_ALL_V3,
-        v2_orders=frozenset({"C", "F"}), sharding=True,
+        formats=frozenset({"zarr-v2", "zarr-v3"}), dtypes=_ALL_KINDS, v2_codecs=_ALL_V2 | {"shuffle"},
+        v3_codecs=_ALL_V3, v2_orders=frozenset({"C", "F"}), sharding=True,
         # ZarrsCodecPipeline.read: "Non-native byte order not supported"; utils: FillValueNoneError
         v2_byteorders=frozenset({"|", "<"}), v3_big_endian=False, v2_fill_none=False,
         notes=("chunks are read and written by the zarrs crate (codec_pipeline.strict: no fallback to zarr-python's "
@@ -208,8 +209,10 @@ WRITERS: dict[str, Caps] = {
                      source="zarrs-python 0.2: zarr.create_array under codec_pipeline.path=zarrs.ZarrsCodecPipeline"),
     "nczarr": Caps(
         name="nczarr", library="netCDF-C NCZarr (through netCDF4-python)", formats=frozenset({"zarr-v2"}),
-        dtypes=_NC_KINDS, v2_codecs=frozenset({"zlib"}), v2_byteorders=frozenset({"|", "<"}), v2_zero_dim=False,
-        v2_fill_none=False, separators=frozenset({"."}), attrs_formats=frozenset(), chunks_over_shape=False,
+        # netCDF4 createVariable(zlib=True, shuffle=True by default): NCZarr writes them as zlib and shuffle filters
+        dtypes=_NC_KINDS, v2_codecs=frozenset({"zlib", "shuffle"}), v2_byteorders=frozenset({"|", "<"}),
+        v2_zero_dim=False, v2_fill_none=False, separators=frozenset({"."}), attrs_formats=frozenset(),
+        chunks_over_shape=False,
         notes=("Dataset('file://…#mode=nczarr,file', 'w'): Zarr v2 plus NCZarr's _nczarr_* metadata",
                "the variable 'arr' in the root group; every dimension named",
                "netCDF attributes are numbers, strings or 1-d arrays: no nested JSON attributes",

@@ -92,7 +92,8 @@ def _nczarr(case: Case, store: Path) -> str:
     with netCDF4.Dataset(nczarr_url(store), "w") as ds:
         ds.createDimension("y", case.shape[0])
         ds.createDimension("x", case.shape[1])
-        v = ds.createVariable("arr", case.np_dtype, ("y", "x"))
+        # the common option: zlib=True, which turns netCDF4's shuffle on by default
+        v = ds.createVariable("arr", case.np_dtype, ("y", "x"), zlib="zlib" in case.codec)
         v[...] = case.data()
     return "arr"
 
@@ -140,4 +141,6 @@ def default_cases() -> list[Case]:
              **f4),  # type: ignore[arg-type]
         # NCZarr: chunked, uncompressed Zarr v2 with its _nczarr_* metadata
         Case("default-nczarr", "zarr-v2", codec="none", writer="nczarr", **f4),  # type: ignore[arg-type]
+        Case("default-nczarr-zlib", "zarr-v2", codec="shuffle+zlib", writer="nczarr",
+             **f4),  # type: ignore[arg-type]
     ]

@@ -183,7 +183,32 @@ RULES += (
          message=r"input array must be a C contiguous array"),
 )
 
+def _still_shuffled(d: dict[str, Any], f: dict[str, Any]) -> bool:
+    """NZ2's signature: the value read at ``index`` is the one the byte-shuffled chunk holds there (the shuffle was not
+    undone). For one-chunk cases."""
+    from .cases import CASES_BY_NAME
+    from .judge import _scalar
+
+    case = CASES_BY_NAME.get(f.get("name", ""))
+    if case is None or d.get("reason") != "values" or d.get("index") is None or case.chunks != case.shape:
+        return False
+    data = case.expected()
+    raw = np.frombuffer(data.tobytes(), np.uint8).reshape(-1, data.dtype.itemsize)
+    shuffled = np.frombuffer(raw.T.tobytes(), data.dtype)
+    flat = int(np.ravel_multi_index([int(i) for i in d["index"]], case.shape))
+    return bool(d.get("got") == _scalar(shuffled[flat]))
+
+
 RULES += (
+    Rule("NZ2", "defect", "NCZarr writes its shuffle filter as numcodecs 'shuffle' with elementsize 0: zarr-python "
+         "reads wrong numbers", "fail", frozenset({"nczarr"}), frozenset({"zarr-python"}),
+         lambda f: f.get("format") == "zarr-v2" and "shuffle" in f.get("codec", "").split("+"),
+         detail=_still_shuffled),
+    Rule("NZ3", "defect", "NCZarr's shuffle filter with elementsize 0: zarrs refuses it", "error",
+         frozenset({"nczarr"}), frozenset({"zarrs"}),
+         lambda f: f.get("format") == "zarr-v2" and "shuffle" in f.get("codec", "").split("+"), stage="read",
+         exception="RuntimeError",
+         message=r"the shuffle codec expects the input byte length to be an integer multiple of the elementsize"),
     Rule("B1", "defect", "zarr-java and jzarr refuse numcodecs' Blosc shuffle -1 (AUTOSHUFFLE), tensorstore's default",
          "error", frozenset({"tensorstore"}), frozenset({"zarr-java", "jzarr"}),
          lambda f: f.get("name") == "default-tensorstore-v2", stage="read", exception="MetadataError",
@@ -221,6 +246,11 @@ TEXTS: dict[str, str] = {
            "reads it.",
     "ZR1": "zarrs-python 0.2.3 (strict codec pipeline) fails on every Zarr v2 array with order 'F': 'input array "
            "must be a C contiguous array' from its Rust extension.",
+    "NZ2": "netCDF-C's NCZarr writes netCDF4's shuffle (on by default with zlib=True) as the numcodecs filter "
+           "{'id': 'shuffle', 'elementsize': 0}; numcodecs' Shuffle with elementsize 0 leaves the bytes shuffled, so "
+           "zarr-python returns wrong numbers without an error (netCDF-C itself reads them back right).",
+    "NZ3": "The same NCZarr shuffle filter (elementsize 0): zarrs refuses it ('the shuffle codec expects the input "
+           "byte length to be an integer multiple of the elementsize').",
     "B1": "tensorstore's default v2 compressor is blosc with shuffle -1 (numcodecs' AUTOSHUFFLE: byte shuffle, "
           "bit shuffle for 1-byte types); zarr-java (index -1 out of bounds) and jzarr ('shuffle type not "
           "supported') refuse it.",
