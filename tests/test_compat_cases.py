@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from zarrjvm.compat.capabilities import PEER_READERS, WRITERS, java_readers, limitation
-from zarrjvm.compat.cases import ALL_CASES, CASES_BY_NAME, NETCDF_CASES, ZARR_CASES, Case, select
+from zarrjvm.compat.cases import ALL_CASES, CASES_BY_NAME, DEFAULT_CASES, NETCDF_CASES, ZARR_CASES, Case, select
 from zarrjvm.compat.javawrite import numpy_to_arrow, write_spec
 
 
@@ -16,8 +16,10 @@ def test_case_counts_are_exact_and_names_unique() -> None:
     import re
     from pathlib import Path
 
-    assert (len(ZARR_CASES), len(NETCDF_CASES), len(ALL_CASES)) == (126, 25, 151)
-    assert ALL_CASES == [*ZARR_CASES, *NETCDF_CASES]
+    assert (len(ZARR_CASES), len(NETCDF_CASES), len(DEFAULT_CASES), len(ALL_CASES)) == (126, 25, 16, 167)
+    assert ALL_CASES == [*ZARR_CASES, *NETCDF_CASES, *DEFAULT_CASES]
+    assert all(c.name.startswith(f"default-{c.writer}") for c in DEFAULT_CASES)
+    assert all(c.writer is None for c in [*ZARR_CASES, *NETCDF_CASES])
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     stated = re.findall(r"(\d+) cases (?:in `zarrjvm/compat/cases.py` )?\((\d+) Zarr, (\d+) NetCDF", readme)
     assert stated and all(tuple(int(v) for v in t) == (151, 126, 25) for t in stated), stated

@@ -48,7 +48,7 @@ def test_compat_writes_three_reports_meeting_the_schema(tmp_path: Path, capsys: 
     assert by[("jzarr", "zarr-python", "zarr-v2-order-F")]["status"] == "unsupported"  # jzarr writes C only
     assert {c["name"] for c in report["implementations"]} == {
         "zarr-python", "tensorstore", "zarr-java", "jzarr", "netcdf4-python", "netcdf-java", "jhdf", "zarr-python-2",
-        "zarrita"}
+        "zarrita", "h5py", "h5netcdf", "scipy", "xarray", "zarrs", "nczarr"}
     md = (out / "report.md").read_text()
     assert "| writer \\ reader |" in md and "## Failures and errors" in md
     page = (out / "report.html").read_text()
@@ -69,9 +69,9 @@ def test_compat_list_cases(capsys: pytest.CaptureFixture) -> None:
     lines = capsys.readouterr().out.splitlines()
     from zarrjvm.compat.cases import ALL_CASES
 
-    # every case, once, in order, with its format, dtype and codec (151: test_compat_cases pins the count)
+    # every case, once, in order, with its format, dtype and codec (167: test_compat_cases pins the count)
     assert [line.split() for line in lines] == [[c.name, c.format, c.dtype, c.codec] for c in ALL_CASES]
-    assert len(lines) == 151
+    assert len(lines) == 167
 
 
 def test_command_line_mistakes_are_one_line_errors(tmp_path: Path) -> None:
@@ -133,11 +133,14 @@ def test_store_check_on_a_users_zarr_group(tmp_path: Path) -> None:
     _check_schema(report)
     assert report["reference"] == "zarr-python"
     by = {(c["reader"], c["case"]): c for c in report["cells"]}
-    readers = ("tensorstore", "zarr-java", "jzarr", "zarr-python-2", "zarrita")
-    assert {r for r, _ in by} == set(readers)
+    readers = ("tensorstore", "zarr-java", "jzarr", "zarr-python-2", "zarrita", "zarrs")
+    assert {r for r, _ in by} == {*readers, "nczarr"}
     assert {c for _, c in by} == {"temp", "sub/counts", "fortran"}
     assert all(by[(r, "temp")]["status"] == "pass" for r in readers)
-    assert all(by[(r, "sub/counts")]["status"] == "pass" for r in readers)
+    assert all(by[(r, "sub/counts")]["status"] == "pass" for r in (*readers, "nczarr"))  # netCDF-C: a variable of 'sub'
+    assert by[("nczarr", "temp")]["detail"]["reason"] == "nczarr has no Zarr v2 codec 'blosc'"
+    # zarrs-python's strict pipeline fails on a 2-d order-F v2 array (finding RS1: explained, so exit 0)
+    assert (by[("zarrs", "fortran")]["status"], by[("zarrs", "fortran")]["detail"]["finding"]) == ("error", "RS1")
     # order F with 2-d chunks: both Java readers declare they ignore 'order'
     assert by[("tensorstore", "fortran")]["status"] == "pass"
     assert by[("zarr-java", "fortran")]["status"] == "unsupported"
@@ -162,7 +165,8 @@ def test_store_check_on_netcdf(tmp_path: Path) -> None:
     assert report["reference"] == "netcdf4-python"
     assert {(c["reader"], c["case"], c["status"]) for c in report["cells"]} == {
         ("netcdf-java", "temp", "pass"), ("netcdf-java", "inner/flags", "pass"),
-        ("jhdf", "temp", "pass"), ("jhdf", "inner/flags", "pass")}
+        ("jhdf", "temp", "pass"), ("jhdf", "inner/flags", "pass"), ("h5py", "temp", "pass"),
+        ("h5py", "inner/flags", "pass"), ("h5netcdf", "temp", "pass"), ("h5netcdf", "inner/flags", "pass")}
 
 
 def test_console_script_with_progress(tmp_path: Path) -> None:

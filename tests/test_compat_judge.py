@@ -187,6 +187,36 @@ _FOUND: dict[str, tuple[str, str, str, dict[str, Any]]] = {
     "J4": ("jzarr", "zarr-python", "zarr-v2-empty", {
         "stage": "write", "exception": "ChunkDecodeError", "java_class": "ucar.ma2.InvalidRangeException",
         "java_message": "last (-1) must be >= first (0)", "message": "writing ''"}),
+    "XA1": ("xarray", "zarr-python", "zarr-v2-fill-inf-missing", {
+        "reason": "values", "index": [0, 0], "expected": "NaN", "got": "Infinity", "n_differ": 1, "n": 851}),
+    "NZ1": ("nczarr", "zarr-python", "zarr-v2-dtype-i1", {
+        "stage": "read", "exception": "ValueError",
+        "message": "No Zarr data type found that matches {'name': '<i1', 'object_codec_id': None}"}),
+    "RS1": ("zarr-python", "zarrs", "zarr-v2-order-F", {
+        "stage": "read", "exception": "ValueError", "message": "input array must be a C contiguous array"}),
+    "NZ2": ("nczarr", "zarr-python", "default-nczarr-zlib", {
+        "reason": "values", "index": [0, 0], "expected": "NaN", "got": 3.1010981644037923e-38,
+        "n_differ": 851, "n": 851}),
+    "NZ3": ("nczarr", "zarrs", "default-nczarr-zlib", {
+        "stage": "read", "exception": "RuntimeError",
+        "message": "the shuffle codec expects the input byte length to be an integer multiple of the elementsize"}),
+    "B1": ("tensorstore", "jzarr", "default-tensorstore-v2", {
+        "stage": "read", "exception": "MetadataError", "java_class": "java.lang.IllegalArgumentException",
+        "java_message": "blosc: shuffle type not supported: '-1'; expected one of [0, 1, 2]",
+        "message": "opening '/' with jzarr: java.lang.IllegalArgumentException: blosc: shuffle type not supported: "
+                   "'-1'"}),
+    "ZP1": ("zarr-python-2", "tensorstore", "zarr-v2-codec-zstd-f4", {
+        "stage": "read", "exception": "ValueError",
+        "message": "FAILED_PRECONDITION: Error opening \"zarr\" driver: Error reading local file \".zarray\": Error "
+                   "parsing object member \"compressor\": Object includes extra members: \"checksum\""}),
+    "ZR1": ("zarr-python", "zarrita", "zarr-v2-fill-max-u8-missing", {
+        "reason": "values", "index": [10, 0], "expected": 2 ** 64 - 1, "got": 0, "n_differ": 621, "n": 851}),
+    "ZR2": ("zarrita", "zarr-python", "zarr-v2-empty", {  # BY_ID holds ZR2's write-side rule (the read side is alike)
+        "stage": "write", "exception": "WorkerError", "message": "Error: Input contains an empty iterator."}),
+    "ZR3": ("zarr-python", "zarrita", "zarr-v3-sharded-index-start", {
+        "stage": "read", "exception": "WorkerError",
+        "message": "RangeError: The value of \"size\" is out of range. It must be >= 0 && <= 4294967296. Received "
+                   "14_488_084_289_202_766_000"}),
 }
 
 
@@ -230,7 +260,9 @@ def _near_misses(rule: Any, writer: str, reader: str, case: str, d: dict[str, An
 _NEAR_CASE = {
     "C1": "netcdf3-classic-i2", "Z1": "zarr-v2-dtype-i4", "Z2": "zarr-v3-dtype-f4", "Z3": "zarr-v2-dtype-f4",
     "Z7": "zarr-v2-dtype-b1", "Z8": "zarr-v3-dtype-i4", "Z9": "zarr-v2-dtype-i4", "Z10": "zarr-v2-dtype-i4",
-    "J4": "zarr-v2-dtype-i4",
+    "J4": "zarr-v2-dtype-i4", "XA1": "zarr-v2-dtype-f4", "NZ1": "zarr-v2-dtype-i2", "RS1": "zarr-v2-dtype-i4",
+    "B1": "default-tensorstore-v3", "NZ2": "default-nczarr", "NZ3": "default-nczarr", "ZP1": "zarr-v2-dtype-f4",
+    "ZR1": "zarr-v2-dtype-u8", "ZR2": "zarr-v2-dtype-i4", "ZR3": "zarr-v3-sharded-f4",
 }
 
 

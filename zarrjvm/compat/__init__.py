@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import importlib.util
 
-#: The Python packages the matrix writes and reads with (the ``compat`` extra).
-PEERS = ("zarr", "numcodecs", "crc32c", "tensorstore", "netCDF4")
+#: The Python packages the matrix cannot run without (the ``compat`` extra also installs tensorstore and netCDF4).
+#: Any other implementation whose package does not import is *unavailable*: its cells are skipped and the report
+#: says so (``Implementation.unavailable``).
+PEERS = ("zarr", "numcodecs", "crc32c")
 
 
 def missing_peers(peers: tuple[str, ...] = PEERS) -> list[str]:

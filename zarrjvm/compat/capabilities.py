@@ -47,6 +47,14 @@ class Caps:
     attrs_formats: frozenset[str] = frozenset({"zarr-v2", "zarr-v3", "netcdf3", "netcdf4"})
     #: NetCDF: an unlimited (record) dimension
     unlimited: bool = True
+    #: Zarr v3 big-endian ``bytes`` codec
+    v3_big_endian: bool = True
+    #: Zarr chunk-key separators ("." and "/"); None: both
+    separators: frozenset[str] | None = None
+    #: chunks larger than the array along a dimension
+    chunks_over_shape: bool = True
+    #: reads a Zarr array at the store's root (not inside a group)
+    root_array: bool = True
     #: where the source of a declaration is, for the report
     source: str = ""
 
@@ -88,7 +96,8 @@ _NC3_VARIANTS = frozenset({"classic", "64bit_offset", "64bit_data"})
 PEER_READERS: dict[str, Caps] = {
     "zarr-python": Caps(
         name="zarr-python", library="zarr", formats=frozenset({"zarr-v2", "zarr-v3"}), dtypes=_ALL_KINDS,
-        v2_codecs=_ALL_V2, v3_codecs=_ALL_V3, v2_orders=frozenset({"C", "F"}), sharding=True,
+        # v2: any numcodecs compressor or filter (the matrix's cases use shuffle as the only filter)
+        v2_codecs=_ALL_V2 | {"shuffle"}, v3_codecs=_ALL_V3, v2_orders=frozenset({"C", "F"}), sharding=True,
         source="zarr 3.1.6 docs: zarr.open_array (v2 numcodecs compressors, v3 core codecs, sharding)",
     ),
     "tensorstore": Caps(
@@ -103,7 +112,42 @@ PEER_READERS: dict[str, Caps] = {
         netcdf_variants=_NC3_VARIANTS,
         source="netCDF4 docs: Dataset formats NETCDF3_CLASSIC/64BIT_OFFSET/64BIT_DATA, NETCDF4",
     ),
+    "h5py": Caps(
+        name="h5py", library="h5py", formats=frozenset({"netcdf4"}), dtypes=_NC_KINDS,
+        notes=("reads any HDF5 dataset by its path (the matrix's NetCDF-4 cases are HDF5 files)",),
+        source="h5py 3.16 docs: File, Dataset (chunks, gzip filter, fillvalue, maxshape), AttributeManager",
+    ),
+    "h5netcdf": Caps(
+        name="h5netcdf", library="h5netcdf", formats=frozenset({"netcdf4"}), dtypes=_NC_KINDS,
+        source="h5netcdf 1.8 docs: h5netcdf.File (the new API): dimensions, create_variable, groups, attrs",
+    ),
+    "scipy": Caps(
+        name="scipy", library="scipy.io.netcdf_file", formats=frozenset({"netcdf3"}),
+        # netcdf_file: 'b', 'c', 'h', 'i', 'f', 'd' (the NetCDF-3 classic types); version=1 classic, 2 64-bit offset
+        dtypes=frozenset({"i1", "i2", "i4", "f4", "f8"}), netcdf_variants=frozenset({"classic", "64bit_offset"}),
+        groups=False, source="SciPy docs: scipy.io.netcdf_file (version 1 or 2, NetCDF-3 types, record dimension)",
+    ),
+    "zarrs": Caps(
+        name="zarrs", library="zarrs 0.23 (Rust crate) through the zarrs Python package's codec pipeline",
+        formats=frozenset({"zarr-v2", "zarr-v3"}), dtypes=_ALL_KINDS, v2_codecs=_ALL_V2 | {"shuffle"},
+        v3_codecs=_ALL_V3, v2_orders=frozenset({"C", "F"}), sharding=True,
+        # ZarrsCodecPipeline.read: "Non-native byte order not supported"; utils: FillValueNoneError
+        v2_byteorders=frozenset({"|", "<"}), v3_big_endian=False, v2_fill_none=False,
+        notes=("chunks are read and written by the zarrs crate (codec_pipeline.strict: no fallback to zarr-python's "
+               "pipeline); the metadata is parsed by zarr-python and handed to zarrs re-serialized",),
+        source="zarrs-python 0.2 README and zarrs/pipeline.py (ZarrsCodecPipeline, strict mode); zarrs 0.23 docs",
+    ),
 }
+
+PEER_READERS["nczarr"] = Caps(
+    name="nczarr", library="netCDF-C NCZarr (through netCDF4-python)", formats=frozenset({"zarr-v2"}),
+    dtypes=_NC_KINDS, v2_codecs=frozenset({"zlib"}), v2_byteorders=frozenset({"|", "<"}), v2_zero_dim=False,
+    v2_fill_none=False, attrs_formats=frozenset(), root_array=False,
+    notes=("Dataset('file://…#mode=zarr,file'): pure Zarr v2 (no _nczarr_* metadata needed); a netCDF dataset is a "
+           "group, so an array at the store's root is not a variable of it",
+           "netCDF attributes are numbers, strings or 1-d arrays: nested JSON attributes not compared"),
+    source="netCDF-C NCZarr docs (mode=zarr,file; zlib filter; groups and variables); netCDF4 Dataset",
+)
 
 #: Every writer. Java writers go through zarrjvm (numpy → Arrow C Data → the library's own API).
 WRITERS: dict[str, Caps] = {
@@ -141,6 +185,39 @@ WRITERS: dict[str, Caps] = {
         groups=False,
         notes=("NetCDF-4 writing goes through the netCDF-C library (Nc4Iosp, JNA), not bundled: not declared",),
         source="netCDF-Java 4.5.5: ucar.nc2.NetcdfFileWriter (Version.netcdf3, setLargeFile)",
+    ),
+    "h5py": replace(PEER_READERS["h5py"], notes=("a plain HDF5 dataset: no dimension scales",),
+                    source="h5py 3.16 docs: File.create_dataset (chunks, compression='gzip', fillvalue, maxshape)"),
+    "h5netcdf": replace(PEER_READERS["h5netcdf"],
+                        source="h5netcdf 1.8 docs: File.dimensions, create_variable(compression='gzip', fillvalue)"),
+    "scipy": replace(PEER_READERS["scipy"],
+                     source="SciPy docs: scipy.io.netcdf_file(mode='w', version=1|2), createDimension/Variable"),
+    "xarray": Caps(
+        name="xarray", library="xarray", formats=frozenset({"zarr-v2", "zarr-v3", "netcdf3", "netcdf4"}),
+        # CF encoding stores bool as int8 with attribute dtype='bool' (xarray.coding.variables.BooleanCoder)
+        dtypes=_ALL_KINDS - {"b1"}, v2_codecs=_ALL_V2,
+        # no 'order' (v2) or transpose filter (v3) in xarray's zarr encoding: arrays are written C-ordered
+        v3_codecs=_ALL_V3 - {"transpose"}, v2_orders=frozenset({"C"}), sharding=True,
+        v2_fill_none=False, netcdf_variants=frozenset({"classic", "64bit_offset"}), v2_zero_dim=True,
+        attrs_formats=frozenset({"netcdf3", "netcdf4"}),
+        notes=("Dataset.to_zarr(consolidated=True, zarr_format=2|3), the variable 'arr' in the root group; "
+               "to_netcdf (netCDF4 engine)", "Zarr attributes are CF attributes of the variable: not compared"),
+        source="xarray docs: Dataset.to_zarr (encoding: chunks, compressors, shards, chunk_key_encoding, "
+               "fill_value / _FillValue), Dataset.to_netcdf (format, encoding, unlimited_dims)",
+    ),
+    "zarrs": replace(PEER_READERS["zarrs"],
+                     source="zarrs-python 0.2: zarr.create_array under codec_pipeline.path=zarrs.ZarrsCodecPipeline"),
+    "nczarr": Caps(
+        name="nczarr", library="netCDF-C NCZarr (through netCDF4-python)", formats=frozenset({"zarr-v2"}),
+        # netCDF4 createVariable(zlib=True, shuffle=True by default): NCZarr writes them as zlib and shuffle filters
+        dtypes=_NC_KINDS, v2_codecs=frozenset({"zlib", "shuffle"}), v2_byteorders=frozenset({"|", "<"}),
+        v2_zero_dim=False, v2_fill_none=False, separators=frozenset({"."}), attrs_formats=frozenset(),
+        chunks_over_shape=False,
+        notes=("Dataset('file://…#mode=nczarr,file', 'w'): Zarr v2 plus NCZarr's _nczarr_* metadata",
+               "the variable 'arr' in the root group; every dimension named",
+               "netCDF attributes are numbers, strings or 1-d arrays: no nested JSON attributes",
+               "netCDF4 createVariable: chunksizes cannot exceed the dimension sizes"),
+        source="netCDF-C NCZarr docs (mode=nczarr,file; filters: zlib; dimension_separator '.'); netCDF4 Dataset",
     ),
 }
 
@@ -210,12 +287,21 @@ def limitations(caps: Caps, case: Case, role: str = "reader") -> Iterator[str]:
         for name in case_v3_codec_names(case):
             if name not in caps.v3_codecs:
                 yield f"{who} has no Zarr v3 codec '{name}'"
-    else:
+        if np.dtype(case.dtype).byteorder == ">" and not caps.v3_big_endian:
+            yield f"{who} has no big-endian Zarr v3 arrays"
+    if case.format in ("zarr-v2", "zarr-v3") and caps.separators is not None \
+            and (case.separator or _DEFAULT_SEPARATOR[case.format]) not in caps.separators:
+        yield f"{who} does not {verb} chunk keys separated by '{case.separator}'"
+    if case.format in ("netcdf3", "netcdf4"):
         variant = case.variant or "classic"
         if case.format == "netcdf3" and variant not in caps.netcdf_variants:
             yield f"{who} does not {verb} NetCDF-3 variant '{variant}'"
         if case.unlimited and not caps.unlimited:
             yield f"{who} has no unlimited dimensions"
+    if role == "reader" and not caps.root_array and case.format in ("zarr-v2", "zarr-v3") and not case.group:
+        yield f"{who} cannot {verb} an array at the store's root (its dataset is a group)"
+    if not caps.chunks_over_shape and any(c > n for c, n in zip(case.chunks, case.shape)):
+        yield f"{who} cannot {verb} chunks larger than the array"
     if case.group and not caps.groups:
         yield f"{who} does not {verb} nested groups"
     if role == "writer" and case.attrs and case.format not in caps.attrs_formats:
@@ -225,6 +311,9 @@ def limitations(caps: Caps, case: Case, role: str = "reader") -> Iterator[str]:
 def limitation(caps: Caps, case: Case, role: str = "reader") -> str | None:
     """Why ``caps`` (a writer's or a reader's declaration) says it cannot handle ``case``, or None when it claims to."""
     return next(limitations(caps, case, role), None)
+
+
+_DEFAULT_SEPARATOR = {"zarr-v2": ".", "zarr-v3": "/"}
 
 
 def _order_matters(case: Case) -> bool:

@@ -56,6 +56,8 @@ class Case:
     variant: str | None = None
     #: netCDF: unlimited first dimension
     unlimited: bool = False
+    #: a writer's defaults case (:mod:`.defaults`): only this writer writes it, passing nothing but the data
+    writer: str | None = None
 
     # -- derived ---------------------------------------------------------------------------------------------------
     @property
@@ -78,7 +80,7 @@ class Case:
             "format": self.format, "dtype": self.dtype, "shape": list(self.shape), "chunks": list(self.chunks),
             "codec": self.codec, "order": self.order, "separator": self.separator, "fill": _jsonable(self.fill),
             "shards": None if self.shards is None else list(self.shards), "missing": self.missing,
-            "attrs": bool(self.attrs), "group": self.group, "variant": self.variant,
+            "attrs": bool(self.attrs), "group": self.group, "variant": self.variant, "writer": self.writer,
         }
 
     def fill_scalar(self) -> Any:
@@ -261,7 +263,10 @@ def _netcdf_cases() -> list[Case]:
 
 ZARR_CASES: list[Case] = _zarr_cases()
 NETCDF_CASES: list[Case] = _netcdf_cases()
-ALL_CASES: list[Case] = ZARR_CASES + NETCDF_CASES
+from .defaults import default_cases  # noqa: E402 (it needs Case)
+
+DEFAULT_CASES: list[Case] = default_cases()
+ALL_CASES: list[Case] = ZARR_CASES + NETCDF_CASES + DEFAULT_CASES
 CASES_BY_NAME: dict[str, Case] = {c.name: c for c in ALL_CASES}
 assert len(CASES_BY_NAME) == len(ALL_CASES), "case names must be unique"
 

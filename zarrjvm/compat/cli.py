@@ -18,10 +18,10 @@ def _names(values: list[str] | None) -> list[str] | None:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--writers", action="append", metavar="NAMES",
                    help="comma-separated writers (default: all): zarr-python, tensorstore, zarr-java, jzarr, "
-                        "netcdf4-python, netcdf-java")
+                        "netcdf4-python, netcdf-java, h5py, h5netcdf, scipy, xarray, zarrs, nczarr")
     p.add_argument("--readers", action="append", metavar="NAMES",
                    help="comma-separated readers (default: all): zarr-python, tensorstore, zarr-java, jzarr, "
-                        "netcdf4-python, netcdf-java, jhdf")
+                        "netcdf4-python, netcdf-java, jhdf, h5py, h5netcdf, scipy, zarrs, nczarr")
     p.add_argument("--cases", action="append", metavar="PATTERNS",
                    help="comma-separated case names or glob patterns (default: all); see --list-cases")
     p.add_argument("--out", metavar="DIR", help="where report.json, report.md and report.html go")

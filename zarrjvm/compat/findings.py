@@ -181,7 +181,125 @@ RULES: tuple[Rule, ...] = (
          java_class=r"ucar\.ma2\.InvalidRangeException", message=r"last \(-1\) must be >= first \(0\)"),
 )
 
+
+
+def _cf_nan_as_fill(d: dict[str, Any], f: dict[str, Any]) -> bool:
+    """XA1's signature: where the source holds NaN the store holds the case's (non-NaN) fill value."""
+    from .cases import CASES_BY_NAME
+
+    case = CASES_BY_NAME.get(f.get("name", ""))
+    if case is None or d.get("reason") != "values" or d.get("expected") != "NaN":
+        return False
+    from .judge import _scalar
+
+    return bool(d.get("got") == _scalar(case.fill_scalar()))
+
+
+RULES += (
+    Rule("XA1", "by-design", "xarray's CF encoding writes NaN as the _FillValue (Zarr v2: also the fill_value)", "fail",
+         frozenset({"xarray"}), None,
+         lambda f: f.get("format") == "zarr-v2" and str(f.get("dtype", "")).endswith(("f4", "f8"))
+         and f.get("fill") not in ("zero", "nan", "none"), detail=_cf_nan_as_fill),
+    Rule("NZ1", "spec-ambiguity", "NCZarr writes one-byte Zarr v2 dtypes as '<i1'/'<u1'; zarr-python 3 and "
+         "zarr-java refuse them",
+         "error", frozenset({"nczarr"}), frozenset({"zarr-python", "zarrs", "zarr-java"}),
+         lambda f: f.get("format") == "zarr-v2" and f.get("dtype") in ("|i1", "|u1"), stage="read",
+         detail=lambda d, f: (d.get("exception"), d.get("java_class")) in (
+             ("ValueError", None), ("MetadataError", "com.fasterxml.jackson.databind.exc.InvalidFormatException")),
+         message=r"No Zarr data type found that matches \{'name': '<[iu]1'|Cannot deserialize value of type "
+                 r"`dev\.zarr\.zarrjava\.v2\.DataType` from String \"<[iu]1\""),
+    Rule("RS1", "defect", "zarrs-python cannot read Zarr v2 order 'F' arrays: 'input array must be a C contiguous "
+         "array'", "error", None, frozenset({"zarrs"}),
+         lambda f: f.get("format") == "zarr-v2" and f.get("order") == "F", stage="read", exception="ValueError",
+         message=r"input array must be a C contiguous array"),
+)
+
+def _still_shuffled(d: dict[str, Any], f: dict[str, Any]) -> bool:
+    """NZ2's signature: the value read at ``index`` is the one the byte-shuffled chunk holds there (the shuffle was not
+    undone). For one-chunk cases."""
+    from .cases import CASES_BY_NAME
+    from .judge import _scalar
+
+    case = CASES_BY_NAME.get(f.get("name", ""))
+    if case is None or d.get("reason") != "values" or d.get("index") is None or case.chunks != case.shape:
+        return False
+    data = case.expected()
+    raw = np.frombuffer(data.tobytes(), np.uint8).reshape(-1, data.dtype.itemsize)
+    shuffled = np.frombuffer(raw.T.tobytes(), data.dtype)
+    flat = int(np.ravel_multi_index([int(i) for i in d["index"]], case.shape))
+    return bool(d.get("got") == _scalar(shuffled[flat]))
+
+
+RULES += (
+    Rule("NZ2", "defect", "NCZarr writes its shuffle filter as numcodecs 'shuffle' with elementsize 0: zarr-python "
+         "reads wrong numbers", "fail", frozenset({"nczarr"}), frozenset({"zarr-python"}),
+         lambda f: f.get("format") == "zarr-v2" and "shuffle" in f.get("codec", "").split("+"),
+         detail=_still_shuffled),
+    Rule("NZ3", "defect", "NCZarr's shuffle filter with elementsize 0: zarrs refuses it", "error",
+         frozenset({"nczarr"}), frozenset({"zarrs"}),
+         lambda f: f.get("format") == "zarr-v2" and "shuffle" in f.get("codec", "").split("+"), stage="read",
+         exception="RuntimeError",
+         message=r"the shuffle codec expects the input byte length to be an integer multiple of the elementsize"),
+    Rule("B1", "defect", "zarr-java and jzarr refuse numcodecs' Blosc shuffle -1 (AUTOSHUFFLE), tensorstore's default",
+         "error", frozenset({"tensorstore"}), frozenset({"zarr-java", "jzarr"}),
+         lambda f: f.get("name") == "default-tensorstore-v2", stage="read", exception="MetadataError",
+         java_class=r"java\.lang\.ArrayIndexOutOfBoundsException|java\.lang\.IllegalArgumentException",
+         message=r"Index -1 out of bounds for length 3|blosc: shuffle type not supported: '-1'"),
+)
+
+#: Each finding's explanation, carried in the package so a report from an installed wheel is complete (the
+#: reproductions on the implementations' own APIs are in the repository's docs/findings.md).
+TEXTS: dict[str, str] = {
+    "C1": "On the Central-only netCDF-Java (edu.ucar:cdm:4.5.5) zarr-java's write path links against ucar.ma2 members "
+          "that only netCDF-Java 5.x has (unsigned types, newer methods): a labelled build limit, not a defect of "
+          "zarr-java on 5.x.",
+    "C2": "As C1, for jzarr's ZarrArray.write: it needs netCDF-Java 5.x members of ucar.ma2 this build lacks.",
+    "Z1": "zarr-java 0.0.9 parses the Zarr v2 'order' field and ignores it: arrays with order 'F' are written with "
+          "C-ordered chunks (and read as C), so every other reader sees values transposed within each chunk.",
+    "Z2": "zarr-java's ZstdCodec.decode reads ByteBuffer.array(), the whole backing array: after crc32c strips its "
+          "4 bytes zstd still sees them and fails with 'Src size is incorrect'.",
+    "Z3": "zarr-java's parseFillValue accepts '+Infinity' but not the spec's 'Infinity' (which it writes itself): it "
+          "cannot open such arrays, its own included.",
+    "Z7": "The v3 spec makes the default chunk_key_encoding's 'configuration' optional; zarr-java's parser requires "
+          "it (Jackson: Missing required creator property 'configuration').",
+    "Z8": "zarr-java's v3 object mapper drops null-valued members (nested ones too) when it writes zarr.json "
+          "attributes; every reader then sees them missing.",
+    "Z9": "zarr-java writes 'typesize' in the v2 blosc compressor configuration; numcodecs accepts it, tensorstore's "
+          "zarr driver refuses extra members. The v2 spec does not say which side is right.",
+    "Z10": "zarr-java's Array.write fails on a zero-size array ('Attempting to read data outside of the array's "
+           "domain'); the other writers accept the no-op write.",
+    "J4": "jzarr's write of a zero-size array builds Range(0, -1) in PartialDataCopier: InvalidRangeException.",
+    "XA1": "xarray's CF encoding treats NaN as missing and writes it as the variable's _FillValue; in Zarr v2 that is "
+          "also the array's fill_value, so raw readers see the fill value where the source had NaN. By design, "
+          "not a reader defect (CF-decoding readers mask it).",
+    "NZ1": "netCDF-C's NCZarr spells one-byte dtypes '<i1'/'<u1' where the v2 spec's examples and the other writers "
+           "use '|'; zarr-python 3 (so zarrs through its pipeline) and zarr-java refuse the array, tensorstore "
+           "reads it.",
+    "RS1": "zarrs-python 0.2.3 (strict codec pipeline) fails on every Zarr v2 array with order 'F': 'input array "
+           "must be a C contiguous array' from its Rust extension.",
+    "NZ2": "netCDF-C's NCZarr writes netCDF4's shuffle (on by default with zlib=True) as the numcodecs filter "
+           "{'id': 'shuffle', 'elementsize': 0}; numcodecs' Shuffle with elementsize 0 leaves the bytes shuffled, so "
+           "zarr-python returns wrong numbers without an error (netCDF-C itself reads them back right).",
+    "NZ3": "The same NCZarr shuffle filter (elementsize 0): zarrs refuses it ('the shuffle codec expects the input "
+           "byte length to be an integer multiple of the elementsize').",
+    "ZP1": "zarr-python 2 (numcodecs 0.15) writes the v2 Zstd compressor with a 'checksum' member; tensorstore's zarr "
+           "driver refuses extra members. The v2 spec does not say which side is right (as Z9).",
+    "ZR1": "zarrita parses a uint64 fill value through a JavaScript number: 2^64-1 loses its precision and reads as 0, "
+           "so missing chunks come back as 0 without an error.",
+    "ZR2": "zarrita's get and set fail on a zero-size array ('Input contains an empty iterator').",
+    "ZR3": "zarrita reads a shard's index from the end whatever the sharding codec's 'index_location' says: arrays "
+           "with index_location 'start' cannot be read.",
+    "B1": "tensorstore's default v2 compressor is blosc with shuffle -1 (numcodecs' AUTOSHUFFLE: byte shuffle, "
+          "bit shuffle for 1-byte types); zarr-java (index -1 out of bounds) and jzarr ('shuffle type not "
+          "supported') refuse it.",
+}
+
 BY_ID = {r.id: r for r in RULES}
+
+
+def finding_info() -> dict[str, dict[str, str]]:
+    """Every finding's id → kind, title and text (what a report embeds)."""
+    return {r.id: {"kind": r.kind, "title": r.title, "text": TEXTS.get(r.id, "")} for r in RULES}
 
 
 def explain(cell: dict[str, Any], features: dict[str, Any]) -> Rule | None:

@@ -37,6 +37,12 @@ class Implementation:
     name: str = ""
     role: str = ""
     caps: Caps
+    #: Python modules it needs; when one is not importable the implementation is *unavailable*, its cells skipped
+    modules: tuple[str, ...] = ()
+
+    def unavailable(self) -> str | None:
+        """Why this implementation cannot run here (a module it needs does not import), or None."""
+        return _unavailable(self.modules)
 
     @property
     def version(self) -> str:
@@ -70,6 +76,7 @@ def _store_name(case: Case, root: Path) -> Path:
 # -- writers ---------------------------------------------------------------------------------------------------------
 class ZarrPythonWriter(Writer):
     name = "zarr-python"
+    modules: tuple[str, ...] = ("zarr", "numcodecs")
     caps = WRITERS["zarr-python"]
 
     def write(self, case: Case, root: Path) -> tuple[str, str, list[str]]:
@@ -79,6 +86,7 @@ class ZarrPythonWriter(Writer):
 
 class NetCDF4Writer(Writer):
     name = "netcdf4-python"
+    modules = ("netCDF4",)
     caps = WRITERS["netcdf4-python"]
 
     def write(self, case: Case, root: Path) -> tuple[str, str, list[str]]:
@@ -90,6 +98,7 @@ class TensorstoreWriter(Writer):
     """tensorstore's ``zarr`` (v2) and ``zarr3`` drivers on a file kvstore, spelled as its documentation spells them."""
 
     name = "tensorstore"
+    modules = ("tensorstore",)
     caps = WRITERS["tensorstore"]
 
     def write(self, case: Case, root: Path) -> tuple[str, str, list[str]]:
@@ -219,6 +228,7 @@ class JavaWriter(Writer):
 # -- readers ---------------------------------------------------------------------------------------------------------
 class ZarrPythonReader(Reader):
     name = "zarr-python"
+    modules: tuple[str, ...] = ("zarr", "numcodecs")
     caps = PEER_READERS["zarr-python"]
 
     def read(self, case: Case, store: str, path: str) -> ReadResult:
@@ -238,6 +248,7 @@ class ZarrPythonReader(Reader):
 
 class TensorstoreReader(Reader):
     name = "tensorstore"
+    modules = ("tensorstore",)
     caps = PEER_READERS["tensorstore"]
 
     def read(self, case: Case, store: str, path: str) -> ReadResult:
@@ -255,6 +266,7 @@ class TensorstoreReader(Reader):
 
 class NetCDF4Reader(Reader):
     name = "netcdf4-python"
+    modules = ("netCDF4",)
     caps = PEER_READERS["netcdf4-python"]
 
     def read(self, case: Case, store: str, path: str) -> ReadResult:
@@ -274,8 +286,13 @@ class JvmReader(Reader):
 
     def __init__(self, name: str, **options: Any) -> None:
         self.name = name
-        self.caps = java_readers()[name]
+        declared = java_readers().get(name)
+        self._why = None if declared is not None else f"the Java backend {name!r} is not available (no JVM or jars)"
+        self.caps = declared or Caps(name=name, library=name, formats=frozenset(), dtypes=frozenset())
         self.options = {"decode": "reader", **options}
+
+    def unavailable(self) -> str | None:
+        return self._why
 
     def read(self, case: Case, store: str, path: str) -> ReadResult:
         from ..array import open_array
@@ -284,6 +301,18 @@ class JvmReader(Reader):
             values = np.array(a[...])  # own the data: the Java view is released at once
             attrs = {k: v for k, v in a.attrs.items() if k != "_FillValue"}
             return ReadResult(values, a.dtype, attrs, list(a.notes))
+
+
+@functools.cache
+def _unavailable(modules: tuple[str, ...]) -> str | None:
+    import importlib
+
+    for m in modules:
+        try:
+            importlib.import_module(m)
+        except Exception as e:  # not installed, or installed broken: either way it cannot run here
+            return f"{m} does not import: {type(e).__name__}: {e}"
+    return None
 
 
 def _plain(v: Any) -> Any:
@@ -297,19 +326,34 @@ def _plain(v: Any) -> Any:
 # -- registry --------------------------------------------------------------------------------------------------------
 def writers() -> dict[str, Writer]:
     """Every writer, by name, in report order."""
+    from . import peers
+
     return {
         "zarr-python": ZarrPythonWriter(), "tensorstore": TensorstoreWriter(), "zarr-java": JavaWriter("zarr-java"),
         "jzarr": JavaWriter("jzarr"), "netcdf4-python": NetCDF4Writer(), "netcdf-java": JavaWriter("netcdf-java"),
+        "h5py": peers.H5pyWriter(),
+        "h5netcdf": peers.H5netcdfWriter(),
+        "scipy": peers.ScipyWriter(),
+        "xarray": peers.XarrayWriter(),
+        "zarrs": peers.ZarrsWriter(),
+        "nczarr": peers.NCZarrWriter(),
         **_worker_implementations("writer"), **_registered("writer"),
     }
 
 
 def readers() -> dict[str, Reader]:
     """Every reader, by name, in report order."""
+    from . import peers
+
     return {
         "zarr-python": ZarrPythonReader(), "tensorstore": TensorstoreReader(), "zarr-java": JvmReader("zarr-java"),
         "jzarr": JvmReader("jzarr"), "netcdf4-python": NetCDF4Reader(), "netcdf-java": JvmReader("netcdf-java"),
         "jhdf": JvmReader("jhdf"),
+        "h5py": peers.H5pyReader(),
+        "h5netcdf": peers.H5netcdfReader(),
+        "scipy": peers.ScipyReader(),
+        "zarrs": peers.ZarrsReader(),
+        "nczarr": peers.NCZarrReader(),
         **_worker_implementations("reader"), **_registered("reader"),
     }
 
@@ -330,7 +374,8 @@ def _registered(role: str) -> dict[str, Any]:
     return {i.name: i for i in registered(role)}
 
 
-_DISTRIBUTIONS = {"zarr-python": "zarr", "tensorstore": "tensorstore", "netcdf4-python": "netCDF4"}
+_DISTRIBUTIONS = {"zarr-python": "zarr", "tensorstore": "tensorstore", "netcdf4-python": "netCDF4", "h5py": "h5py",
+                  "h5netcdf": "h5netcdf", "scipy": "scipy", "xarray": "xarray", "zarrs": "zarrs"}
 _JAVA_VERSION_KEYS = {"zarr-java": "zarr-java.version", "jzarr": "jzarr.version", "netcdf-java": "cdm.artifact",
                      "jhdf": "jhdf.artifact"}
 
@@ -341,6 +386,13 @@ def _version(name: str) -> str:
         try:
             return importlib.metadata.version(_DISTRIBUTIONS[name])
         except importlib.metadata.PackageNotFoundError:
+            return "not installed"
+    if name == "nczarr":  # netCDF-C's own version, as the netCDF4 wheel carries it
+        try:
+            import netCDF4
+
+            return f"netCDF-C {netCDF4.__netcdf4libversion__} (netCDF4 {netCDF4.__version__})"
+        except ImportError:
             return "not installed"
     if name in _JAVA_VERSION_KEYS:
         from .. import jvm
@@ -360,5 +412,9 @@ def _caps_json(c: Caps) -> dict[str, Any]:
         "formats": sorted(c.formats), "dtypes": sorted(c.dtypes), "v2_codecs": sorted(c.v2_codecs),
         "v3_codecs": sorted(c.v3_codecs), "v2_orders": sorted(c.v2_orders), "v2_byteorders": sorted(c.v2_byteorders),
         "v2_zero_dim": c.v2_zero_dim, "sharding": c.sharding, "netcdf_variants": sorted(c.netcdf_variants),
-        "groups": c.groups, "attrs_formats": sorted(c.attrs_formats), "notes": list(c.notes), "source": c.source,
+        "groups": c.groups, "v3_big_endian": c.v3_big_endian,
+        "separators": None if c.separators is None else sorted(c.separators),
+        "chunks_over_shape": c.chunks_over_shape, "root_array": c.root_array,
+        "attrs_formats": sorted(c.attrs_formats), "notes": list(c.notes),
+        "source": c.source,
     }

@@ -111,9 +111,10 @@ def cells_for(writers: list[str] | None = None, readers: list[str] | None = None
               unsupported: bool = False) -> list[MatrixCell]:
     """The matrix cells for these names (all when None); declared-unsupported cells only when ``unsupported``."""
     from .cases import ALL_CASES
-    from .runner import plan, resolve
+    from .runner import available, plan, resolve
 
     ws, rs, _ = resolve(writers, readers, None)
+    ws, rs, _missing = available(ws, rs)  # an implementation that cannot run here has no cells
     if cases:
         import fnmatch
 
@@ -154,7 +155,9 @@ def compat_written(compat_cell: MatrixCell, compat_store_cache: dict[str, Any]) 
     if key not in written:
         root = Path(compat_store_cache["root"]) / compat_cell.writer.name
         root.mkdir(parents=True, exist_ok=True)
-        store, path, _notes = compat_cell.writer.write(compat_cell.case, root)
+        from .runner import write_case
+
+        store, path, _notes = write_case(compat_cell.writer, compat_cell.case, root)
         written[key] = (store, path)
     return written[key]
 

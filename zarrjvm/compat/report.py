@@ -87,7 +87,7 @@ def one_line(cell: dict[str, Any]) -> str:
     if s == UNSUPPORTED:
         return f"unsupported, declared by the {d.get('side')}: {d.get('reason')}"
     if s == FAIL:
-        finding = f" [findings {d['finding']}]" if d.get("finding") else " [unexplained]"
+        finding = f" [finding {d['finding']}]" if d.get("finding") else " [unexplained]"
         if d.get("reason") == "values":
             return (f"fail{finding}: {d['n_differ']} of {d['n']} elements differ; first at {tuple(d['index'])}: "
                     f"expected {d['expected']}, got {d['got']}")
@@ -95,7 +95,7 @@ def one_line(cell: dict[str, Any]) -> str:
             return f"fail{finding}: attribute {d['key']!r}: expected {d['expected']}, got {d['got']}"
         return f"fail{finding}: {d.get('reason')}: expected {d.get('expected')}, got {d.get('got')}"
     label = " [Central-only ucar.ma2]" if d.get("central_only") else ""
-    finding = f" [findings {d['finding']}]" if d.get("finding") else " [unexplained]"
+    finding = f" [finding {d['finding']}]" if d.get("finding") else " [unexplained]"
     cause = d.get("java_class") or d.get("exception")
     msg = d.get("java_message") if d.get("java_class") else d.get("message")
     return f"error in {d.get('stage')}{label}{finding}: {cause}: {str(msg)[:220]}"
@@ -121,6 +121,8 @@ def text_summary(report: dict[str, Any]) -> str:
     lines.append(f"cells: {len(report['cells'])}  pass {t[PASS]}  fail {t[FAIL]}  error {t[ERROR]} "
                  f"(Central-only {report['summary']['errors_central_only']})  unsupported {t[UNSUPPORTED]}  "
                  f"in {report['elapsed_s']:.1f} s   (counts: pass / fail / error / unsupported)")
+    lines += [f"unavailable (skipped): {u['name']} as {u['role']}: {u['reason']}"
+              for u in report.get("unavailable", [])]
     return "\n".join(lines)
 
 
@@ -178,6 +180,8 @@ def markdown(report: dict[str, Any]) -> str:
     ]
     for impl in report["implementations"]:
         lines.append(f"| {impl['name']} | {impl['version']} | {', '.join(impl['roles'])} |")
+    for u in report.get("unavailable", []):
+        lines.append(f"| {u['name']} | unavailable (skipped): {_md(u['reason'])} | {u['role']} |")
     lines += ["", "## Writer × reader (pass / fail / error / unsupported)", ""]
     pairs = report["summary"]["by_pair"]
     ws = _order([p.split(" → ")[0] for p in pairs])
@@ -195,8 +199,12 @@ def markdown(report: dict[str, Any]) -> str:
         lines.append(f"| {name} | {c[PASS]} | {c[FAIL]} | {c[ERROR]} | {c[UNSUPPORTED]} |")
     byf = report["summary"].get("by_finding", {})
     if byf or report["summary"].get("unexplained"):
-        lines += ["", "## Fail and error cells by finding (docs/findings.md)", "", "| finding | cells |", "|---|---|"]
-        lines += [f"| {k} | {v} |" for k, v in sorted(byf.items())]
+        from .findings import finding_info
+
+        info = finding_info()
+        lines += ["", "## Fail and error cells by finding", "", "| finding | cells | what |", "|---|---|---|"]
+        lines += [f"| {k} | {v} | **{_md(info.get(k, {}).get('title', ''))}** {_md(info.get(k, {}).get('text', ''))} |"
+                  for k, v in sorted(byf.items())]
         lines.append(f"| unexplained | {report['summary'].get('unexplained', 0)} |")
     bad = [c for c in report["cells"] if c["status"] in (FAIL, ERROR)]
     lines += ["", f"## Failures and errors ({len(bad)})", ""]
@@ -231,33 +239,51 @@ def _md(s: Any) -> str:
 
 # -- html ------------------------------------------------------------------------------------------------------------
 _CSS = """
-body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
+body{font:14px/1.4 system-ui,sans-serif;margin:1.5em 1.5em 45vh;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em}
 th,td{border:1px solid #ccc;padding:2px 5px;text-align:center}
 td.case{text-align:left;font-family:monospace;white-space:nowrap}
 th.w{background:#eef}
-td.c{width:18px;height:18px;padding:0;cursor:pointer}
-.pass{background:#3a3} .fail{background:#d22} .error{background:#f90} .unsupported{background:#ccc}
-.central{background:repeating-linear-gradient(45deg,#f90,#f90 4px,#b6f 4px,#b6f 8px)}
+td.c{width:18px;height:18px;padding:0;cursor:pointer;font:bold 12px monospace;color:#fff}
+.pass{background:#2a7a2a} .fail{background:#c01818} .error{background:#b35900} .unsupported{background:#ddd;color:#555}
+.central{background:repeating-linear-gradient(45deg,#b35900,#b35900 4px,#7a3fb0 4px,#7a3fb0 8px)}
 td.c:hover{outline:2px solid #000}
-#detail{position:fixed;right:1em;top:1em;width:38em;max-height:85vh;overflow:auto;background:#fff;
- border:1px solid #888;padding:.6em;box-shadow:0 2px 8px #0004;font:12px monospace;white-space:pre-wrap;display:none}
-.legend span{display:inline-block;width:14px;height:14px;vertical-align:middle;margin:0 4px 0 12px}
+#detail{position:fixed;left:0;right:0;bottom:0;height:40vh;overflow:auto;background:#fff;border-top:2px solid #444;
+ padding:.6em 1.5em;box-shadow:0 -2px 8px #0003;display:none}
+#detail h3{margin:.2em 0 .4em;font-size:15px}
+#detail .finding{background:#fff6e0;border-left:4px solid #b35900;padding:.3em .6em;margin:.4em 0}
+#detail dl{display:grid;grid-template-columns:max-content 1fr;gap:.1em 1em;font:12px monospace;margin:.4em 0}
+#detail dt{font-weight:bold} #detail dd{margin:0;white-space:pre-wrap;word-break:break-word}
+#detail button{float:right}
+.legend span.c{display:inline-block;width:16px;height:16px;line-height:16px;text-align:center;margin:0 4px 0 12px;
+ font:bold 12px monospace;color:#fff}
+.legend span.unsupported{color:#555}
+table.findings td{text-align:left;vertical-align:top}
 """
 
 _JS = """
+function esc(s){return String(s).replace(/[&<>]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;'}[c]));}
 function show(el){const d=document.getElementById('detail');const c=CELLS[el.dataset.i];
- d.textContent=c.writer+' \u2192 '+c.reader+'\\n'+c.case+'\\n'+c.status.toUpperCase()+'\\n\\n'
-  +JSON.stringify(c.detail,null,1);
- d.style.display='block';}
-document.addEventListener('keydown',e=>{if(e.key==='Escape')document.getElementById('detail').style.display='none'});
+ let h='<button onclick="hide()">close (Esc)</button><h3>'+esc(c.writer)+' \u2192 '+esc(c.reader)+' \u00b7 '
+  +esc(c.case)+' \u00b7 '+SYM[c.status]+' '+c.status.toUpperCase()+'</h3><div>'+esc(el.title)+'</div>';
+ const f=c.detail.finding&&FINDINGS[c.detail.finding];
+ if(f){h+='<div class="finding"><b>Finding '+esc(c.detail.finding)+' ('+esc(f.kind)+'): '+esc(f.title)+'</b><br>'
+  +esc(f.text)+'</div>';}
+ h+='<dl>';for(const[k,v]of Object.entries(c.detail)){if(k.startsWith('finding'))continue;
+  h+='<dt>'+esc(k)+'</dt><dd>'+esc(typeof v==='object'?JSON.stringify(v):v)+'</dd>';}
+ d.innerHTML=h+'</dl>';d.style.display='block';}
+function hide(){document.getElementById('detail').style.display='none';}
+document.addEventListener('keydown',e=>{if(e.key==='Escape')hide();});
 """
 
 
 def html_page(report: dict[str, Any]) -> str:
+    from .findings import finding_info
+
     cells = report["cells"]
     index = {(c["writer"], c["reader"], c["case"]): i for i, c in enumerate(cells)}
     t = report["summary"]["totals"]
+    legend = "".join(f"<span class='c {s}'>{SYMBOL[s]}</span>{s}" for s in STATUSES)
     parts = [
         "<!doctype html><meta charset='utf-8'><title>zarrjvm compatibility matrix</title>",
         f"<style>{_CSS}</style>",
@@ -265,12 +291,16 @@ def html_page(report: dict[str, Any]) -> str:
         f"<p>{len(cells)} cells, {len(report['cases'])} cases, {report['elapsed_s']:.1f} s in one process. "
         f"pass {t[PASS]} · fail {t[FAIL]} · error {t[ERROR]} "
         f"(Central-only {report['summary']['errors_central_only']})"
-        f" · unsupported {t[UNSUPPORTED]}. Hover a cell for its detail, click to pin it (Esc closes).</p>",
-        "<p class='legend'><span class='pass'></span>pass<span class='fail'></span>fail<span class='error'></span>"
-        "error<span class='central'></span>error, Central-only ucar.ma2<span class='unsupported'></span>"
-        "unsupported (declared)</p>",
+        f" · unsupported {t[UNSUPPORTED]}. Hover a cell for its summary, click it for its detail below (Esc closes)."
+        "</p>",
+        f"<p class='legend'>{legend}<span class='c central'>{SYMBOL[ERROR]}</span>error, Central-only ucar.ma2 "
+        "(unsupported = declared by a capability table)</p>",
         "<div id='detail'></div>",
     ]
+    unavailable = report.get("unavailable", [])
+    if unavailable:
+        parts.append("<p><b>unavailable (skipped):</b> " + "; ".join(
+            html.escape(f"{u['name']} as {u['role']}: {u['reason']}") for u in unavailable) + "</p>")
     # summary table
     pairs = report["summary"]["by_pair"]
     ws = _order([p.split(" → ")[0] for p in pairs])
@@ -310,7 +340,8 @@ def html_page(report: dict[str, Any]) -> str:
                 c = cells[i]
                 cls = "central" if c["detail"].get("central_only") else c["status"]
                 tip = html.escape(f"{w} → {r}: {one_line(c)}", quote=True)
-                row.append(f"<td class='c {cls}' title='{tip}' data-i='{i}' onclick='show(this)'></td>")
+                row.append(f"<td class='c {cls}' title='{tip}' data-i='{i}' onclick='show(this)'>"
+                           f"{SYMBOL[c['status']]}</td>")
             parts.append("<tr>" + "".join(row) + "</tr>")
         parts.append("</table>")
     probe = report.get("central_only_probe")
@@ -330,6 +361,21 @@ def html_page(report: dict[str, Any]) -> str:
     fresh = report.get("fresh_jvm")
     if fresh:
         parts.append(f"<h2>One JVM versus a fresh JVM per read</h2><p>{html.escape(fresh.get('summary', ''))}</p>")
-    parts.append("<script>const CELLS=" + json.dumps(cells, default=str).replace("</", "<\\/") + ";" + _JS
+    findings = finding_info()
+    byf = report["summary"].get("by_finding", {})
+    if byf:
+        parts.append("<h2>Findings</h2><table class='findings'><tr><th>finding</th><th>kind</th><th>cells</th>"
+                     "<th>what</th></tr>")
+        for fid in sorted(byf):
+            f = findings.get(fid, {"kind": "", "title": "", "text": ""})
+            parts.append(f"<tr><td>{html.escape(fid)}</td><td>{html.escape(f['kind'])}</td><td>{byf[fid]}</td>"
+                         f"<td><b>{html.escape(f['title'])}</b><br>{html.escape(f['text'])}</td></tr>")
+        parts.append("</table>")
+    used = {fid: findings[fid] for fid in byf if fid in findings}
+
+    def js(v: Any) -> str:
+        return json.dumps(v, default=str).replace("</", "<\\/")
+
+    parts.append(f"<script>const CELLS={js(cells)};const FINDINGS={js(used)};const SYM={js(SYMBOL)};" + _JS
                  + "</script>")
     return "\n".join(parts) + "\n"

@@ -92,7 +92,8 @@ def plan(ws: Iterable[Writer], rs: Iterable[Reader], cs: Iterable[Case]) -> list
     """The cells: every (writer, reader, case) where both the writer and the reader handle the case's format at all.
     Finer limitations (dtype, codec, …) make ``unsupported`` cells rather than no cell."""
     ws, rs = list(ws), list(rs)
-    return [(w, r, c) for c in cs for w in ws if c.format in w.caps.formats for r in rs if c.format in r.caps.formats]
+    return [(w, r, c) for c in cs for w in ws if c.format in w.caps.formats and c.writer in (None, w.name)
+            for r in rs if c.format in r.caps.formats]
 
 
 def run_cells(cells: list[tuple[Writer, Reader, Case]], workdir: Path, progress: Progress | None = None,
@@ -108,27 +109,40 @@ def run_cells(cells: list[tuple[Writer, Reader, Case]], workdir: Path, progress:
             written[key] = _write(w, c, workdir)
         wstate, winfo = written[key]
         cell = Cell(w.name, r.name, c.name, UNSUPPORTED)
+        why = None if wstate == UNSUPPORTED else r.limitation(c)
         if wstate == UNSUPPORTED:
             cell.detail = {"side": "writer", "reason": winfo}
+        elif why:  # declared by the reader: unsupported whatever the writer did
+            cell.detail = {"side": "reader", "reason": why}
         elif wstate == ERROR:
             cell.status, cell.detail = ERROR, dict(winfo)
         else:
-            why = r.limitation(c)
-            if why:
-                cell.detail = {"side": "reader", "reason": why}
-            else:
-                store, path, wnotes, write_s = winfo
-                if c.name not in expected_cache:
-                    expected_cache[c.name] = c.expected()
-                cell.status, cell.detail = _read(r, c, store, path, expected_cache[c.name])
-                cell.detail["store"], cell.detail["path"] = store, path
-                if wnotes:
-                    cell.detail["writer_notes"] = wnotes
-                cell.detail["write_s"] = round(write_s, 5)
+            store, path, wnotes, write_s = winfo
+            if c.name not in expected_cache:
+                expected_cache[c.name] = c.expected()
+            cell.status, cell.detail = _read(r, c, store, path, expected_cache[c.name])
+            cell.detail["store"], cell.detail["path"] = store, path
+            if wnotes:
+                cell.detail["writer_notes"] = wnotes
+            cell.detail["write_s"] = round(write_s, 5)
         out.append(cell)
         if progress is not None:
             progress.advance(1, f"{w.name} → {r.name} {c.name}")
     return out
+
+
+def write_case(w: Writer, c: Case, root: Path) -> tuple[str, str, list[str]]:
+    """``w`` writes ``c`` under ``root``: ``(store, array_path, notes)``. A writer's defaults case (``c.writer``) is
+    written the way that writer's users do, passing only the data (:mod:`.defaults`)."""
+    if c.writer is None:
+        return w.write(c, root)
+    if c.writer != w.name:
+        raise ValueError(f"case {c.name} is {c.writer}'s defaults, not {w.name}'s")
+    from .cases import NETCDF_FORMATS
+    from .defaults import write_default
+
+    out = root / (f"{c.name}.nc" if c.format in NETCDF_FORMATS else f"{c.name}.zarr")
+    return str(out), write_default(c, out), []
 
 
 def _write(w: Writer, c: Case, workdir: Path) -> tuple[str, Any]:
@@ -141,7 +155,7 @@ def _write(w: Writer, c: Case, workdir: Path) -> tuple[str, Any]:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            store, path, notes = w.write(c, root)
+            store, path, notes = write_case(w, c, root)
     except Exception as e:  # a writer's failure is that cell's result, never the run's
         return ERROR, error_detail(e, "write")
     notes = list(notes) + [f"warning: {w_.message}" for w_ in caught]
@@ -227,6 +241,7 @@ def build_report(ws: list[Writer], rs: list[Reader], cs: list[Case], cells: list
     unexplained = annotate(cell_dicts, {c.name: c.features for c in cs})
     summary = summarize(cells)
     summary["unexplained"] = unexplained
+    summary["unavailable"] = sorted({f"{u['name']} ({u['role']})" for u in (extra or {}).get("unavailable", [])})
     summary["by_finding"] = {}
     for cd in cell_dicts:
         if cd["detail"].get("finding"):
@@ -245,6 +260,21 @@ def build_report(ws: list[Writer], rs: list[Reader], cs: list[Case], cells: list
     return report
 
 
+def available(ws: list[Writer], rs: list[Reader]) -> tuple[list[Writer], list[Reader], list[dict[str, str]]]:
+    """The writers and readers that can run here, and why each of the others cannot (its package does not import,
+    no JVM): those are *unavailable*, their cells skipped rather than turned into errors."""
+    missing: list[dict[str, str]] = []
+
+    def keep(impl: Writer | Reader) -> bool:
+        check = getattr(impl, "unavailable", None)
+        why = check() if check is not None else None
+        if why:
+            missing.append({"name": impl.name, "role": impl.role, "reason": why})
+        return not why
+
+    return [w for w in ws if keep(w)], [r for r in rs if keep(r)], missing
+
+
 def run_matrix(writer_names: Sequence[str] | None = None, reader_names: Sequence[str] | None = None,
                case_patterns: Sequence[str] | None = None, *, extra_writers: Sequence[Writer] = (),
                extra_readers: Sequence[Reader] = (), workdir: str | Path | None = None, keep: bool = False,
@@ -256,8 +286,9 @@ def run_matrix(writer_names: Sequence[str] | None = None, reader_names: Sequence
     ws, rs, cs = resolve(writer_names, reader_names, case_patterns)
     ws += list(extra_writers)
     rs += list(extra_readers)
-    cells_plan = plan(ws, rs, cs)
     extra: dict[str, Any] = {}
+    ws, rs, extra["unavailable"] = available(ws, rs)
+    cells_plan = plan(ws, rs, cs)
     if any(isinstance(i, (JavaWriter, JvmReader)) for i in [*ws, *rs]):
         # the one JVM of the run, started up front so per-cell read times are reads only
         from .. import jvm
@@ -280,6 +311,13 @@ def run_matrix(writer_names: Sequence[str] | None = None, reader_names: Sequence
             extra["probe_s"] = round(time.perf_counter() - t1, 3)
         if on_cells is not None:
             on_cells(cells)  # while the written stores still exist
+        prefix = str(tmp) + os.sep
+        for cell in cells:  # no paths into a (deleted) temporary directory: relative to the run's store directory
+            if "store" in cell.detail:
+                cell.detail["store"] = os.path.relpath(cell.detail["store"], tmp)
+            for key in ("message", "java_message"):
+                if isinstance(cell.detail.get(key), str):
+                    cell.detail[key] = cell.detail[key].replace(prefix, "")
     finally:
         from .workers import stop_all
 

@@ -7,6 +7,7 @@ so the readers' declared limitations apply exactly as in the matrix.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from pathlib import Path
@@ -209,7 +210,8 @@ def check_store(path: str, reader_names: list[str] | None = None) -> dict[str, A
             if case.format not in r.caps.formats:
                 continue
             cell = Cell(writer.name, r.name, case.name, UNSUPPORTED)
-            why = r.limitation(case)
+            # an array below the store's root sits in a group (what a reader that cannot open a root array needs)
+            why = r.limitation(dataclasses.replace(case, group=array_path) if array_path else case)
             if why:
                 cell.detail = {"side": "reader", "reason": why}
             else:
