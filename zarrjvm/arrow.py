@@ -68,9 +68,14 @@ jvm.on_stop(_keep_the_jvm_for_live_views)
 
 
 def arrow_type(dtype: np.dtype) -> pa.DataType:
-    """The Arrow type Java exports for ``dtype`` (bool travels as uint8)."""
+    """The Arrow type Java exports for ``dtype`` as stored (bool travels as uint8, fixed-length byte strings ``S<n>``
+    as ``fixed_size_binary(n)``, text (``object``) as ``large_utf8``)."""
     if dtype.kind == "b":
         return pa.uint8()
+    if dtype.kind == "S":
+        return pa.binary(dtype.itemsize)
+    if dtype.kind == "O":
+        return pa.large_utf8()
     return pa.from_numpy_dtype(dtype.newbyteorder("="))
 
 
@@ -132,13 +137,28 @@ def writable(view: np.ndarray) -> np.ndarray:
     return np.frombuffer(memoryview(raw), dtype=view.dtype).reshape(view.shape)
 
 
-def to_numpy(arr: pa.Array, shape: Sequence[int], dtype: np.dtype) -> np.ndarray:
+def to_numpy(arr: pa.Array, shape: Sequence[int], dtype: np.dtype, encoding: str | None = None) -> np.ndarray:
     """A read-only numpy view of ``arr`` (no copy) with the array's shape; bool arrives as uint8 and is viewed as bool.
 
-    ``dtype`` is the array's dtype as stored; the view has the same kind and size in native byte order.
+    ``dtype`` is the array's dtype as stored; the view has the same kind and size in native byte order. Fixed-length
+    byte strings (``S<n>``) are a view too; text (``large_utf8``) becomes an object array of ``str`` (a copy: Python
+    strings are objects); with ``encoding``, byte strings are decoded into a fresh ``U<n>`` array, as netCDF4-python's
+    ``chartostring`` does.
     """
     if arr.null_count:
         raise ChunkDecodeError(f"Java exported {arr.null_count} null elements; decoded chunks never have nulls")
+    if dtype.kind == "O":
+        if not pa.types.is_large_string(arr.type):
+            raise ChunkDecodeError(f"Java exported {arr.type} for text")
+        return arr.to_numpy(zero_copy_only=False).reshape(tuple(shape))
+    if dtype.kind == "S":
+        if arr.type != pa.binary(dtype.itemsize):
+            raise ChunkDecodeError(f"Java exported {arr.type} for dtype {dtype}")
+        raw = np.frombuffer(arr.buffers()[1], dtype=dtype, count=len(arr), offset=arr.offset * dtype.itemsize)
+        raw = raw.reshape(tuple(shape))
+        if encoding is None:
+            return raw
+        return np.char.decode(raw, encoding).astype(f"U{dtype.itemsize}")
     flat = arr.to_numpy(zero_copy_only=True)
     if dtype.kind == "b":
         flat = flat.view(np.bool_)

@@ -69,6 +69,81 @@ public final class Ma2ToArrow {
     });
   }
 
+  /**
+   * Copies a whole box of fixed-length byte strings ({@code dtype} of kind {@link DType#BYTES}) decoded by a reader
+   * into {@code dst} at its start: the reader's array holds the box's bytes in C order (one byte per element of an
+   * array with an extra last dimension of {@code itemSize} characters, as netCDF-Java reads NetCDF {@code char}), as
+   * bytes or as chars of one byte each. The byte count is checked.
+   */
+  public static void copyByteStrings(ucar.ma2.Array src, long count, ArrowBuf dst, DType dtype) {
+    Object storage = canonicalStorage(src);
+    long need = count * dtype.itemSize;
+    long got = java.lang.reflect.Array.getLength(storage);
+    if (got != need) {
+      throw new ChunkDecodeException("reader decoded " + got + " characters for " + count + " elements of " + dtype
+          + " (" + need + " bytes)");
+    }
+    if (storage instanceof byte[] a) {
+      dst.setBytes(0, a, 0, a.length);
+    } else if (storage instanceof char[] a) {
+      for (int i = 0; i < a.length; i++) {
+        dst.setByte(i, a[i]);
+      }
+    } else {
+      throw new ChunkDecodeException("reader decoded " + storage.getClass().getSimpleName() + " elements for dtype "
+          + dtype + ": refusing to reinterpret them");
+    }
+  }
+
+  /**
+   * A large_utf8 vector of a reader's decoded strings ({@code src}, in C order; a null string is the empty string, as
+   * netCDF-C's fill value for {@code string} is). The text is encoded once, as UTF-8, straight into Arrow memory.
+   */
+  public static org.apache.arrow.vector.LargeVarCharVector text(String name, ucar.ma2.Array src,
+      org.apache.arrow.memory.BufferAllocator allocator) {
+    long n = src.getSize();
+    if (n > Integer.MAX_VALUE) {
+      throw new dev.zarrjvm.errors.UnsupportedException("a single read of " + n + " strings exceeds Arrow's "
+          + "per-vector limit of 2^31-1 elements; read smaller regions");
+    }
+    byte[][] utf8 = new byte[(int) n][];
+    ucar.ma2.IndexIterator it = src.getIndexIterator();
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      Object o = it.getObjectNext();
+      utf8[i] = o == null ? new byte[0] : o.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      total += utf8[i].length;
+    }
+    return text(name, utf8, total, allocator);
+  }
+
+  /** A large_utf8 vector of already encoded UTF-8 strings (all valid, no nulls). */
+  public static org.apache.arrow.vector.LargeVarCharVector text(String name, byte[][] utf8, long totalBytes,
+      org.apache.arrow.memory.BufferAllocator allocator) {
+    var v = new org.apache.arrow.vector.LargeVarCharVector(
+        org.apache.arrow.vector.types.pojo.Field.notNullable(name, DType.text().arrowType()), allocator);
+    try {
+      int n = utf8.length;
+      v.allocateNew(Math.max(1, totalBytes), n);
+      ArrowBuf offsets = v.getOffsetBuffer();
+      ArrowBuf data = v.getDataBuffer();
+      long at = 0;
+      offsets.setLong(0, 0);
+      for (int i = 0; i < n; i++) {
+        data.setBytes(at, utf8[i], 0, utf8[i].length);
+        at += utf8[i].length;
+        offsets.setLong((long) (i + 1) * 8, at);
+        v.setIndexDefined(i);
+      }
+      v.setLastSet(n - 1);
+      v.setValueCount(n);
+      return v;
+    } catch (RuntimeException | Error e) {
+      v.close();
+      throw e;
+    }
+  }
+
   /** Sets every element of a box of {@code dst} to the fill value's bit pattern (zeros when {@code bits} is null). */
   public static void fill(ArrowBuf dst, int[] dstShape, int[] dstOffset, int[] boxShape, DType dtype, Long bits) {
     int size = dtype.itemSize;

@@ -92,12 +92,21 @@ final class JhdfTypes {
     return what + " (" + t.getSize() + " bytes)";
   }
 
-  /** The dtype of a dataset's type, or an {@link UnsupportedException} naming the type and the reader. */
+  /**
+   * The dtype of a dataset's type, or an {@link UnsupportedException} naming the type and the reader. Fixed-length
+   * strings are byte strings of their size ({@code |S<n>}, as h5py reads them: bytes as stored, padding included);
+   * variable-length strings are text (h5py's {@code .asstr()}, netCDF4-python's {@code str}).
+   */
   static DType require(DataType t, String what) {
     DType d = numeric(t);
+    if (d == null && t instanceof StringData) {
+      d = DType.bytes(t.getSize());
+    } else if (d == null && t instanceof VariableLength v && v.isVariableLengthString()) {
+      d = DType.text();
+    }
     if (d == null) {
       throw new UnsupportedException("jhdf: " + what + " has HDF5 type " + describe(t) + ", which zarrjvm does not "
-          + "hand over (numeric types only: integers, bitfields, float32/64)");
+          + "hand over with jhdf (it hands over integers, bitfields, float32/64, bool enums and strings)");
     }
     return d;
   }
@@ -107,7 +116,7 @@ final class JhdfTypes {
    * in {@code dtype}'s byte order, or null when there are none.
    */
   static Long fillBits(ByteBuffer stored, DType dtype) {
-    if (stored == null || stored.remaining() < dtype.itemSize) {
+    if (!dtype.isNumeric() || stored == null || stored.remaining() < dtype.itemSize) {
       return null;
     }
     ByteBuffer b = stored.duplicate().order(dtype.byteOrder == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);

@@ -42,6 +42,12 @@ public final class ArrayInfo {
    * {@code "reader: …"} (the reader's own decoding).
    */
   public final String decoding;
+  /**
+   * For fixed-length byte strings that are text (NetCDF {@code char} arrays with an {@code _Encoding} attribute, read
+   * as strings of the last dimension's length as netCDF4-python reads them): the encoding the Python side decodes them
+   * with; else null.
+   */
+  public final String textEncoding;
 
   /** The path as messages show it: {@code "/"} (the store root) when the array has no path inside its store. */
   public String displayPath() {
@@ -69,6 +75,7 @@ public final class ArrayInfo {
     this.codecs = List.copyOf(b.codecs);
     this.notes = List.copyOf(b.notes);
     this.decoding = b.decoding != null ? b.decoding : "reader: " + b.backend;
+    this.textEncoding = b.textEncoding;
     Grid.check(shape, chunks);
   }
 
@@ -121,6 +128,7 @@ public final class ArrayInfo {
     ArrayNode ns = o.putArray("notes");
     notes.forEach(ns::add);
     o.put("decoding", decoding);
+    o.put("text_encoding", textEncoding);
     return Json.write(o);
   }
 
@@ -145,6 +153,7 @@ public final class ArrayInfo {
     private final List<String> codecs = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private String decoding;
+    private String textEncoding;
 
     private Builder(String backend, String format, String path) {
       this.backend = backend;
@@ -204,6 +213,11 @@ public final class ArrayInfo {
 
     public Builder decoding(String v) {
       decoding = v;
+      return this;
+    }
+
+    public Builder textEncoding(String v) {
+      textEncoding = v;
       return this;
     }
 

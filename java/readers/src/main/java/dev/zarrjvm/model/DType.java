@@ -15,6 +15,48 @@ public final class DType {
   public final int itemSize;
   public final char byteOrder;
 
+  /** Kind of fixed-length byte strings ({@code |S<n>}, {@link #bytes}): numpy's {@code S}, Arrow fixed_size_binary. */
+  public static final char BYTES = 'S';
+  /**
+   * Kind of variable-length text ({@link #text}): Arrow utf8 (large_utf8 past 2 GiB of text), numpy object arrays of
+   * {@code str}. Its item size is 0: elements have no fixed width.
+   */
+  public static final char TEXT = 'T';
+
+  private DType(char kind, int itemSize) {
+    this.kind = kind;
+    this.itemSize = itemSize;
+    this.byteOrder = '|';
+  }
+
+  /** Fixed-length byte strings of {@code n} bytes each (HDF5 fixed-length strings, NetCDF {@code char}). */
+  public static DType bytes(int n) {
+    if (n < 1) {
+      throw new UnsupportedException("unsupported dtype |S" + n + " (fixed-length strings need at least one byte)");
+    }
+    return new DType(BYTES, n);
+  }
+
+  /** Variable-length UTF-8 text (NetCDF-4 {@code string}, HDF5 variable-length strings). */
+  public static DType text() {
+    return new DType(TEXT, 0);
+  }
+
+  /** Whether elements are variable-length text (not fixed-width: the byte paths do not apply). */
+  public boolean isText() {
+    return kind == TEXT;
+  }
+
+  /** Whether elements are fixed-length byte strings. */
+  public boolean isBytes() {
+    return kind == BYTES;
+  }
+
+  /** Whether elements are numbers or bools (the kinds with fill values, byte orders and numeric attributes). */
+  public boolean isNumeric() {
+    return "biuf".indexOf(kind) >= 0;
+  }
+
   public DType(char kind, int itemSize, char byteOrder) {
     if ("biuf".indexOf(kind) < 0) {
       throw new UnsupportedException("unsupported dtype kind '" + kind + "'");
@@ -73,7 +115,11 @@ public final class DType {
     };
   }
 
+  /** The numpy type string; text is numpy's object type {@code |O} (the Python side holds {@code str} objects). */
   public String numpy() {
+    if (kind == TEXT) {
+      return "|O";
+    }
     return "" + byteOrder + kind + itemSize;
   }
 
@@ -82,6 +128,8 @@ public final class DType {
       case 'b' -> "bool";
       case 'i' -> "int" + itemSize * 8;
       case 'u' -> "uint" + itemSize * 8;
+      case TEXT -> "string";
+      case BYTES -> "fixed_length_bytes" + itemSize;
       default -> "float" + itemSize * 8;
     };
   }
@@ -108,6 +156,8 @@ public final class DType {
       case 'b' -> new ArrowType.Int(8, false);
       case 'i' -> new ArrowType.Int(itemSize * 8, true);
       case 'u' -> new ArrowType.Int(itemSize * 8, false);
+      case TEXT -> ArrowType.Utf8.INSTANCE;
+      case BYTES -> new ArrowType.FixedSizeBinary(itemSize);
       default -> new ArrowType.FloatingPoint(itemSize == 4 ? FloatingPointPrecision.SINGLE
           : FloatingPointPrecision.DOUBLE);
     };

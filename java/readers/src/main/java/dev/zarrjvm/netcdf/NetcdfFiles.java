@@ -254,9 +254,41 @@ final class NetcdfFiles {
       return new DType('f', 4, order);
     } else if (t == DataType.DOUBLE) {
       return new DType('f', 8, order);
+    } else if (t == DataType.CHAR) {
+      return DType.bytes(1);
+    } else if (t == DataType.STRING) {
+      return DType.text();
     }
-    throw new UnsupportedException("netcdf-java variable '" + v.getFullName() + "' has type " + t
-        + ", which zarrjvm does not hand over (numeric types only)");
+    throw new UnsupportedException("netcdf-java variable '" + v.getFullName() + "' has type " + describe(t)
+        + ", which zarrjvm does not hand over with netcdf-java (it hands over numbers, char and string)");
+  }
+
+  /** A CDM type as messages name it, with the NetCDF-4 class it stands for. */
+  static String describe(DataType t) {
+    if (t == DataType.STRUCTURE) {
+      return "Structure (NetCDF-4 compound)";
+    } else if (t == DataType.SEQUENCE) {
+      return "Sequence (NetCDF-4 vlen)";
+    } else if (t == DataType.ENUM1 || t == DataType.ENUM2 || t == DataType.ENUM4) {
+      return t + " (NetCDF-4 enum)";
+    } else if (t == DataType.OPAQUE) {
+      return "opaque (NetCDF-4 opaque)";
+    }
+    return String.valueOf(t);
+  }
+
+  /**
+   * The encoding netCDF4-python decodes a {@code char} variable's strings with: its {@code _Encoding} attribute when
+   * the variable has one and at least one dimension (netCDF4-python's {@code chartostring} then reads the last
+   * dimension as the characters of one string), else null (the variable reads as single characters, {@code S1}).
+   * {@code none} and {@code bytes} are returned as they are: strings of bytes, not decoded.
+   */
+  static String charEncoding(Variable v) {
+    if (v.getDataType() != DataType.CHAR || v.getRank() == 0) {
+      return null;
+    }
+    Attribute e = v.findAttribute("_Encoding");
+    return e == null || !e.isString() ? null : e.getStringValue();
   }
 
   /** Hidden attributes netCDF-C writes for itself (netCDF4-python does not list them either). */

@@ -22,6 +22,11 @@ final class NetcdfVariableSource extends ChunkedSource {
   private final SharedFile.Handle file;
   private final NetcdfFile nc;
   private final Variable var;
+  /**
+   * For a {@code char} variable read as strings ({@code _Encoding}, as netCDF4-python's chartostring): the length of
+   * the last dimension, which is not one of this array's dimensions but the byte length of its elements; else 0.
+   */
+  private final int stringLength;
 
   /**
    * Takes ownership of {@code file} (closed with this source, or now if opening fails). {@code checks=false} lets
@@ -35,6 +40,12 @@ final class NetcdfVariableSource extends ChunkedSource {
       if (options.checks()) {
         refuseKnownMisreads(v);
       }
+      String filters = filters(v);
+      if (v.getDataType() == ucar.ma2.DataType.STRING && filters != null && !filters.isBlank()) {
+        throw new UnsupportedException("netcdf-java " + NetcdfFiles.cdmVersion() + " cannot read the variable-length "
+            + "strings of '" + v.getFullName() + "', an HDF5 dataset with filters (" + filters.trim() + "): its "
+            + "H5iosp fails with IllegalStateException on every read of filtered vlen chunks; try backend='jhdf'");
+      }
       if (NetcdfFiles.hdf5Facts(v).nullDataspace()) {
         throw new UnsupportedException("netcdf-java: HDF5 dataset '" + v.getFullName() + "' has a null dataspace (no "
             + "elements, not even one: h5py reads it as h5py.Empty); zarrjvm has no array to hand over for it");
@@ -42,20 +53,47 @@ final class NetcdfVariableSource extends ChunkedSource {
       String format = NetcdfFiles.format(nc);
       DType dtype = NetcdfFiles.dtype(v, format);
       int[] ishape = v.getShape();
+      int[] ichunks = chunks(v, ishape);
+      if (v.getDataType() == ucar.ma2.DataType.STRING) {
+        refuseChunkOrderedStrings(v, ishape, ichunks);
+      }
+      java.util.List<String> dims = NetcdfFiles.dimensionNames(v);
+      String encoding = NetcdfFiles.charEncoding(v);
+      if (encoding != null) {
+        int n = ishape[ishape.length - 1];
+        if (n == 0) {
+          throw new UnsupportedException("netcdf-java: char variable '" + v.getFullName() + "' has _Encoding '"
+              + encoding + "' and a last dimension of length 0: strings of no characters have no numpy type");
+        }
+        stringLength = n;
+        dtype = DType.bytes(n);
+        ishape = java.util.Arrays.copyOf(ishape, ishape.length - 1);
+        ichunks = java.util.Arrays.copyOf(ichunks, ichunks.length - 1);
+        dims = dims == null ? null : dims.subList(0, dims.size() - 1);
+        boolean decode = !(encoding.equals("none") || encoding.equals("None") || encoding.equals("bytes"));
+        encoding = decode ? encoding : null;
+      } else {
+        stringLength = 0;
+      }
       long[] shape = new long[ishape.length];
       for (int i = 0; i < ishape.length; i++) {
         shape[i] = ishape[i];
       }
-      Attribute fill = v.findAttribute("_FillValue");
+      Attribute fill = dtype.isNumeric() ? v.findAttribute("_FillValue") : null;
       java.util.Set<String> synthesised = NetcdfFiles.synthesised(v);
       ArrayInfo.Builder b = ArrayInfo.builder(NetcdfBackend.NAME, format, v.getFullName())
           .shape(shape)
-          .chunks(chunks(v, ishape))
+          .chunks(ichunks)
           .dtype(dtype)
           .fillBits(fill == null || fill.isString() ? null : FillValues.bits(fill.getNumericValue(), dtype))
           .attributes(NetcdfFiles.attributes(v.getAttributes(), synthesised))
           .attributeTypes(NetcdfFiles.attributeTypes(v.getAttributes(), synthesised))
-          .dimensionNames(NetcdfFiles.dimensionNames(v));
+          .dimensionNames(dims)
+          .textEncoding(encoding);
+      if (stringLength > 0) {
+        b.note("char variable with _Encoding: its last dimension (" + stringLength + " characters) is read as "
+            + "strings, as netCDF4-python's chartostring does");
+      }
       setInfo(b.build());
     } catch (Throwable t) {
       close(); // releases this source's share of the file
@@ -72,20 +110,42 @@ final class NetcdfVariableSource extends ChunkedSource {
    * not there, nothing is refused.
    */
   static void refuseKnownMisreads(Variable v) {
-    Object sp = v.getSPobject();
-    if (sp == null) {
-      return;
-    }
-    String filters;
-    try {
-      filters = String.valueOf(sp.getClass().getMethod("getCompression").invoke(sp));
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return;
-    }
-    if (filters.toLowerCase(java.util.Locale.ROOT).contains("fletcher32")) {
+    String filters = filters(v);
+    if (filters != null && filters.toLowerCase(java.util.Locale.ROOT).contains("fletcher32")) {
       throw new UnsupportedException("netcdf-java does not verify HDF5 Fletcher32 checksums (it strips them unread): "
           + "a damaged chunk of '" + v.getFullName() + "' (filters: " + filters.trim() + ") would read as wrong "
           + "numbers; pass checks=False to read it without verification");
+    }
+  }
+
+  /**
+   * netCDF-Java 4.5.5 hands over the strings of a chunked vlen-string dataset in the order its chunks are stored, read
+   * as if they were C order (measured: chunks of shape (7, 1) over (7, 2) read s0, s2, s4, ... where h5py reads s0,
+   * s1, s2, ...). That is the right order only when every chunk spans whole rows (each dimension after the first
+   * whole); other chunkings are refused rather than read as strings in the wrong places.
+   */
+  private static void refuseChunkOrderedStrings(Variable v, int[] shape, int[] chunks) {
+    for (int k = 1; k < shape.length; k++) {
+      if (chunks[k] < shape[k]) {
+        throw new UnsupportedException("netcdf-java " + NetcdfFiles.cdmVersion() + " reads the variable-length "
+            + "strings of '" + v.getFullName() + "' (chunks " + java.util.Arrays.toString(chunks) + " of shape "
+            + java.util.Arrays.toString(shape) + ") in chunk storage order, not in their places: strings of chunked "
+            + "datasets are read only when each chunk spans whole rows; try backend='jhdf'");
+      }
+    }
+  }
+
+  /** The HDF5 filter names netCDF-Java lists for a variable (its public Vinfo.getCompression()), or null. */
+  static String filters(Variable v) {
+    Object sp = v.getSPobject();
+    if (sp == null) {
+      return null;
+    }
+    try {
+      Object f = sp.getClass().getMethod("getCompression").invoke(sp);
+      return f == null ? null : f.toString();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
     }
   }
 
@@ -109,9 +169,13 @@ final class NetcdfVariableSource extends ChunkedSource {
 
   @Override
   protected ucar.ma2.Array decodeRegion(long[] offset, int[] shape) throws Exception {
-    int[] origin = new int[offset.length];
-    for (int i = 0; i < origin.length; i++) {
+    int[] origin = new int[offset.length + (stringLength > 0 ? 1 : 0)];
+    for (int i = 0; i < offset.length; i++) {
       origin[i] = Math.toIntExact(offset[i]);
+    }
+    if (stringLength > 0) {
+      shape = java.util.Arrays.copyOf(shape, shape.length + 1);
+      shape[shape.length - 1] = stringLength;
     }
     synchronized (nc) {
       try {

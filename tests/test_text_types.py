@@ -1,0 +1,255 @@
+"""Text through Arrow: NetCDF-4 ``string`` and HDF5 strings (variable- and fixed-length), NetCDF ``char`` arrays with
+netCDF4-python's ``_Encoding`` convention, string attributes; and the precise refusals of the types not handed over.
+
+Files are written by netCDF4-python and h5py (h5py on a worker thread: see test_jhdf._in_thread) and every value is
+compared with what those libraries read back. Conventions (README "Text and strings"): variable-length strings are
+object arrays of ``str`` (netCDF4-python's ``str`` elements; h5py's ``.asstr()``), fixed-length HDF5 strings are
+``S<n>`` byte strings as h5py reads them, NetCDF ``char`` is ``S1`` unless ``_Encoding`` makes it ``U<n>``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import h5py
+import netCDF4
+import numpy as np
+import pyarrow as pa
+import pytest
+
+import zarrjvm
+from zarrjvm.errors import UnsupportedError
+
+WORDS = ["", "a", "héllo wörld", "日本語のテキスト", "x" * 300, "tab\tand\nnewline", "end"]
+NAMES = ["alpha", "beta", "", "gamma123", "δέλ", "z"]  # at most 8 bytes of UTF-8 each
+
+
+def _in_thread(fn: Callable[[], None]) -> None:
+    """h5py and netCDF-C write on a thread of their own (h5py on the main thread of a JVM process can crash)."""
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            fn()
+        except BaseException as e:  # re-raised on the caller's thread
+            failure.append(e)
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    if failure:
+        raise failure[0]
+
+
+def _same(got: np.ndarray, want: Any) -> None:
+    want = np.asarray(want)
+    assert got.shape == want.shape
+    assert got.dtype == want.dtype, (got.dtype, want.dtype)
+    assert got.tolist() == want.tolist()
+
+
+# -- NetCDF files written by netCDF4-python ----------------------------------------------------------------------------
+def _write_nc(f: Path, fmt: str) -> None:
+    with netCDF4.Dataset(f, "w", format=fmt) as d:
+        d.createDimension("n", len(NAMES))
+        d.createDimension("len", 8)
+        d.createDimension("t", None)
+        chars = d.createVariable("chars", "S1", ("n", "len"))
+        chars.set_auto_chartostring(False)
+        chars[:] = np.frombuffer(np.array([s.encode() for s in NAMES], dtype="S8").tobytes(), "S1").reshape(-1, 8)
+        enc = d.createVariable("names", "S1", ("n", "len"))
+        enc._Encoding = "utf-8"
+        enc[:] = np.array(NAMES, dtype="U8")
+        asc = d.createVariable("codes", "S1", ("t", "len"))  # record variable: one record per chunk
+        asc._Encoding = "ascii"
+        asc[0:5] = np.array([b"AB12", b"longest!", b"c", b"", b"e"], dtype="S8")
+        nob = d.createVariable("bytes", "S1", ("n", "len"))
+        nob.set_auto_chartostring(False)  # netCDF4-python 1.7 cannot write S8 data through _Encoding='none'
+        nob[:] = np.frombuffer(np.array([s.encode() for s in NAMES], dtype="S8").tobytes(), "S1").reshape(-1, 8)
+        nob._Encoding = "none"
+        one = d.createVariable("one_char", "S1", ())
+        one.set_auto_chartostring(False)
+        one[...] = np.array(b"Q", "S1")
+        d.title = "char attribute"
+        d.createVariable("x", "f4", ("n",)).units = "metres"
+        if fmt == "NETCDF4":
+            s = d.createVariable("s", str, ("n",))
+            for i, w in enumerate(WORDS[: len(NAMES)]):
+                s[i] = w
+            s2 = d.createVariable("s2", str, ("t", "n"), chunksizes=(2, 4))
+            for r in range(5):
+                s2[r] = np.array([f"r{r}c{c}" * (c + 1) for c in range(len(NAMES))], dtype=object)
+            s3 = d.createVariable("s3", str, ("t", "n"), chunksizes=(2, len(NAMES)))  # chunks span whole rows
+            s3[0:5] = np.array([[f"{r}:{w}" for w in NAMES] for r in range(5)], dtype=object)
+            d.setncattr_string("one_string", "a single NC_STRING")
+            d.setncattr_string("many_strings", ["first", "δεύτερο", ""])
+            s.setncattr_string("long_name", "text ☃")
+
+
+@pytest.fixture(scope="module", params=["NETCDF3_CLASSIC", "NETCDF4"])
+def ncfile(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    f = tmp_path_factory.mktemp("text") / f"text_{request.param}.nc"
+    _in_thread(lambda: _write_nc(f, request.param))
+    return f, request.param
+
+
+def _nc_backends(fmt: str) -> list[str]:
+    return ["netcdf-java", "jhdf"] if fmt == "NETCDF4" else ["netcdf-java"]
+
+
+def _nc(f: Path, name: str) -> np.ndarray:
+    with netCDF4.Dataset(f) as d:
+        return np.asarray(d[name][...])
+
+
+@pytest.mark.parametrize("name", ["chars", "names", "codes", "bytes", "one_char"])
+def test_char_variables_as_netcdf4_python(ncfile: tuple[Path, str], name: str) -> None:
+    f, fmt = ncfile
+    want = _nc(f, name)
+    for backend in _nc_backends(fmt):
+        with zarrjvm.open_array(f, name, backend=backend) as a:
+            assert a.dtype == want.dtype and a.shape == want.shape, (backend, a.dtype, want.dtype)
+            _same(a[...], want)
+            if want.ndim:
+                _same(a[1:], want[1:])
+                _same(a[::-2], want[::-2])
+
+
+def test_char_chunks_are_fixed_size_binary(ncfile: tuple[Path, str]) -> None:
+    f, _ = ncfile
+    with zarrjvm.open_array(f, "names", backend="netcdf-java") as a:
+        arr = a.read_chunk_arrow((0,) * a.ndim)
+        assert arr.type == pa.binary(8)
+        with netCDF4.Dataset(f) as d:
+            v = d["names"]
+            v.set_auto_chartostring(False)
+            raw = np.asarray(v[...]).tobytes()
+        assert arr.to_pylist() == [raw[i * 8:(i + 1) * 8] for i in range(len(arr))]
+
+
+def test_string_variables_as_netcdf4_python(ncfile: tuple[Path, str]) -> None:
+    f, fmt = ncfile
+    if fmt != "NETCDF4":
+        pytest.skip("string is NetCDF-4 only")
+    for name in ("s", "s2", "s3"):
+        want = _nc(f, name)
+        assert want.dtype == object
+        for backend in _nc_backends(fmt):
+            if name == "s2" and backend == "netcdf-java":
+                with pytest.raises(UnsupportedError, match=r"netcdf-java .* strings of 's2' \(chunks \[2, 4\] of "
+                                                           r"shape \[5, 6\]\) in chunk storage order.*'jhdf'"):
+                    zarrjvm.open_array(f, name, backend=backend)
+                continue
+            with zarrjvm.open_array(f, name, backend=backend) as a:
+                assert a.dtype == np.dtype(object) and a.shape == want.shape
+                _same(a[...], want)
+                _same(a[1:4], want[1:4])
+                arr = a.read_chunk_arrow((0,) * a.ndim)
+                assert arr.type == pa.large_utf8()
+                lo = [0] * a.ndim
+                box = tuple(slice(o * c, (o + 1) * c) for o, c in zip(lo, a.chunks))
+                assert arr.to_pylist() == want[box].reshape(-1).tolist()
+
+
+def test_string_attributes_as_netcdf4_python(ncfile: tuple[Path, str]) -> None:
+    f, fmt = ncfile
+    with netCDF4.Dataset(f) as d:
+        want_root = {k: d.getncattr(k) for k in d.ncattrs()}
+        want_s = {k: d["s"].getncattr(k) for k in d["s"].ncattrs()} if fmt == "NETCDF4" else None
+        want_x = {k: d["x"].getncattr(k) for k in d["x"].ncattrs()}
+    for backend in _nc_backends(fmt):
+        with zarrjvm.open_group(f, backend=backend) as g:
+            for k, v in want_root.items():
+                got = g.attrs[k]
+                assert (list(got) if isinstance(v, list) else got) == v, (backend, k)
+        with zarrjvm.open_array(f, "x", backend=backend) as a:
+            assert a.attrs == want_x
+        if want_s is not None:
+            with zarrjvm.open_array(f, "s", backend=backend) as a:
+                assert a.attrs == want_s
+
+
+# -- HDF5 files written by h5py ----------------------------------------------------------------------------------------
+def _write_h5(f: Path) -> None:
+    rng = np.random.default_rng(7)
+    fixed = np.array([w.encode()[:12] for w in WORDS], dtype="S12")
+    with h5py.File(f, "w") as h:
+        h.create_dataset("fixed", data=fixed)
+        h.create_dataset("fixed_chunked", data=np.resize(fixed, (9, 7)), chunks=(4, 3), compression="gzip")
+        h.create_dataset("fixed_compact_s1", data=np.array([b"a", b"", b"z"], "S1"))
+        sp = h5py.string_dtype("ascii", 6)  # NULLTERM by default; padding bytes are as h5py wrote them
+        h.create_dataset("fixed_ascii", data=np.array([b"ab", b"abcdef", b""], "S6"), dtype=sp)
+        h.create_dataset("vlen_utf8", data=np.array(WORDS, dtype=object), dtype=h5py.string_dtype())
+        h.create_dataset("vlen_ascii", data=np.array([b"x", b"yy", b""], dtype=object),
+                         dtype=h5py.string_dtype("ascii"))
+        words = np.array(WORDS, dtype=object)[rng.integers(0, len(WORDS), size=(11, 5))]
+        h.create_dataset("vlen_chunked", data=words, dtype=h5py.string_dtype(), chunks=(3, 2), compression="gzip")
+        h.create_dataset("vlen_chunked_plain", data=words, dtype=h5py.string_dtype(), chunks=(3, 2))
+        h.create_dataset("vlen_rows", data=words, dtype=h5py.string_dtype(), chunks=(3, 5))
+        h.create_dataset("vlen_scalar", data="just one", dtype=h5py.string_dtype())
+        d = h["fixed"]
+        d.attrs["vlen_attr"] = "vlen ☃"
+        d.attrs["vlen_list"] = np.array(["p", "qq"], dtype=h5py.string_dtype())
+
+
+@pytest.fixture(scope="module")
+def h5file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    f = tmp_path_factory.mktemp("text") / "strings.h5"
+    _in_thread(lambda: _write_h5(f))
+    return f
+
+
+def _h5(f: Path, name: str) -> np.ndarray:
+    with h5py.File(f, "r") as h:
+        d = h[name]
+        if h5py.check_string_dtype(d.dtype) is not None and d.dtype.kind == "O":
+            return np.asarray(d.asstr()[()], dtype=object)
+        return np.asarray(d[()])
+
+
+@pytest.mark.parametrize("name", ["fixed", "fixed_chunked", "fixed_compact_s1", "fixed_ascii", "vlen_utf8",
+                                  "vlen_ascii", "vlen_chunked", "vlen_chunked_plain", "vlen_rows", "vlen_scalar"])
+def test_hdf5_strings_as_h5py_with_jhdf(h5file: Path, name: str) -> None:
+    want = _h5(h5file, name)
+    with zarrjvm.open_array(h5file, name, backend="jhdf") as a:
+        assert a.dtype == want.dtype and a.shape == want.shape
+        _same(a[...], want)
+        if want.ndim:
+            _same(a[1:], want[1:])
+            _same(a[::-3], want[::-3])
+        if want.ndim == 2:
+            _same(a[2:7, 1:4], want[2:7, 1:4])
+            _same(a.oindex[[0, 5], [4, 1]], want[np.ix_([0, 5], [4, 1])])
+
+
+@pytest.mark.parametrize("name", ["vlen_utf8", "vlen_ascii", "vlen_rows", "vlen_scalar"])
+def test_hdf5_vlen_strings_as_h5py_with_netcdf_java(h5file: Path, name: str) -> None:
+    want = _h5(h5file, name)
+    with zarrjvm.open_array(h5file, name, backend="netcdf-java") as a:
+        assert a.dtype == want.dtype and a.shape == want.shape
+        _same(a[...], want)
+
+
+def test_netcdf_java_refuses_filtered_vlen_strings(h5file: Path) -> None:
+    """netCDF-Java 4.5.5 fails on every read of compressed vlen-string chunks (IllegalStateException in IospHelper);
+    the refusal names it at open, and jhdf reads the same dataset (test_hdf5_strings_as_h5py_with_jhdf)."""
+    with pytest.raises(UnsupportedError, match=r"netcdf-java .*cannot read the variable-length strings of "
+                                               r"'vlen_chunked'.*deflate.*try backend='jhdf'"):
+        zarrjvm.open_array(h5file, "vlen_chunked", backend="netcdf-java")
+
+
+def test_netcdf_java_refuses_strings_it_would_misplace(h5file: Path) -> None:
+    with pytest.raises(UnsupportedError, match=r"netcdf-java .*'vlen_chunked_plain' \(chunks \[3, 2\] of shape "
+                                               r"\[11, 5\]\) in chunk storage order.*try backend='jhdf'"):
+        zarrjvm.open_array(h5file, "vlen_chunked_plain", backend="netcdf-java")
+
+
+def test_hdf5_string_attributes_as_h5py(h5file: Path) -> None:
+    with h5py.File(h5file, "r") as h:
+        want = dict(h["fixed"].attrs)
+    with zarrjvm.open_array(h5file, "fixed", backend="jhdf") as a:
+        assert a.attrs["vlen_attr"] == want["vlen_attr"]
+        assert list(a.attrs["vlen_list"]) == [str(v) for v in want["vlen_list"]]
