@@ -84,6 +84,7 @@ def _write_nc(f: Path, fmt: str) -> None:
                 s2[r] = np.array([f"r{r}c{c}" * (c + 1) for c in range(len(NAMES))], dtype=object)
             s3 = d.createVariable("s3", str, ("t", "n"), chunksizes=(2, len(NAMES)))  # chunks span whole rows
             s3[0:5] = np.array([[f"{r}:{w}" for w in NAMES] for r in range(5)], dtype=object)
+            d.createVariable("s_unwritten", str, ("n",))
             d.setncattr_string("one_string", "a single NC_STRING")
             d.setncattr_string("many_strings", ["first", "δεύτερο", ""])
             s.setncattr_string("long_name", "text ☃")
@@ -134,7 +135,7 @@ def test_string_variables_as_netcdf4_python(ncfile: tuple[Path, str]) -> None:
     f, fmt = ncfile
     if fmt != "NETCDF4":
         pytest.skip("string is NetCDF-4 only")
-    for name in ("s", "s2", "s3"):
+    for name in ("s", "s2", "s3", "s_unwritten"):
         want = _nc(f, name)
         assert want.dtype == object
         for backend in _nc_backends(fmt):
@@ -225,12 +226,18 @@ def test_hdf5_strings_as_h5py_with_jhdf(h5file: Path, name: str) -> None:
             _same(a.oindex[[0, 5], [4, 1]], want[np.ix_([0, 5], [4, 1])])
 
 
-@pytest.mark.parametrize("name", ["vlen_utf8", "vlen_ascii", "vlen_rows", "vlen_scalar"])
-def test_hdf5_vlen_strings_as_h5py_with_netcdf_java(h5file: Path, name: str) -> None:
+@pytest.mark.parametrize("name", ["fixed", "fixed_chunked", "fixed_compact_s1", "fixed_ascii", "vlen_utf8",
+                                  "vlen_ascii", "vlen_rows", "vlen_scalar"])
+def test_hdf5_strings_as_h5py_with_netcdf_java(h5file: Path, name: str) -> None:
+    """netCDF-Java reads fixed-length strings as char with an extra dimension; zarrjvm folds it back (S<n>)."""
     want = _h5(h5file, name)
     with zarrjvm.open_array(h5file, name, backend="netcdf-java") as a:
         assert a.dtype == want.dtype and a.shape == want.shape
         _same(a[...], want)
+        if want.ndim:
+            _same(a[1:], want[1:])
+        if want.ndim == 2:
+            _same(a[2:7, 1:4], want[2:7, 1:4])
 
 
 def test_netcdf_java_refuses_filtered_vlen_strings(h5file: Path) -> None:

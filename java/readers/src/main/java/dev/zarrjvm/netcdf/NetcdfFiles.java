@@ -210,9 +210,13 @@ final class NetcdfFiles {
     }
   }
 
-  /** HDF5 facts netCDF-Java 4.x reads but does not expose: a null dataspace, a bitfield type. */
-  record Hdf5Facts(boolean nullDataspace, boolean bitfield) {
-    static final Hdf5Facts NONE = new Hdf5Facts(false, false);
+  /**
+   * HDF5 facts netCDF-Java 4.x reads but does not expose: a null dataspace, a bitfield type, and the size of a
+   * fixed-length string type (0 for other types; netCDF-Java reads such strings as {@code char} with an extra last
+   * dimension of that many characters).
+   */
+  record Hdf5Facts(boolean nullDataspace, boolean bitfield, int fixedStringSize) {
+    static final Hdf5Facts NONE = new Hdf5Facts(false, false, 0);
   }
 
   /**
@@ -230,8 +234,11 @@ final class NetcdfFiles {
       Object mds = field(vinfo, "mds");
       boolean nullSpace = mds != null && ((Number) field(mds, "type")).intValue() == 2;
       Object typeInfo = field(vinfo, "typeInfo");
-      boolean bitfield = typeInfo != null && ((Number) field(typeInfo, "hdfType")).intValue() == 4;
-      return new Hdf5Facts(nullSpace, bitfield);
+      int hdfType = typeInfo == null ? -1 : ((Number) field(typeInfo, "hdfType")).intValue();
+      boolean bitfield = hdfType == 4;
+      int fixedString = hdfType == 3 && !(boolean) field(typeInfo, "isVString")
+          ? ((Number) field(typeInfo, "byteSize")).intValue() : 0;
+      return new Hdf5Facts(nullSpace, bitfield, fixedString);
     } catch (ReflectiveOperationException | RuntimeException e) {
       return Hdf5Facts.NONE;
     }

@@ -59,7 +59,14 @@ final class NetcdfVariableSource extends ChunkedSource {
       }
       java.util.List<String> dims = NetcdfFiles.dimensionNames(v);
       String encoding = NetcdfFiles.charEncoding(v);
-      if (encoding != null) {
+      int fixedString = NetcdfFiles.hdf5Facts(v).fixedStringSize();
+      boolean collapse = encoding != null;
+      if (fixedString > 1 && v.getDataType() == ucar.ma2.DataType.CHAR && ishape.length > 0
+          && ishape[ishape.length - 1] == fixedString) {
+        collapse = true; // an HDF5 fixed-length string: one element of |S<n>, as h5py reads it
+        encoding = "bytes";
+      }
+      if (collapse) {
         int n = ishape[ishape.length - 1];
         if (n == 0) {
           throw new UnsupportedException("netcdf-java: char variable '" + v.getFullName() + "' has _Encoding '"
@@ -90,7 +97,10 @@ final class NetcdfVariableSource extends ChunkedSource {
           .attributeTypes(NetcdfFiles.attributeTypes(v.getAttributes(), synthesised))
           .dimensionNames(dims)
           .textEncoding(encoding);
-      if (stringLength > 0) {
+      if (stringLength > 0 && fixedString > 1) {
+        b.note("HDF5 fixed-length strings of " + stringLength + " bytes: netCDF-Java's extra character dimension is "
+            + "read as the bytes of each string, as h5py reads them");
+      } else if (stringLength > 0) {
         b.note("char variable with _Encoding: its last dimension (" + stringLength + " characters) is read as "
             + "strings, as netCDF4-python's chartostring does");
       }
