@@ -93,6 +93,9 @@ class JvmArray:
         self.decoding: str = info["decoding"]
         #: each dimension's name where the format gives them (Zarr v3 ``dimension_names``, v2 ``_ARRAY_DIMENSIONS``,
         #: NetCDF dimensions), else None
+        #: for enum types (HDF5 / NetCDF-4): each member's name and value, as netCDF4-python's ``EnumType.enum_dict``
+        #: and h5py's ``check_enum_dtype``; the data are the values in the base integer dtype. None for other types.
+        self.enum_dict: dict[str, int] | None = info.get("enum")
         self.dimension_names: tuple[str | None, ...] | None = (
             None if info["dimension_names"] is None else tuple(info["dimension_names"]))
 

@@ -109,7 +109,8 @@ final class JhdfDatasetSource extends ChunkedSource {
           .attributes(JhdfAttributes.values(dataset, file.file()))
           .attributeTypes(JhdfAttributes.types(dataset, file.file()))
           .dimensionNames(dimNames)
-          .textEncoding(encoding);
+          .textEncoding(encoding)
+          .enumMapping(JhdfTypes.enumMapping(dataset.getDataType()));
       if (stringLength > 0) {
         b.note("char variable with _Encoding: its last dimension (" + stringLength + " characters) is read as "
             + "strings, as netCDF4-python's chartostring does");

@@ -99,6 +99,9 @@ final class JhdfTypes {
    */
   static DType require(DataType t, String what) {
     DType d = numeric(t);
+    if (d == null && t instanceof EnumDataType e && e.getBaseType() instanceof FixedPoint base) {
+      d = integer(base.isSigned() ? 'i' : 'u', base.getSize(), base.getByteOrder());
+    }
     if (d == null && t instanceof StringData) {
       d = DType.bytes(t.getSize());
     } else if (d == null && t instanceof VariableLength v && v.isVariableLengthString()) {
@@ -109,6 +112,28 @@ final class JhdfTypes {
           + "hand over with jhdf (it hands over integers, bitfields, float32/64, bool enums and strings)");
     }
     return d;
+  }
+
+  /**
+   * The members of an enum type (name to value, ordered by value as h5py lists them), or null for other types and for
+   * the FALSE/TRUE enum read as bool.
+   */
+  static Map<String, Long> enumMapping(DataType t) {
+    if (!(t instanceof EnumDataType e) || isBool(e)) {
+      return null;
+    }
+    boolean unsigned = e.getBaseType() instanceof FixedPoint f && !f.isSigned();
+    // jHDF 0.10.0 reads member values little-endian whatever the base type's order: swapped back here
+    boolean swap = e.getBaseType() instanceof FixedPoint f && f.getByteOrder() == ByteOrder.BIG_ENDIAN;
+    int bits = 8 * e.getSize();
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    new java.util.TreeMap<>(e.getEnumMapping()).forEach((key, v) -> {
+      long k = swap && bits <= 32 ? Integer.reverseBytes(key) >>> (32 - bits) : key;
+      int shift = 64 - bits;
+      long value = unsigned ? (long) k << shift >>> shift : (long) k << shift >> shift;
+      out.put(v, value);
+    });
+    return out;
   }
 
   /**

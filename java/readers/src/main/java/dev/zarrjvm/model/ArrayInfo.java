@@ -48,6 +48,12 @@ public final class ArrayInfo {
    * with; else null.
    */
   public final String textEncoding;
+  /**
+   * For enum types (HDF5 / NetCDF-4 enum): each member's name and integer value, in the type's order, as
+   * netCDF4-python's {@code EnumType.enum_dict} and h5py's {@code check_enum_dtype} give them; the data are the
+   * values, in the base integer dtype. Null for other types.
+   */
+  public final Map<String, Long> enumMapping;
 
   /** The path as messages show it: {@code "/"} (the store root) when the array has no path inside its store. */
   public String displayPath() {
@@ -76,6 +82,8 @@ public final class ArrayInfo {
     this.notes = List.copyOf(b.notes);
     this.decoding = b.decoding != null ? b.decoding : "reader: " + b.backend;
     this.textEncoding = b.textEncoding;
+    this.enumMapping = b.enumMapping == null ? null
+        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.enumMapping));
     Grid.check(shape, chunks);
   }
 
@@ -129,6 +137,12 @@ public final class ArrayInfo {
     notes.forEach(ns::add);
     o.put("decoding", decoding);
     o.put("text_encoding", textEncoding);
+    if (enumMapping == null) {
+      o.putNull("enum");
+    } else {
+      ObjectNode e = o.putObject("enum");
+      enumMapping.forEach(e::put);
+    }
     return Json.write(o);
   }
 
@@ -154,6 +168,7 @@ public final class ArrayInfo {
     private final List<String> notes = new ArrayList<>();
     private String decoding;
     private String textEncoding;
+    private Map<String, Long> enumMapping;
 
     private Builder(String backend, String format, String path) {
       this.backend = backend;
@@ -218,6 +233,11 @@ public final class ArrayInfo {
 
     public Builder textEncoding(String v) {
       textEncoding = v;
+      return this;
+    }
+
+    public Builder enumMapping(Map<String, Long> v) {
+      enumMapping = v;
       return this;
     }
 

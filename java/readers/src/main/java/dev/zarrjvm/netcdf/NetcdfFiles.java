@@ -261,6 +261,9 @@ final class NetcdfFiles {
       return new DType('f', 4, order);
     } else if (t == DataType.DOUBLE) {
       return new DType('f', 8, order);
+    } else if (t == DataType.ENUM1 || t == DataType.ENUM2 || t == DataType.ENUM4) {
+      int size = t == DataType.ENUM1 ? 1 : t == DataType.ENUM2 ? 2 : 4;
+      return new DType(enumUnsigned(v) ? 'u' : 'i', size, size == 1 ? '|' : order);
     } else if (t == DataType.CHAR) {
       return DType.bytes(1);
     } else if (t == DataType.STRING) {
@@ -268,6 +271,38 @@ final class NetcdfFiles {
     }
     throw new UnsupportedException("netcdf-java variable '" + v.getFullName() + "' has type " + describe(t)
         + ", which zarrjvm does not hand over with netcdf-java (it hands over numbers, char and string)");
+  }
+
+  /**
+   * Whether an enum variable's base integer type is unsigned: netCDF-Java 4.5.5 does not say (its ENUM1/2/4 have a
+   * width only); its HDF5 header record of the base type does (read reflectively; signed when it cannot be read).
+   */
+  static boolean enumUnsigned(Variable v) {
+    Object vinfo = v.getSPobject();
+    if (vinfo == null || !vinfo.getClass().getName().endsWith("H5header$Vinfo")) {
+      return false;
+    }
+    try {
+      Object base = field(field(vinfo, "typeInfo"), "base");
+      return base != null && (boolean) field(base, "unsigned");
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** An enum variable's members (name to value, by value), as netCDF4-python's enum_dict; null for other types. */
+  static Map<String, Long> enumMapping(Variable v, DType dtype) {
+    ucar.nc2.EnumTypedef e = v.getDataType().isEnum() ? v.getEnumTypedef() : null;
+    if (e == null) {
+      return null;
+    }
+    Map<String, Long> out = new LinkedHashMap<>();
+    new java.util.TreeMap<>(e.getMap()).forEach((k, name) -> {
+      int shift = 64 - 8 * dtype.itemSize; // netCDF-Java keeps values unsigned (-1 of a short is 65535)
+      long value = dtype.isUnsigned() ? (long) k << shift >>> shift : (long) k << shift >> shift;
+      out.put(name, value);
+    });
+    return out;
   }
 
   /** A CDM type as messages name it, with the NetCDF-4 class it stands for. */

@@ -96,7 +96,8 @@ final class NetcdfVariableSource extends ChunkedSource {
           .attributes(NetcdfFiles.attributes(v.getAttributes(), synthesised))
           .attributeTypes(NetcdfFiles.attributeTypes(v.getAttributes(), synthesised))
           .dimensionNames(dims)
-          .textEncoding(encoding);
+          .textEncoding(encoding)
+          .enumMapping(NetcdfFiles.enumMapping(v, dtype));
       if (stringLength > 0 && fixedString > 1) {
         b.note("HDF5 fixed-length strings of " + stringLength + " bytes: netCDF-Java's extra character dimension is "
             + "read as the bytes of each string, as h5py reads them");
