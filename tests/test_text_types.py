@@ -334,3 +334,26 @@ def test_hdf5_wide_enum_as_h5py(tmp_path: Path, backend: str, basetype: str, mem
     with zarrjvm.open_array(f, "wide", backend=backend) as a:
         assert a.enum_dict == members
         assert a[...].tolist() == values.tolist()
+
+
+# -- what is not handed over: refused by type and reader ---------------------------------------------------------------
+def _write_others_nc(f: Path) -> None:
+    with netCDF4.Dataset(f, "w", format="NETCDF4") as d:
+        d.createDimension("n", 3)
+        pair = d.createCompoundType(np.dtype([("a", "i4"), ("b", "f8")]), "pair_t")
+        d.createVariable("pair", pair, ("n",))[:] = np.array([(1, 2.0), (3, 4.0), (5, 6.0)], pair.dtype)
+        ragged = d.createVLType(np.int32, "ragged_t")
+        r = d.createVariable("ragged", ragged, ("n",))
+        for i in range(3):
+            r[i] = np.arange(i + 1, dtype="i4")
+
+
+@pytest.mark.parametrize("name,kind", [("pair", "compound"), ("ragged", "vlen")])
+def test_netcdf4_compound_and_vlen_refused_by_type_and_reader(tmp_path: Path, name: str, kind: str) -> None:
+    f = tmp_path / "others.nc"
+    _in_thread(lambda: _write_others_nc(f))
+    with pytest.raises(UnsupportedError, match=rf"netcdf-java variable '{name}' has .*{kind}.*with netcdf-java"):
+        zarrjvm.open_array(f, name, backend="netcdf-java")
+    hdf5 = {"compound": "compound", "vlen": r"variable-length \(vlen\) sequence"}[kind]
+    with pytest.raises(UnsupportedError, match=rf"jhdf: dataset '/{name}'.* HDF5 type {hdf5}.*with jhdf"):
+        zarrjvm.open_array(f, name, backend="jhdf")

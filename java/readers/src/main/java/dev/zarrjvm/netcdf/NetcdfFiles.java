@@ -247,6 +247,11 @@ final class NetcdfFiles {
   /** Element type: NetCDF-3 is big-endian on disk; netCDF-Java does not expose an HDF5 dataset's byte order. */
   static DType dtype(Variable v, String format) {
     DataType t = v.getDataType();
+    if (v.isVariableLength()) {
+      throw new UnsupportedException("netcdf-java variable '" + v.getFullName() + "' has a variable-length (vlen) "
+          + "type of " + describe(t) + ", which zarrjvm does not hand over with netcdf-java (netCDF4-python and h5py "
+          + "read it as an object array of arrays)");
+    }
     boolean u = v.isUnsigned() || hdf5Facts(v).bitfield();
     char order = format.equals("netcdf3") ? '>' : '<';
     if (t == DataType.BYTE) {
