@@ -357,3 +357,33 @@ def test_netcdf4_compound_and_vlen_refused_by_type_and_reader(tmp_path: Path, na
     hdf5 = {"compound": "compound", "vlen": r"variable-length \(vlen\) sequence"}[kind]
     with pytest.raises(UnsupportedError, match=rf"jhdf: dataset '/{name}'.* HDF5 type {hdf5}.*with jhdf"):
         zarrjvm.open_array(f, name, backend="jhdf")
+
+
+# -- Zarr: string and bytes data types, which neither Zarr reader has ------------------------------------------------
+def _write_zarr_strings(root: Path) -> None:
+    import zarr
+
+    v2 = zarr.open_group(root / "v2", mode="w", zarr_format=2)
+    for name, dtype, data in (("fixed_bytes", "S5", np.array([b"ab", b"cdefg", b""], "S5")),
+                              ("fixed_unicode", "<U4", np.array(["ab", "cdéf", ""], "<U4")),
+                              ("vlen_utf8", str, np.array(["a", "bb", ""], dtype=object))):
+        a = v2.create_array(name, shape=(3,), dtype=dtype, chunks=(2,))
+        a[:] = data
+    v3 = zarr.open_group(root / "v3", mode="w", zarr_format=3)
+    v3.create_array("string", shape=(3,), dtype=str, chunks=(2,))[:] = np.array(["a", "bb", ""], dtype=object)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # zarr-python warns that these types have no v2/v3 spec yet
+@pytest.mark.parametrize("backend", ["zarr-java", "jzarr"])
+def test_zarr_strings_refused_naming_type_and_reader(tmp_path: Path, backend: str) -> None:
+    import zarr
+
+    _write_zarr_strings(tmp_path)
+    cases = {"v2/fixed_bytes": r"'\|S5' holds fixed-length bytes", "v2/fixed_unicode": r"'<U4' holds fixed-length "
+             r"UTF-32", "v2/vlen_utf8": r"'\|O' holds Python objects", "v3/string": r"'string' holds variable-length "
+             r"UTF-8"}
+    for path, what in cases.items():
+        group, name = path.split("/")
+        assert zarr.open_array(tmp_path / group, path=name, mode="r")[...].shape == (3,)  # zarr-python reads it
+        with pytest.raises(UnsupportedError, match=rf"data type {what}.*{backend} has no string or bytes data types"):
+            zarrjvm.open_array(tmp_path / group, name, backend=backend)
