@@ -78,6 +78,8 @@ class JvmArray:
         self._stored: np.dtype = np.dtype(info["dtype"])
         #: the encoding byte strings are decoded with (NetCDF char arrays with ``_Encoding``), else None
         self._encoding: str | None = info.get("text_encoding")
+        #: whether elements are the strings of a NetCDF char variable's last dimension (its _Encoding)
+        self._char_strings: bool = bool(info.get("char_strings"))
         self.dtype: np.dtype = (self._stored if self._encoding is None else np.dtype(f"U{self._stored.itemsize}"))
         self._pa_type = arrow_type(self._stored)
         self.fill_value: Any = _fill_value(info["fill_bits"], self._stored)

@@ -110,6 +110,7 @@ final class JhdfDatasetSource extends ChunkedSource {
           .attributeTypes(JhdfAttributes.types(dataset, file.file()))
           .dimensionNames(dimNames)
           .textEncoding(encoding)
+          .charStrings(stringLength > 0)
           .enumMapping(JhdfTypes.enumMapping(dataset.getDataType()));
       if (stringLength > 0) {
         b.note("char variable with _Encoding: its last dimension (" + stringLength + " characters) is read as "

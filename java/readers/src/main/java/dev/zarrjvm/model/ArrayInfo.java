@@ -49,6 +49,11 @@ public final class ArrayInfo {
    */
   public final String textEncoding;
   /**
+   * Whether the elements are the strings of a NetCDF {@code char} variable's last dimension (its {@code _Encoding}
+   * made them strings, as netCDF4-python's chartostring does; that dimension is not one of this array's).
+   */
+  public final boolean charStrings;
+  /**
    * For enum types (HDF5 / NetCDF-4 enum): each member's name and integer value, in the type's order, as
    * netCDF4-python's {@code EnumType.enum_dict} and h5py's {@code check_enum_dtype} give them; the data are the
    * values, in the base integer dtype. Null for other types.
@@ -82,6 +87,7 @@ public final class ArrayInfo {
     this.notes = List.copyOf(b.notes);
     this.decoding = b.decoding != null ? b.decoding : "reader: " + b.backend;
     this.textEncoding = b.textEncoding;
+    this.charStrings = b.charStrings;
     this.enumMapping = b.enumMapping == null ? null
         : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.enumMapping));
     Grid.check(shape, chunks);
@@ -137,6 +143,7 @@ public final class ArrayInfo {
     notes.forEach(ns::add);
     o.put("decoding", decoding);
     o.put("text_encoding", textEncoding);
+    o.put("char_strings", charStrings);
     if (enumMapping == null) {
       o.putNull("enum");
     } else {
@@ -168,6 +175,7 @@ public final class ArrayInfo {
     private final List<String> notes = new ArrayList<>();
     private String decoding;
     private String textEncoding;
+    private boolean charStrings;
     private Map<String, Long> enumMapping;
 
     private Builder(String backend, String format, String path) {
@@ -233,6 +241,11 @@ public final class ArrayInfo {
 
     public Builder textEncoding(String v) {
       textEncoding = v;
+      return this;
+    }
+
+    public Builder charStrings(boolean v) {
+      charStrings = v;
       return this;
     }
 

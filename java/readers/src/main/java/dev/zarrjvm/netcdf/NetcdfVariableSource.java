@@ -97,6 +97,7 @@ final class NetcdfVariableSource extends ChunkedSource {
           .attributeTypes(NetcdfFiles.attributeTypes(v.getAttributes(), synthesised))
           .dimensionNames(dims)
           .textEncoding(encoding)
+          .charStrings(stringLength > 0 && fixedString <= 1)
           .enumMapping(NetcdfFiles.enumMapping(v, dtype));
       if (stringLength > 0 && fixedString > 1) {
         b.note("HDF5 fixed-length strings of " + stringLength + " bytes: netCDF-Java's extra character dimension is "
