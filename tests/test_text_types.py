@@ -354,9 +354,16 @@ def test_netcdf4_compound_and_vlen_refused_by_type_and_reader(tmp_path: Path, na
     _in_thread(lambda: _write_others_nc(f))
     with pytest.raises(UnsupportedError, match=rf"netcdf-java variable '{name}' has .*{kind}.*with netcdf-java"):
         zarrjvm.open_array(f, name, backend="netcdf-java")
-    hdf5 = {"compound": "compound", "vlen": r"variable-length \(vlen\) sequence"}[kind]
-    with pytest.raises(UnsupportedError, match=rf"jhdf: dataset '/{name}'.* HDF5 type {hdf5}.*with jhdf"):
-        zarrjvm.open_array(f, name, backend="jhdf")
+    if kind == "vlen":
+        with pytest.raises(UnsupportedError, match=rf"jhdf: dataset '/{name}'.* HDF5 type variable-length \(vlen\) "
+                                                   r"sequence.*with jhdf"):
+            zarrjvm.open_array(f, name, backend="jhdf")
+    else:  # jhdf reads compounds of numbers (test_compounds_as_h5py); here against netCDF4-python
+        with netCDF4.Dataset(f) as d:
+            want = d[name][...]
+        with zarrjvm.open_array(f, name, backend="jhdf") as a:
+            got = a[...]
+            assert got.dtype.names == want.dtype.names and got.tolist() == want.tolist()
 
 
 # -- Zarr: string and bytes data types, which neither Zarr reader has ------------------------------------------------
@@ -405,3 +412,40 @@ def test_xarray_text_variables_as_the_netcdf4_engine(ncfile: tuple[Path, str]) -
                 for name in want.variables:
                     assert got[name].identical(want[name]), (backend, name)
                     assert got[name].dtype == want[name].dtype, (backend, name)
+
+
+
+# -- compounds of numbers (jhdf): a structured dtype over each element's bytes, as h5py reads them --------------------
+def _write_compounds_h5(f: Path) -> None:
+    packed = np.dtype([("id", "<i4"), ("x", "<f8"), ("flag", "u1")])
+    aligned = np.dtype({"names": ["a", "b", "c"], "formats": [">i2", "<f4", "?"], "offsets": [0, 4, 8],
+                        "itemsize": 12})
+    rng = np.random.default_rng(3)
+    with h5py.File(f, "w") as h:
+        data = np.zeros(10, packed)
+        data["id"], data["x"], data["flag"] = np.arange(10), rng.normal(size=10), np.arange(10) % 3
+        h.create_dataset("packed", data=data)
+        grid = np.zeros((7, 5), aligned)
+        grid["a"], grid["b"], grid["c"] = np.arange(35).reshape(7, 5) - 17, rng.normal(size=(7, 5)), True
+        h.create_dataset("aligned_chunked", data=grid, chunks=(3, 2), compression="gzip")
+        h.create_dataset("scalar", data=np.array((7, 2.5, 1), packed))
+        h.create_dataset("with_string", data=np.array([(1, b"ab")], [("n", "i4"), ("s", "S2")]))
+
+
+def test_compounds_as_h5py(tmp_path: Path) -> None:
+    f = tmp_path / "compounds.h5"
+    _in_thread(lambda: _write_compounds_h5(f))
+    for name in ("packed", "aligned_chunked", "scalar"):
+        with h5py.File(f, "r") as h:
+            want = h[name][()]
+        with zarrjvm.open_array(f, name, backend="jhdf") as a:
+            assert a.dtype.names == want.dtype.names and a.shape == want.shape
+            got = a[...]
+            assert got.tolist() == want.tolist(), name
+            for field in want.dtype.names:
+                assert got[field].dtype.newbyteorder("=") == want[field].dtype.newbyteorder("="), (name, field)
+            if want.ndim == 2:
+                assert a[2:6, 1:4].tolist() == want[2:6, 1:4].tolist()
+                assert a.read_chunk_arrow((0, 0)).type == pa.binary(want.dtype.itemsize)
+    with pytest.raises(UnsupportedError, match=r"jhdf: dataset '/with_string'.*HDF5 type compound"):
+        zarrjvm.open_array(f, "with_string", backend="jhdf")

@@ -80,7 +80,13 @@ class JvmArray:
         self._encoding: str | None = info.get("text_encoding")
         #: whether elements are the strings of a NetCDF char variable's last dimension (its _Encoding)
         self._char_strings: bool = bool(info.get("char_strings"))
-        self.dtype: np.dtype = (self._stored if self._encoding is None else np.dtype(f"U{self._stored.itemsize}"))
+        #: compound types: a structured dtype over each element's bytes as stored, as h5py gives them
+        fields = info.get("fields")
+        self._fields: np.dtype | None = None if not fields else np.dtype({
+            "names": [f[0] for f in fields], "formats": [f[1] for f in fields], "offsets": [f[2] for f in fields],
+            "itemsize": self._stored.itemsize})
+        self.dtype: np.dtype = (self._fields if self._fields is not None else self._stored if self._encoding is None
+                                else np.dtype(f"U{self._stored.itemsize}"))
         self._pa_type = arrow_type(self._stored)
         self.fill_value: Any = _fill_value(info["fill_bits"], self._stored)
         self.order: str = info["order"]
@@ -170,6 +176,11 @@ class JvmArray:
         jc = _bridge.long_array(c)
         return import_from_java(lambda a, s: _bridge.call(lambda z: z.exportChunk(source, jc, a, s)), self._pa_type)
 
+    def _numpy(self, arr: pa.Array, shape: Any) -> np.ndarray:
+        """A decoded box as numpy: a view on Java's memory (compound elements viewed as their structured dtype)."""
+        out = to_numpy(arr, shape, self._stored, self._encoding)
+        return out if self._fields is None else out.view(self._fields)
+
     def read_chunk(self, coords: Any) -> np.ndarray:
         """The decoded chunk at chunk coordinates ``coords`` as a read-only numpy view on Java memory.
 
@@ -177,7 +188,7 @@ class JvmArray:
         """
         c = self._chunk_coords(coords)
         _, shape = self._chunk_box(c)
-        return to_numpy(self.read_chunk_arrow(c), shape, self._stored, self._encoding)
+        return self._numpy(self.read_chunk_arrow(c), shape)
 
     def read_chunk_raw(self, coords: Any) -> bytes | None:
         """The chunk's bytes as stored (still encoded), or None when the chunk is absent."""
@@ -200,7 +211,7 @@ class JvmArray:
             return np.empty(tuple(shape), dtype=self.dtype.newbyteorder("="))
         jo, js = _bridge.long_array(offset), _bridge.int_array(shape)
         arr = import_from_java(lambda a, s: _bridge.call(lambda z: z.exportRegion(source, jo, js, a, s)), self._pa_type)
-        return to_numpy(arr, shape, self._stored, self._encoding)
+        return self._numpy(arr, shape)
 
     def _check_region(self, offset: tuple[int, ...], shape: tuple[int, ...]) -> None:
         if len(offset) != self.ndim or len(shape) != self.ndim:
@@ -254,7 +265,7 @@ class JvmArray:
                 if c.release:
                     import_structs(c, None, self._pa_type)
             raise
-        return [to_numpy(import_structs(c, None, self._pa_type), shape, self._stored, self._encoding)
+        return [self._numpy(import_structs(c, None, self._pa_type), shape)
                 for c, (_, shape) in zip(structs, boxes)]
 
     def read_counts(self) -> dict[str, int] | None:
@@ -313,7 +324,7 @@ class JvmArray:
         """Like :meth:`read_chunk`, awaitable: thousands may be in flight; cancelling releases the Java work."""
         c = self._chunk_coords(coords)
         _, shape = self._chunk_box(c)
-        return to_numpy(await self.read_chunk_arrow_async(c), shape, self._stored, self._encoding)
+        return self._numpy(await self.read_chunk_arrow_async(c), shape)
 
     async def read_region_async(self, offset: tuple[int, ...], shape: tuple[int, ...]) -> np.ndarray:
         """Like :meth:`read_region`, awaitable (the region's chunks are fetched and decoded in parallel in Java)."""
@@ -324,7 +335,7 @@ class JvmArray:
         jo, js = _bridge.long_array(offset), _bridge.int_array(shape)
         reads = _async.async_reads()
         return await _async.submit(lambda rid, a, s: reads.exportRegion(rid, source, jo, js, a, s),
-                                   lambda arr: to_numpy(arr, shape, self._stored, self._encoding), self._pa_type)
+                                   lambda arr: self._numpy(arr, shape), self._pa_type)
 
     async def get_async(self, selection: Any) -> Any:
         """``await a.get_async(sel)`` is ``a[sel]`` without blocking the event loop (its boxes are read concurrently

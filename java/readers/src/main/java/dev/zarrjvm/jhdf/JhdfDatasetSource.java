@@ -111,7 +111,8 @@ final class JhdfDatasetSource extends ChunkedSource {
           .dimensionNames(dimNames)
           .textEncoding(encoding)
           .charStrings(stringLength > 0)
-          .enumMapping(JhdfTypes.enumMapping(dataset.getDataType()));
+          .enumMapping(JhdfTypes.enumMapping(dataset.getDataType()))
+          .fields(JhdfTypes.fields(dataset.getDataType()));
       if (stringLength > 0) {
         b.note("char variable with _Encoding: its last dimension (" + stringLength + " characters) is read as "
             + "strings, as netCDF4-python's chartostring does");

@@ -102,6 +102,9 @@ final class JhdfTypes {
     if (d == null && t instanceof EnumDataType e && e.getBaseType() instanceof FixedPoint base) {
       d = integer(base.isSigned() ? 'i' : 'u', base.getSize(), base.getByteOrder());
     }
+    if (d == null && fields(t) != null) {
+      d = DType.bytes(t.getSize());
+    }
     if (d == null && t instanceof StringData) {
       d = DType.bytes(t.getSize());
     } else if (d == null && t instanceof VariableLength v && v.isVariableLengthString()) {
@@ -109,9 +112,32 @@ final class JhdfTypes {
     }
     if (d == null) {
       throw new UnsupportedException("jhdf: " + what + " has HDF5 type " + describe(t) + ", which zarrjvm does not "
-          + "hand over with jhdf (it hands over integers, bitfields, float32/64, bool enums and strings)");
+          + "hand over with jhdf (it hands over integers, bitfields, float32/64, enums, strings and compounds of "
+          + "numbers)");
     }
     return d;
+  }
+
+  /**
+   * The members of a compound type whose members are all numeric scalars (name, NumPy type, byte offset), as h5py's
+   * structured dtype has them; null for other types, and for compounds with strings, arrays or nested compounds in them
+   * (refused).
+   */
+  static List<List<Object>> fields(DataType t) {
+    if (!(t instanceof CompoundDataType c) || c.getMembers().isEmpty()) {
+      return null;
+    }
+    List<List<Object>> out = new ArrayList<>();
+    for (CompoundDataType.CompoundDataMember m : c.getMembers()) {
+      DType d = numeric(m.getDataType());
+      int[] dims = m.getDimensionSize();
+      boolean scalar = dims == null || java.util.Arrays.stream(dims).allMatch(x -> x == 1);
+      if (d == null || !scalar || m.getOffset() + d.itemSize > c.getSize()) {
+        return null;
+      }
+      out.add(List.of(m.getName(), d.numpy(), m.getOffset()));
+    }
+    return out;
   }
 
   /**

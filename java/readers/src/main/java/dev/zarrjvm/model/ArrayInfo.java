@@ -54,6 +54,11 @@ public final class ArrayInfo {
    */
   public final boolean charStrings;
   /**
+   * For compound types handed over as records (kind {@code S}, one element's bytes as stored): each member's name,
+   * NumPy type and byte offset, for a NumPy structured dtype over those bytes. Null for other types.
+   */
+  public final List<List<Object>> fields;
+  /**
    * For enum types (HDF5 / NetCDF-4 enum): each member's name and integer value, in the type's order, as
    * netCDF4-python's {@code EnumType.enum_dict} and h5py's {@code check_enum_dtype} give them; the data are the
    * values, in the base integer dtype. Null for other types.
@@ -88,6 +93,7 @@ public final class ArrayInfo {
     this.decoding = b.decoding != null ? b.decoding : "reader: " + b.backend;
     this.textEncoding = b.textEncoding;
     this.charStrings = b.charStrings;
+    this.fields = b.fields == null ? null : List.copyOf(b.fields);
     this.enumMapping = b.enumMapping == null ? null
         : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.enumMapping));
     Grid.check(shape, chunks);
@@ -144,6 +150,7 @@ public final class ArrayInfo {
     o.put("decoding", decoding);
     o.put("text_encoding", textEncoding);
     o.put("char_strings", charStrings);
+    o.set("fields", Json.MAPPER.valueToTree(fields));
     if (enumMapping == null) {
       o.putNull("enum");
     } else {
@@ -176,6 +183,7 @@ public final class ArrayInfo {
     private String decoding;
     private String textEncoding;
     private boolean charStrings;
+    private List<List<Object>> fields;
     private Map<String, Long> enumMapping;
 
     private Builder(String backend, String format, String path) {
@@ -241,6 +249,11 @@ public final class ArrayInfo {
 
     public Builder textEncoding(String v) {
       textEncoding = v;
+      return this;
+    }
+
+    public Builder fields(List<List<Object>> v) {
+      fields = v;
       return this;
     }
 
