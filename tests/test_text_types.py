@@ -349,20 +349,19 @@ def _write_others_nc(f: Path) -> None:
 
 
 @pytest.mark.parametrize("name,kind", [("pair", "compound"), ("ragged", "vlen")])
-def test_netcdf4_compound_and_vlen_refused_by_type_and_reader(tmp_path: Path, name: str, kind: str) -> None:
+def test_netcdf4_compound_and_vlen_refused_by_netcdf_java_read_by_jhdf(tmp_path: Path, name: str, kind: str) -> None:
     f = tmp_path / "others.nc"
     _in_thread(lambda: _write_others_nc(f))
     with pytest.raises(UnsupportedError, match=rf"netcdf-java variable '{name}' has .*{kind}.*with netcdf-java"):
         zarrjvm.open_array(f, name, backend="netcdf-java")
-    if kind == "vlen":
-        with pytest.raises(UnsupportedError, match=rf"jhdf: dataset '/{name}'.* HDF5 type variable-length \(vlen\) "
-                                                   r"sequence.*with jhdf"):
-            zarrjvm.open_array(f, name, backend="jhdf")
-    else:  # jhdf reads compounds of numbers (test_compounds_as_h5py); here against netCDF4-python
-        with netCDF4.Dataset(f) as d:
-            want = d[name][...]
-        with zarrjvm.open_array(f, name, backend="jhdf") as a:
-            got = a[...]
+    # jhdf reads both (test_compounds_as_h5py, test_vlen_sequences_as_h5py); here against netCDF4-python
+    with netCDF4.Dataset(f) as d:
+        want = d[name][...]
+    with zarrjvm.open_array(f, name, backend="jhdf") as a:
+        got = a[...]
+        if kind == "vlen":
+            assert [g.tolist() for g in got] == [w.tolist() for w in want]
+        else:
             assert got.dtype.names == want.dtype.names and got.tolist() == want.tolist()
 
 
@@ -449,3 +448,38 @@ def test_compounds_as_h5py(tmp_path: Path) -> None:
                 assert a.read_chunk_arrow((0, 0)).type == pa.binary(want.dtype.itemsize)
     with pytest.raises(UnsupportedError, match=r"jhdf: dataset '/with_string'.*HDF5 type compound"):
         zarrjvm.open_array(f, "with_string", backend="jhdf")
+
+
+# -- vlen sequences of numbers (jhdf): object arrays of arrays, as h5py reads them -------------------------------------
+def _write_vlen_h5(f: Path) -> None:
+    with h5py.File(f, "w") as h:
+        vl = h.create_dataset("short", shape=(4, 3), dtype=h5py.vlen_dtype(np.dtype("i2")), chunks=(3, 2))
+        for i in range(4):
+            for j in range(3):
+                vl[i, j] = np.arange(i * j, dtype="i2") - 3
+        # little-endian: h5py 3.16 (HDF5 2.0) reads back its own big-endian vlen floats as garbage (1.5 as 3.1e-319)
+        vf = h.create_dataset("double", shape=(3,), dtype=h5py.vlen_dtype(np.dtype("<f8")), chunks=(2,),
+                              compression="gzip")
+        vf[0], vf[1], vf[2] = [1.5], [], [2.5, -1.0]
+        vu = h.create_dataset("uint", shape=(2,), dtype=h5py.vlen_dtype(np.dtype("u4")))
+        vu[0], vu[1] = [0, 2**32 - 1], [7]
+
+
+def test_vlen_sequences_as_h5py(tmp_path: Path) -> None:
+    f = tmp_path / "vlen.h5"
+    _in_thread(lambda: _write_vlen_h5(f))
+    for name in ("short", "double", "uint"):
+        with h5py.File(f, "r") as h:
+            want = h[name][()]
+            base = h5py.check_vlen_dtype(h[name].dtype)
+        with zarrjvm.open_array(f, name, backend="jhdf") as a:
+            assert a.dtype == np.dtype(object) and a.shape == want.shape
+            assert a.vlen_dtype is not None and a.vlen_dtype.newbyteorder("=") == base.newbyteorder("=")
+            got = a[...]
+            assert got.shape == want.shape
+            for g, w in zip(got.ravel(), want.ravel()):
+                assert g.dtype.newbyteorder("=") == w.dtype.newbyteorder("=") and g.tolist() == w.tolist(), name
+            if want.ndim == 2:
+                sub = a[1:4, 1:]
+                assert [x.tolist() for x in sub.ravel()] == [x.tolist() for x in want[1:4, 1:].ravel()]
+            assert pa.types.is_large_list(a.read_chunk_arrow((0,) * a.ndim).type)

@@ -87,7 +87,9 @@ class JvmArray:
             "itemsize": self._stored.itemsize})
         self.dtype: np.dtype = (self._fields if self._fields is not None else self._stored if self._encoding is None
                                 else np.dtype(f"U{self._stored.itemsize}"))
-        self._pa_type = arrow_type(self._stored)
+        #: variable-length sequences: their elements' dtype (the array's dtype is object), else None
+        self.vlen_dtype: np.dtype | None = None if not info.get("vlen") else np.dtype(info["vlen"])
+        self._pa_type = arrow_type(self._stored, self.vlen_dtype)
         self.fill_value: Any = _fill_value(info["fill_bits"], self._stored)
         self.order: str = info["order"]
         #: attributes as the format stores them: JSON values for Zarr, NumPy scalars and arrays of the declared type for

@@ -67,9 +67,12 @@ def _keep_the_jvm_for_live_views() -> None:
 jvm.on_stop(_keep_the_jvm_for_live_views)
 
 
-def arrow_type(dtype: np.dtype) -> pa.DataType:
+def arrow_type(dtype: np.dtype, vlen: np.dtype | None = None) -> pa.DataType:
     """The Arrow type Java exports for ``dtype`` as stored (bool travels as uint8, fixed-length byte strings ``S<n>``
-    as ``fixed_size_binary(n)``, text (``object``) as ``large_utf8``)."""
+    as ``fixed_size_binary(n)``, text (``object``) as ``large_utf8``, variable-length sequences of ``vlen`` (also
+    ``object``) as ``large_list`` of it)."""
+    if vlen is not None:
+        return pa.large_list(pa.field("item", arrow_type(vlen), nullable=False))
     if dtype.kind == "b":
         return pa.uint8()
     if dtype.kind == "S":
@@ -148,8 +151,15 @@ def to_numpy(arr: pa.Array, shape: Sequence[int], dtype: np.dtype, encoding: str
     if arr.null_count:
         raise ChunkDecodeError(f"Java exported {arr.null_count} null elements; decoded chunks never have nulls")
     if dtype.kind == "O":
-        if not pa.types.is_large_string(arr.type):
-            raise ChunkDecodeError(f"Java exported {arr.type} for text")
+        if not (pa.types.is_large_string(arr.type) or pa.types.is_large_list(arr.type)):
+            raise ChunkDecodeError(f"Java exported {arr.type} for text or vlen sequences")
+        if pa.types.is_large_list(arr.type):  # one numpy array per sequence, as h5py and netCDF4-python give them
+            out = np.empty(len(arr), dtype=object)
+            values = arr.values.to_numpy(zero_copy_only=True)
+            offsets = arr.offsets.to_numpy()
+            for i in range(len(arr)):
+                out[i] = values[offsets[i]:offsets[i + 1]]
+            return out.reshape(tuple(shape))
         return arr.to_numpy(zero_copy_only=False).reshape(tuple(shape))
     if dtype.kind == "S":
         if arr.type != pa.binary(dtype.itemsize):

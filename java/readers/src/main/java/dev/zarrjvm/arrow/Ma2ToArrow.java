@@ -144,6 +144,71 @@ public final class Ma2ToArrow {
     }
   }
 
+  /**
+   * A large_list vector of a reader's decoded variable-length sequences ({@code src} holds one Java array of numbers
+   * per element, in C order; null is an empty sequence), its values converted to {@code dtype.element}
+   * (little-endian).
+   */
+  public static org.apache.arrow.vector.complex.LargeListVector lists(String name, ucar.ma2.Array src, DType dtype,
+      org.apache.arrow.memory.BufferAllocator allocator) {
+    DType e = dtype.element;
+    long n = src.getSize();
+    if (n > Integer.MAX_VALUE) {
+      throw new dev.zarrjvm.errors.UnsupportedException("a single read of " + n + " sequences exceeds Arrow's "
+          + "per-vector limit of 2^31-1 elements; read smaller regions");
+    }
+    Object[] rows = new Object[(int) n];
+    ucar.ma2.IndexIterator it = src.getIndexIterator();
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      rows[i] = it.getObjectNext();
+      total += rows[i] == null ? 0 : java.lang.reflect.Array.getLength(rows[i]);
+    }
+    var v = org.apache.arrow.vector.complex.LargeListVector.empty(name, allocator);
+    try {
+      v.addOrGetVector(org.apache.arrow.vector.types.pojo.FieldType.notNullable(e.arrowType()));
+      org.apache.arrow.vector.FieldVector child = (org.apache.arrow.vector.FieldVector) v.getDataVector();
+      try (ArrowBuf data = allocator.buffer(Math.max(1, total * e.itemSize));
+          ArrowBuf offsets = allocator.buffer((n + 1) * 8)) {
+        ByteBuffer w = data.nioBuffer(0, (int) Math.max(1, total * e.itemSize)).order(ByteOrder.LITTLE_ENDIAN);
+        long at = 0;
+        offsets.setLong(0, 0);
+        for (int i = 0; i < n; i++) {
+          int len = rows[i] == null ? 0 : java.lang.reflect.Array.getLength(rows[i]);
+          for (int k = 0; k < len; k++) {
+            Number x = (Number) java.lang.reflect.Array.get(rows[i], k);
+            int pos = (int) ((at + k) * e.itemSize);
+            if (e.kind == 'f') {
+              if (e.itemSize == 4) {
+                w.putFloat(pos, x.floatValue());
+              } else {
+                w.putDouble(pos, x.doubleValue());
+              }
+            } else {
+              long bits = x instanceof java.math.BigInteger b ? b.longValue() : x.longValue();
+              switch (e.itemSize) {
+                case 1 -> w.put(pos, (byte) bits);
+                case 2 -> w.putShort(pos, (short) bits);
+                case 4 -> w.putInt(pos, (int) bits);
+                default -> w.putLong(pos, bits);
+              }
+            }
+          }
+          at += len;
+          offsets.setLong((long) (i + 1) * 8, at);
+        }
+        child.loadFieldBuffers(new org.apache.arrow.vector.ipc.message.ArrowFieldNode(total, 0),
+            java.util.List.of(allocator.getEmpty(), data));
+        v.loadFieldBuffers(new org.apache.arrow.vector.ipc.message.ArrowFieldNode(n, 0),
+            java.util.List.of(allocator.getEmpty(), offsets));
+      }
+      return v;
+    } catch (RuntimeException | Error t) {
+      v.close();
+      throw t;
+    }
+  }
+
   /** Sets every element of a box of {@code dst} to the fill value's bit pattern (zeros when {@code bits} is null). */
   public static void fill(ArrowBuf dst, int[] dstShape, int[] dstOffset, int[] boxShape, DType dtype, Long bits) {
     int size = dtype.itemSize;

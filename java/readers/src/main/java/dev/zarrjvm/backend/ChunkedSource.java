@@ -176,7 +176,7 @@ public abstract class ChunkedSource implements ChunkSource {
     checkRegion(offset, shape);
     DType dtype = info.dtype;
     long n = Grid.size(shape);
-    if (dtype.isText()) {
+    if (dtype.isText() || dtype.isList()) {
       return readText(offset, shape, alloc == null ? allocator : alloc);
     }
     FieldVector out = ChunkVectors.allocate("data", dtype, n, alloc == null ? allocator : alloc);
@@ -209,14 +209,14 @@ public abstract class ChunkedSource implements ChunkSource {
   }
 
   /**
-   * A box of variable-length text: the reader reads it ({@link #decodeRegion} must return the strings for text) and
-   * its strings become one large_utf8 vector.
+   * A box of variable-length text or sequences: the reader reads it ({@link #decodeRegion} must return the strings,
+   * or one Java array per sequence) and they become one large_utf8 or large_list vector.
    */
   private FieldVector readText(long[] offset, int[] shape, BufferAllocator alloc) {
     String what = "reading " + Arrays.toString(offset) + "+" + Arrays.toString(shape) + " of " + info.displayPath()
         + " with " + info.backend;
     try {
-      ucar.ma2.Array direct = Grid.size(shape) == 0 ? ucar.ma2.Array.factory(String.class, shape)
+      ucar.ma2.Array direct = Grid.size(shape) == 0 ? ucar.ma2.Array.factory(Object.class, shape)
           : decodeRegion(offset, shape);
       if (direct == null) {
         throw new UnsupportedException(info.backend + " reads no text for " + info.displayPath());
@@ -226,7 +226,8 @@ public abstract class ChunkedSource implements ChunkSource {
         throw new ChunkDecodeException(what + ": reader returned shape " + Arrays.toString(direct.getShape())
             + ", expected " + Arrays.toString(shape));
       }
-      return Ma2ToArrow.text("data", direct, alloc);
+      return info.dtype.isList() ? Ma2ToArrow.lists("data", direct, info.dtype, alloc)
+          : Ma2ToArrow.text("data", direct, alloc);
     } catch (CancellationException c) {
       throw c;
     } catch (Throwable t) {

@@ -286,7 +286,7 @@ final class JhdfDatasetSource extends ChunkedSource {
    */
   @Override
   protected ucar.ma2.Array decodeRegion(long[] offset, int[] shape) {
-    if (!info().dtype.isText()) {
+    if (!info().dtype.isText() && !info().dtype.isList()) {
       return null;
     }
     Object[] all = allText();
@@ -317,7 +317,7 @@ final class JhdfDatasetSource extends ChunkedSource {
       Object[] flat = new Object[Math.toIntExact(Grid.size(info().shape))];
       if (dataset.isEmpty()) { // storage never allocated: every string is the fill value
         Object fill = info().attributes.get("_FillValue");
-        java.util.Arrays.fill(flat, fill instanceof String f ? f : "");
+        java.util.Arrays.fill(flat, info().dtype.isList() ? null : fill instanceof String f ? f : "");
         text = flat;
         return text;
       }
@@ -331,11 +331,11 @@ final class JhdfDatasetSource extends ChunkedSource {
     return text;
   }
 
+  /** The leaves of jHDF's nested Object arrays, in C order (a vlen sequence's primitive array is one leaf). */
   private static int flatten(Object o, Object[] out, int at) {
-    if (o != null && o.getClass().isArray()) {
-      int n = java.lang.reflect.Array.getLength(o);
-      for (int i = 0; i < n; i++) {
-        at = flatten(java.lang.reflect.Array.get(o, i), out, at);
+    if (o instanceof Object[] a) {
+      for (Object x : a) {
+        at = flatten(x, out, at);
       }
       return at;
     }
@@ -347,7 +347,7 @@ final class JhdfDatasetSource extends ChunkedSource {
 
   @Override
   protected boolean parallelDecode() {
-    return !info().dtype.isText();
+    return !info().dtype.isText() && !info().dtype.isList();
   }
 
   /** Never used: {@link #decodeChunkBytes} decodes every chunk (no heap {@code ucar.ma2} array in between). */

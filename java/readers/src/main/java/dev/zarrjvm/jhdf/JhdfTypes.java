@@ -102,6 +102,12 @@ final class JhdfTypes {
     if (d == null && t instanceof EnumDataType e && e.getBaseType() instanceof FixedPoint base) {
       d = integer(base.isSigned() ? 'i' : 'u', base.getSize(), base.getByteOrder());
     }
+    if (d == null && t instanceof VariableLength v && !v.isVariableLengthString()) {
+      DType e = numeric(v.getParent());
+      if (e != null && !e.isBool()) {
+        d = DType.list(new DType(e.kind, e.itemSize, '<')); // jHDF decodes the values to Java numbers
+      }
+    }
     if (d == null && fields(t) != null) {
       d = DType.bytes(t.getSize());
     }
@@ -112,8 +118,8 @@ final class JhdfTypes {
     }
     if (d == null) {
       throw new UnsupportedException("jhdf: " + what + " has HDF5 type " + describe(t) + ", which zarrjvm does not "
-          + "hand over with jhdf (it hands over integers, bitfields, float32/64, enums, strings and compounds of "
-          + "numbers)");
+          + "hand over with jhdf (it hands over integers, bitfields, float32/64, enums, strings, compounds of "
+          + "numbers and vlen sequences of numbers)");
     }
     return d;
   }

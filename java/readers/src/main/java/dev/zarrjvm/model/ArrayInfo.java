@@ -150,6 +150,11 @@ public final class ArrayInfo {
     o.put("decoding", decoding);
     o.put("text_encoding", textEncoding);
     o.put("char_strings", charStrings);
+    if (dtype.isList()) {
+      o.put("vlen", dtype.element.numpy());
+    } else {
+      o.putNull("vlen");
+    }
     o.set("fields", Json.MAPPER.valueToTree(fields));
     if (enumMapping == null) {
       o.putNull("enum");
