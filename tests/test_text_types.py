@@ -348,21 +348,23 @@ def _write_others_nc(f: Path) -> None:
             r[i] = np.arange(i + 1, dtype="i4")
 
 
-@pytest.mark.parametrize("name,kind", [("pair", "compound"), ("ragged", "vlen")])
-def test_netcdf4_compound_and_vlen_refused_by_netcdf_java_read_by_jhdf(tmp_path: Path, name: str, kind: str) -> None:
+def test_netcdf4_compound_and_vlen_as_netcdf4_python(tmp_path: Path) -> None:
     f = tmp_path / "others.nc"
     _in_thread(lambda: _write_others_nc(f))
-    with pytest.raises(UnsupportedError, match=rf"netcdf-java variable '{name}' has .*{kind}.*with netcdf-java"):
-        zarrjvm.open_array(f, name, backend="netcdf-java")
-    # jhdf reads both (test_compounds_as_h5py, test_vlen_sequences_as_h5py); here against netCDF4-python
     with netCDF4.Dataset(f) as d:
-        want = d[name][...]
-    with zarrjvm.open_array(f, name, backend="jhdf") as a:
+        pair, ragged = d["pair"][...], d["ragged"][...]
+    with pytest.raises(UnsupportedError, match=r"netcdf-java variable 'pair' has .*compound.*with netcdf-java"):
+        zarrjvm.open_array(f, "pair", backend="netcdf-java")
+    with zarrjvm.open_array(f, "pair", backend="jhdf") as a:
         got = a[...]
-        if kind == "vlen":
-            assert [g.tolist() for g in got] == [w.tolist() for w in want]
-        else:
-            assert got.dtype.names == want.dtype.names and got.tolist() == want.tolist()
+        assert got.dtype.names == pair.dtype.names and got.tolist() == pair.tolist()
+    for backend in ("netcdf-java", "jhdf"):
+        with zarrjvm.open_array(f, "ragged", backend=backend) as a:
+            assert a.shape == ragged.shape and a.vlen_dtype == np.dtype("<i4")
+            got = a[...]
+            assert [g.dtype for g in got] == [w.dtype for w in ragged]
+            assert [g.tolist() for g in got] == [w.tolist() for w in ragged]
+            assert [g.tolist() for g in a[1:]] == [w.tolist() for w in ragged[1:]]
 
 
 # -- Zarr: string and bytes data types, which neither Zarr reader has ------------------------------------------------
@@ -483,3 +485,15 @@ def test_vlen_sequences_as_h5py(tmp_path: Path) -> None:
                 sub = a[1:4, 1:]
                 assert [x.tolist() for x in sub.ravel()] == [x.tolist() for x in want[1:4, 1:].ravel()]
             assert pa.types.is_large_list(a.read_chunk_arrow((0,) * a.ndim).type)
+
+
+def test_xarray_vlen_as_the_netcdf4_engine(tmp_path: Path) -> None:
+    xr = pytest.importorskip("xarray")
+    f = tmp_path / "others.nc"
+    _in_thread(lambda: _write_others_nc(f))
+    with xr.open_dataset(f, engine="netcdf4", drop_variables=["pair"]) as want:
+        expected = [w.tolist() for w in want["ragged"].to_numpy()]
+        for backend in ("netcdf-java", "jhdf"):
+            with xr.open_dataset(f, engine="zarrjvm", backend=backend, drop_variables=["pair"]) as got:
+                assert got["ragged"].dims == want["ragged"].dims
+                assert [g.tolist() for g in got["ragged"].to_numpy()] == expected

@@ -64,8 +64,10 @@ class ZarrJvmBackendArray(BackendArray):
         self.dtype = view if view is not None else array.dtype.newbyteorder("=")
         if array._char_strings and array.dtype.kind == "U":  # decoded strings: objects, as xarray's decoding makes
             self.dtype = np.dtype(object)
-        elif array.dtype.kind == "O":  # text: variable-length strings, marked as xarray's netcdf4 engine marks them
+        elif array.dtype.kind == "O" and array.vlen_dtype is None:  # text: vlen strings, marked as netcdf4 marks them
             self.dtype = create_vlen_dtype(str)
+        elif array.vlen_dtype is not None:  # vlen sequences: the element type, as the netcdf4 engine declares them
+            self.dtype = array.vlen_dtype.newbyteorder("=")
 
     def __getitem__(self, key: indexing.ExplicitIndexer) -> np.ndarray:
         if isinstance(key, indexing.VectorizedIndexer):
@@ -167,7 +169,7 @@ class ZarrJvmDataStore(AbstractDataStore):
             encoding["shards"] = a.shards
         if not self._is_zarr and a._char_strings:
             encoding["_Encoding"] = encoding_attr
-        if a.dtype.kind == "O":
+        if a.dtype.kind == "O" and a.vlen_dtype is None:
             encoding["dtype"] = str
         data = indexing.LazilyIndexedArray(ZarrJvmBackendArray(a, view))
         return Variable(dims, data, attributes, encoding)

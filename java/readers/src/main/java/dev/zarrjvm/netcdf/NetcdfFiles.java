@@ -248,9 +248,14 @@ final class NetcdfFiles {
   static DType dtype(Variable v, String format) {
     DataType t = v.getDataType();
     if (v.isVariableLength()) {
-      throw new UnsupportedException("netcdf-java variable '" + v.getFullName() + "' has a variable-length (vlen) "
-          + "type of " + describe(t) + ", which zarrjvm does not hand over with netcdf-java (netCDF4-python and h5py "
-          + "read it as an object array of arrays)");
+      DType base = t.isNumeric() && v.getRank() > 0 && v.getShape()[v.getRank() - 1] < 0 ? numericType(v, t, '<')
+          : null;
+      if (base == null) {
+        throw new UnsupportedException("netcdf-java variable '" + v.getFullName() + "' has a variable-length (vlen) "
+            + "type of " + describe(t) + ", which zarrjvm does not hand over with netcdf-java (it hands over vlen "
+            + "sequences of numbers in their last dimension)");
+      }
+      return DType.list(base);
     }
     boolean u = v.isUnsigned() || hdf5Facts(v).bitfield();
     char order = format.equals("netcdf3") ? '>' : '<';
@@ -308,6 +313,25 @@ final class NetcdfFiles {
       out.put(name, value);
     });
     return out;
+  }
+
+  /** The numeric dtype of a CDM number type (signedness from the variable), or null. */
+  private static DType numericType(Variable v, DataType t, char order) {
+    boolean u = v.isUnsigned();
+    if (t == DataType.BYTE) {
+      return new DType(u ? 'u' : 'i', 1, '|');
+    } else if (t == DataType.SHORT) {
+      return new DType(u ? 'u' : 'i', 2, order);
+    } else if (t == DataType.INT) {
+      return new DType(u ? 'u' : 'i', 4, order);
+    } else if (t == DataType.LONG) {
+      return new DType(u ? 'u' : 'i', 8, order);
+    } else if (t == DataType.FLOAT) {
+      return new DType('f', 4, order);
+    } else if (t == DataType.DOUBLE) {
+      return new DType('f', 8, order);
+    }
+    return null;
   }
 
   /** A CDM type as messages name it, with the NetCDF-4 class it stands for. */

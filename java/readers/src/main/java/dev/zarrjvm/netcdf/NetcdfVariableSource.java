@@ -54,10 +54,20 @@ final class NetcdfVariableSource extends ChunkedSource {
       DType dtype = NetcdfFiles.dtype(v, format);
       int[] ishape = v.getShape();
       int[] ichunks = chunks(v, ishape);
+      if (dtype.isList()) { // netCDF-Java shows the sequences as a last dimension of length -1
+        ishape = java.util.Arrays.copyOf(ishape, ishape.length - 1);
+        ichunks = java.util.Arrays.copyOf(ichunks, Math.min(ichunks.length, ishape.length));
+        for (int i = 0; i < ichunks.length; i++) {
+          ichunks[i] = Math.max(1, Math.min(ichunks[i], ishape[i]));
+        }
+      }
       if (v.getDataType() == ucar.ma2.DataType.STRING) {
         refuseChunkOrderedStrings(v, ishape, ichunks);
       }
       java.util.List<String> dims = NetcdfFiles.dimensionNames(v);
+      if (dims != null && dims.size() > ishape.length) {
+        dims = dims.subList(0, ishape.length);
+      }
       String encoding = NetcdfFiles.charEncoding(v);
       int fixedString = NetcdfFiles.hdf5Facts(v).fixedStringSize();
       boolean collapse = encoding != null;
@@ -181,6 +191,9 @@ final class NetcdfVariableSource extends ChunkedSource {
 
   @Override
   protected ucar.ma2.Array decodeRegion(long[] offset, int[] shape) throws Exception {
+    if (info().dtype.isList()) {
+      return sequences(offset, shape);
+    }
     int[] origin = new int[offset.length + (stringLength > 0 ? 1 : 0)];
     for (int i = 0; i < offset.length; i++) {
       origin[i] = Math.toIntExact(offset[i]);
@@ -197,6 +210,50 @@ final class NetcdfVariableSource extends ChunkedSource {
             + var.getFullName() + "' (truncated file): " + e, e);
       }
     }
+  }
+
+  private Object[] allSequences;
+
+  /**
+   * A box of a vlen variable: netCDF-Java 4.5.5 reads vlen data only whole (its section reads fail on the -1
+   * dimension), so the variable is read once, kept, and boxes are cut from it (one Java array per sequence).
+   */
+  private ucar.ma2.Array sequences(long[] offset, int[] shape) throws java.io.IOException {
+    Object[] all;
+    synchronized (nc) {
+      if (allSequences == null) {
+        ucar.ma2.Array whole = var.read();
+        Object[] flat = new Object[Math.toIntExact(whole.getSize())];
+        ucar.ma2.IndexIterator it = whole.getIndexIterator();
+        for (int i = 0; i < flat.length; i++) {
+          Object o = it.getObjectNext();
+          flat[i] = o instanceof ucar.ma2.Array a ? a.copyTo1DJavaArray() : o;
+        }
+        if (flat.length != Grid.size(info().shape)) {
+          throw new ChunkDecodeException("netcdf-java read " + flat.length + " sequences of '" + var.getFullName()
+              + "' of shape " + java.util.Arrays.toString(info().shape));
+        }
+        allSequences = flat;
+      }
+      all = allSequences;
+    }
+    long[] full = info().shape;
+    Object[] box = new Object[Math.toIntExact(Grid.size(shape))];
+    int[] counter = new int[shape.length];
+    for (int i = 0; i < box.length; i++) {
+      long at = 0;
+      for (int d = 0; d < shape.length; d++) {
+        at = at * full[d] + offset[d] + counter[d];
+      }
+      box[i] = all[Math.toIntExact(at)];
+      for (int d = shape.length - 1; d >= 0; d--) {
+        if (++counter[d] < shape[d]) {
+          break;
+        }
+        counter[d] = 0;
+      }
+    }
+    return ucar.ma2.Array.factory(ucar.ma2.DataType.OBJECT, shape, box);
   }
 
   @Override
