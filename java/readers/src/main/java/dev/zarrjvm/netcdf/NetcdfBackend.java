@@ -24,8 +24,9 @@ public final class NetcdfBackend implements Backend {
       List.of(), List.of(), List.of(), List.of(), false, false,
       List.of("classic", "64bit_offset"),
       List.of("numeric variables; char (S1, or strings with _Encoding), string (object str), HDF5 fixed-length "
-          + "strings (S<n>) and enums (base integers + enum_dict); compound and vlen are refused, and so are vlen "
-          + "strings in filtered chunks or in chunks not spanning whole rows (netCDF-Java 4.5.5 misreads them)"));
+          + "strings (S<n>), enums (base integers + enum_dict), compounds of numbers (structured dtype) and vlen of "
+          + "numbers (object arrays of arrays); other compounds and vlens are refused, and so are vlen strings in "
+          + "filtered chunks or in chunks not spanning whole rows (netCDF-Java 4.5.5 misreads them)"));
 
   /** NetCDF/HDF5 files opened (headers parsed) since the JVM started: members of one open file share it. */
   public static long filesOpened() {

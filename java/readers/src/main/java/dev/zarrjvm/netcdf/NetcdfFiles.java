@@ -274,6 +274,12 @@ final class NetcdfFiles {
     } else if (t == DataType.ENUM1 || t == DataType.ENUM2 || t == DataType.ENUM4) {
       int size = t == DataType.ENUM1 ? 1 : t == DataType.ENUM2 ? 2 : 4;
       return new DType(enumUnsigned(v) ? 'u' : 'i', size, size == 1 ? '|' : order);
+    } else if (t == DataType.STRUCTURE && structFields(v) != null) {
+      int size = 0;
+      for (List<Object> f : structFields(v)) {
+        size += DType.parseNumpy((String) f.get(1)).itemSize;
+      }
+      return DType.bytes(size);
     } else if (t == DataType.CHAR) {
       return DType.bytes(1);
     } else if (t == DataType.STRING) {
@@ -312,6 +318,28 @@ final class NetcdfFiles {
       long value = dtype.isUnsigned() ? (long) k << shift >>> shift : (long) k << shift >> shift;
       out.put(name, value);
     });
+    return out;
+  }
+
+  /**
+   * The members of a compound (CDM Structure) variable whose members are all numeric scalars, as a NumPy structured
+   * dtype's fields (name, type, offset) packed in member order, little-endian: zarrjvm writes each element's members
+   * there from netCDF-Java's decoded values. Null for other variables (nested, array, string or char members).
+   */
+  static List<List<Object>> structFields(Variable v) {
+    if (!(v instanceof ucar.nc2.Structure s) || s.getVariables().isEmpty()) {
+      return null;
+    }
+    List<List<Object>> out = new ArrayList<>();
+    int offset = 0;
+    for (Variable m : s.getVariables()) {
+      DType d = m.getRank() == 0 && !m.isVariableLength() ? numericType(m, m.getDataType(), '<') : null;
+      if (d == null) {
+        return null;
+      }
+      out.add(List.of(m.getShortName(), d.numpy(), offset));
+      offset += d.itemSize;
+    }
     return out;
   }
 

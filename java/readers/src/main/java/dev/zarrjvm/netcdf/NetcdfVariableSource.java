@@ -108,7 +108,8 @@ final class NetcdfVariableSource extends ChunkedSource {
           .dimensionNames(dims)
           .textEncoding(encoding)
           .charStrings(stringLength > 0 && fixedString <= 1)
-          .enumMapping(NetcdfFiles.enumMapping(v, dtype));
+          .enumMapping(NetcdfFiles.enumMapping(v, dtype))
+          .fields(NetcdfFiles.structFields(v));
       if (stringLength > 0 && fixedString > 1) {
         b.note("HDF5 fixed-length strings of " + stringLength + " bytes: netCDF-Java's extra character dimension is "
             + "read as the bytes of each string, as h5py reads them");
@@ -204,12 +205,55 @@ final class NetcdfVariableSource extends ChunkedSource {
     }
     synchronized (nc) {
       try {
+        if (var instanceof ucar.nc2.Structure) {
+          return records((ucar.ma2.ArrayStructure) var.read(origin, shape));
+        }
         return var.read(origin, shape);
       } catch (java.io.EOFException e) {
         throw new ChunkDecodeException("netcdf-java: " + nc.getLocation() + " ends before the data of '"
             + var.getFullName() + "' (truncated file): " + e, e);
       }
     }
+  }
+
+  /**
+   * Compound elements as their bytes in this array's structured layout (info().fields: packed, little-endian), from
+   * the values netCDF-Java decoded.
+   */
+  private ucar.ma2.Array records(ucar.ma2.ArrayStructure a) {
+    java.util.List<java.util.List<Object>> fields = info().fields;
+    int size = info().dtype.itemSize;
+    int n = Math.toIntExact(a.getSize());
+    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(n * size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    ucar.ma2.StructureMembers members = a.getStructureMembers();
+    ucar.ma2.StructureMembers.Member[] ms = new ucar.ma2.StructureMembers.Member[fields.size()];
+    for (int k = 0; k < ms.length; k++) {
+      ms[k] = members.findMember((String) fields.get(k).get(0));
+    }
+    for (int i = 0; i < n; i++) {
+      ucar.ma2.StructureData sd = a.getStructureData(i);
+      for (int k = 0; k < ms.length; k++) {
+        int at = i * size + ((Number) fields.get(k).get(2)).intValue();
+        ucar.ma2.DataType t = ms[k].getDataType();
+        if (t == ucar.ma2.DataType.BYTE) {
+          out.put(at, sd.getScalarByte(ms[k]));
+        } else if (t == ucar.ma2.DataType.SHORT) {
+          out.putShort(at, sd.getScalarShort(ms[k]));
+        } else if (t == ucar.ma2.DataType.INT) {
+          out.putInt(at, sd.getScalarInt(ms[k]));
+        } else if (t == ucar.ma2.DataType.LONG) {
+          out.putLong(at, sd.getScalarLong(ms[k]));
+        } else if (t == ucar.ma2.DataType.FLOAT) {
+          out.putFloat(at, sd.getScalarFloat(ms[k]));
+        } else if (t == ucar.ma2.DataType.DOUBLE) {
+          out.putDouble(at, sd.getScalarDouble(ms[k]));
+        } else {
+          throw new ChunkDecodeException("netcdf-java decoded member '" + ms[k].getName() + "' of '"
+              + var.getFullName() + "' as " + t);
+        }
+      }
+    }
+    return ucar.ma2.Array.factory(ucar.ma2.DataType.BYTE, new int[] {n * size}, out.array());
   }
 
   private Object[] allSequences;
