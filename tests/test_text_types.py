@@ -362,7 +362,8 @@ def test_netcdf4_compound_and_vlen_as_netcdf4_python(tmp_path: Path) -> None:
             assert a[1:].tolist() == pair[1:].tolist()
             for name in pair.dtype.names:
                 assert got[name].dtype == pair[name].dtype.newbyteorder("=")
-    with pytest.raises(UnsupportedError, match=r"netcdf-java variable 'nested' has type Structure \(NetCDF-4 compound\)"):
+    with pytest.raises(UnsupportedError, match=r"netcdf-java variable 'nested' has type Structure \(NetCDF-4 "
+                                               r"compound\)"):
         zarrjvm.open_array(f, "nested", backend="netcdf-java")
     with pytest.raises(UnsupportedError, match=r"jhdf: dataset '/nested'.*HDF5 type compound"):
         zarrjvm.open_array(f, "nested", backend="jhdf")
