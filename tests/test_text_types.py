@@ -513,3 +513,25 @@ def test_xarray_vlen_as_the_netcdf4_engine(tmp_path: Path) -> None:
             with xr.open_dataset(f, engine="zarrjvm", backend=backend, drop_variables=["pair", "nested"]) as got:
                 assert got["ragged"].dims == want["ragged"].dims
                 assert [g.tolist() for g in got["ragged"].to_numpy()] == expected
+
+
+def test_async_reads_of_text_and_vlen(tmp_path: Path) -> None:
+    import asyncio
+
+    f = tmp_path / "vlen.h5"
+    _in_thread(lambda: _write_vlen_h5(f))
+    g = tmp_path / "strings.h5"
+    _in_thread(lambda: _write_h5(g))
+    with h5py.File(f, "r") as h:
+        ragged = h["short"][()]
+    with h5py.File(g, "r") as h:
+        words = h["vlen_chunked"].asstr()[()]
+
+    async def read() -> tuple[np.ndarray, np.ndarray]:
+        with zarrjvm.open_array(f, "short", backend="jhdf") as a, \
+                zarrjvm.open_array(g, "vlen_chunked", backend="jhdf") as b:
+            return await a.get_async(np.s_[1:, :2]), await b.read_chunk_async((1, 1))
+
+    got_ragged, got_words = asyncio.run(read())
+    assert [x.tolist() for x in got_ragged.ravel()] == [x.tolist() for x in ragged[1:, :2].ravel()]
+    assert got_words.tolist() == words[3:6, 2:4].tolist()
