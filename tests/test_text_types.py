@@ -1,5 +1,6 @@
-"""Text through Arrow: NetCDF-4 ``string`` and HDF5 strings (variable- and fixed-length), NetCDF ``char`` arrays with
-netCDF4-python's ``_Encoding`` convention, string attributes; and the precise refusals of the types not handed over.
+"""Text and variable-length data through Arrow: NetCDF-4 ``string`` and HDF5 strings (variable- and fixed-length),
+NetCDF ``char`` arrays with netCDF4-python's ``_Encoding`` convention, string attributes, enums, compounds of numbers,
+vlen sequences of numbers, Zarr's string types; and the precise refusals of what is not handed over.
 
 Files are written by netCDF4-python and h5py (h5py on a worker thread: see test_jhdf._in_thread) and every value is
 compared with what those libraries read back. Conventions (README "Text and strings"): variable-length strings are
