@@ -189,11 +189,12 @@ def test_chunks_follow_storage_and_a_dataset_pickles(written: Path) -> None:
 
 
 def test_unreadable_variable_names_itself_and_drop_variables_opens_the_rest(tmp_path: Path) -> None:
-    path = tmp_path / "text.nc"
+    path = tmp_path / "compound.nc"
     with netCDF4.Dataset(path, "w") as nc:
         nc.createDimension("n", 3)
-        nc.createDimension("len", 4)
-        nc.createVariable("name", "S1", ("n", "len"))[:] = netCDF4.stringtochar(np.array(["ab", "cd", "ef"], "S4"))
+        pair = nc.createCompoundType(np.dtype([("a", "i4"), ("b", "f8")]), "pair_t")
+        nested = nc.createCompoundType(np.dtype([("p", pair.dtype), ("c", "u2")]), "nested_t")  # not handed over
+        nc.createVariable("name", nested, ("n",))[:] = np.array([((1, 2.0), 3)] * 3, nested.dtype)
         nc.createVariable("value", "f4", ("n",))[:] = [1.0, 2.0, 3.0]
     with pytest.raises(zarrjvm.UnsupportedError, match=r"variable 'name'.*drop_variables=\['name'\]"):
         xr.open_dataset(path, engine="zarrjvm")

@@ -28,7 +28,7 @@ _OPEN_KEYWORDS = ("backend", *READER_OPTIONS, "decode", "zarr_format", "storage_
 
 
 def _fill_value(bits: str | None, dtype: np.dtype) -> Any:
-    if bits is None:
+    if bits is None or dtype.kind not in "biuf":
         return None
     raw = int(bits).to_bytes(8, "little")[: dtype.itemsize]
     return np.frombuffer(raw, dtype=dtype.newbyteorder("<"))[0].astype(dtype.newbyteorder("="))
@@ -72,10 +72,25 @@ class JvmArray:
         self.shape: tuple[int, ...] = tuple(int(v) for v in info["shape"])
         self.chunks: tuple[int, ...] = tuple(int(v) for v in info["chunks"])
         self.shards: tuple[int, ...] | None = None if info["shards"] is None else tuple(info["shards"])
-        #: dtype as stored, including unsigned types and byte order; data handed out is in native byte order
-        self.dtype: np.dtype = np.dtype(info["dtype"])
-        self._pa_type = arrow_type(self.dtype)
-        self.fill_value: Any = _fill_value(info["fill_bits"], self.dtype)
+        #: dtype as stored, including unsigned types and byte order; data handed out is in native byte order. Text is
+        #: ``object`` (arrays of ``str``); fixed-length byte strings ``S<n>``; NetCDF ``char`` arrays with an
+        #: ``_Encoding`` attribute ``U<n>`` (decoded as netCDF4-python's chartostring does)
+        self._stored: np.dtype = np.dtype(info["dtype"])
+        #: the encoding byte strings are decoded with (NetCDF char arrays with ``_Encoding``), else None
+        self._encoding: str | None = info.get("text_encoding")
+        #: whether elements are the strings of a NetCDF char variable's last dimension (its _Encoding)
+        self._char_strings: bool = bool(info.get("char_strings"))
+        #: compound types: a structured dtype over each element's bytes as stored, as h5py gives them
+        fields = info.get("fields")
+        self._fields: np.dtype | None = None if not fields else np.dtype({
+            "names": [f[0] for f in fields], "formats": [f[1] for f in fields], "offsets": [f[2] for f in fields],
+            "itemsize": self._stored.itemsize})
+        self.dtype: np.dtype = (self._fields if self._fields is not None else self._stored if self._encoding is None
+                                else np.dtype(f"U{self._stored.itemsize}"))
+        #: variable-length sequences: their elements' dtype (the array's dtype is object), else None
+        self.vlen_dtype: np.dtype | None = None if not info.get("vlen") else np.dtype(info["vlen"])
+        self._pa_type = arrow_type(self._stored, self.vlen_dtype)
+        self.fill_value: Any = _fill_value(info["fill_bits"], self._stored)
         self.order: str = info["order"]
         #: attributes as the format stores them: JSON values for Zarr, NumPy scalars and arrays of the declared type for
         #: NetCDF's numeric attributes (as netCDF4-python gives them)
@@ -88,6 +103,9 @@ class JvmArray:
         self.decoding: str = info["decoding"]
         #: each dimension's name where the format gives them (Zarr v3 ``dimension_names``, v2 ``_ARRAY_DIMENSIONS``,
         #: NetCDF dimensions), else None
+        #: for enum types (HDF5 / NetCDF-4): each member's name and value, as netCDF4-python's ``EnumType.enum_dict``
+        #: and h5py's ``check_enum_dtype``; the data are the values in the base integer dtype. None for other types.
+        self.enum_dict: dict[str, int] | None = info.get("enum")
         self.dimension_names: tuple[str | None, ...] | None = (
             None if info["dimension_names"] is None else tuple(info["dimension_names"]))
 
@@ -160,6 +178,11 @@ class JvmArray:
         jc = _bridge.long_array(c)
         return import_from_java(lambda a, s: _bridge.call(lambda z: z.exportChunk(source, jc, a, s)), self._pa_type)
 
+    def _numpy(self, arr: pa.Array, shape: Any) -> np.ndarray:
+        """A decoded box as numpy: a view on Java's memory (compound elements viewed as their structured dtype)."""
+        out = to_numpy(arr, shape, self._stored, self._encoding)
+        return out if self._fields is None else out.view(self._fields)
+
     def read_chunk(self, coords: Any) -> np.ndarray:
         """The decoded chunk at chunk coordinates ``coords`` as a read-only numpy view on Java memory.
 
@@ -167,7 +190,7 @@ class JvmArray:
         """
         c = self._chunk_coords(coords)
         _, shape = self._chunk_box(c)
-        return to_numpy(self.read_chunk_arrow(c), shape, self.dtype)
+        return self._numpy(self.read_chunk_arrow(c), shape)
 
     def read_chunk_raw(self, coords: Any) -> bytes | None:
         """The chunk's bytes as stored (still encoded), or None when the chunk is absent."""
@@ -190,7 +213,7 @@ class JvmArray:
             return np.empty(tuple(shape), dtype=self.dtype.newbyteorder("="))
         jo, js = _bridge.long_array(offset), _bridge.int_array(shape)
         arr = import_from_java(lambda a, s: _bridge.call(lambda z: z.exportRegion(source, jo, js, a, s)), self._pa_type)
-        return to_numpy(arr, shape, self.dtype)
+        return self._numpy(arr, shape)
 
     def _check_region(self, offset: tuple[int, ...], shape: tuple[int, ...]) -> None:
         if len(offset) != self.ndim or len(shape) != self.ndim:
@@ -244,7 +267,7 @@ class JvmArray:
                 if c.release:
                     import_structs(c, None, self._pa_type)
             raise
-        return [to_numpy(import_structs(c, None, self._pa_type), shape, self.dtype)
+        return [self._numpy(import_structs(c, None, self._pa_type), shape)
                 for c, (_, shape) in zip(structs, boxes)]
 
     def read_counts(self) -> dict[str, int] | None:
@@ -303,7 +326,7 @@ class JvmArray:
         """Like :meth:`read_chunk`, awaitable: thousands may be in flight; cancelling releases the Java work."""
         c = self._chunk_coords(coords)
         _, shape = self._chunk_box(c)
-        return to_numpy(await self.read_chunk_arrow_async(c), shape, self.dtype)
+        return self._numpy(await self.read_chunk_arrow_async(c), shape)
 
     async def read_region_async(self, offset: tuple[int, ...], shape: tuple[int, ...]) -> np.ndarray:
         """Like :meth:`read_region`, awaitable (the region's chunks are fetched and decoded in parallel in Java)."""
@@ -314,7 +337,7 @@ class JvmArray:
         jo, js = _bridge.long_array(offset), _bridge.int_array(shape)
         reads = _async.async_reads()
         return await _async.submit(lambda rid, a, s: reads.exportRegion(rid, source, jo, js, a, s),
-                                   lambda arr: to_numpy(arr, shape, self.dtype), self._pa_type)
+                                   lambda arr: self._numpy(arr, shape), self._pa_type)
 
     async def get_async(self, selection: Any) -> Any:
         """``await a.get_async(sel)`` is ``a[sel]`` without blocking the event loop (its boxes are read concurrently

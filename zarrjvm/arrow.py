@@ -67,10 +67,18 @@ def _keep_the_jvm_for_live_views() -> None:
 jvm.on_stop(_keep_the_jvm_for_live_views)
 
 
-def arrow_type(dtype: np.dtype) -> pa.DataType:
-    """The Arrow type Java exports for ``dtype`` (bool travels as uint8)."""
+def arrow_type(dtype: np.dtype, vlen: np.dtype | None = None) -> pa.DataType:
+    """The Arrow type Java exports for ``dtype`` as stored (bool travels as uint8, fixed-length byte strings ``S<n>``
+    as ``fixed_size_binary(n)``, text (``object``) as ``large_utf8``, variable-length sequences of ``vlen`` (also
+    ``object``) as ``large_list`` of it)."""
+    if vlen is not None:
+        return pa.large_list(pa.field("item", arrow_type(vlen), nullable=False))
     if dtype.kind == "b":
         return pa.uint8()
+    if dtype.kind == "S":
+        return pa.binary(dtype.itemsize)
+    if dtype.kind == "O":
+        return pa.large_utf8()
     return pa.from_numpy_dtype(dtype.newbyteorder("="))
 
 
@@ -132,13 +140,35 @@ def writable(view: np.ndarray) -> np.ndarray:
     return np.frombuffer(memoryview(raw), dtype=view.dtype).reshape(view.shape)
 
 
-def to_numpy(arr: pa.Array, shape: Sequence[int], dtype: np.dtype) -> np.ndarray:
+def to_numpy(arr: pa.Array, shape: Sequence[int], dtype: np.dtype, encoding: str | None = None) -> np.ndarray:
     """A read-only numpy view of ``arr`` (no copy) with the array's shape; bool arrives as uint8 and is viewed as bool.
 
-    ``dtype`` is the array's dtype as stored; the view has the same kind and size in native byte order.
+    ``dtype`` is the array's dtype as stored; the view has the same kind and size in native byte order. Fixed-length
+    byte strings (``S<n>``) are a view too; text (``large_utf8``) becomes an object array of ``str`` (a copy: Python
+    strings are objects); with ``encoding``, byte strings are decoded into a fresh ``U<n>`` array, as netCDF4-python's
+    ``chartostring`` does.
     """
     if arr.null_count:
         raise ChunkDecodeError(f"Java exported {arr.null_count} null elements; decoded chunks never have nulls")
+    if dtype.kind == "O":
+        if not (pa.types.is_large_string(arr.type) or pa.types.is_large_list(arr.type)):
+            raise ChunkDecodeError(f"Java exported {arr.type} for text or vlen sequences")
+        if pa.types.is_large_list(arr.type):  # one numpy array per sequence, as h5py and netCDF4-python give them
+            out = np.empty(len(arr), dtype=object)
+            values = arr.values.to_numpy(zero_copy_only=True)
+            offsets = arr.offsets.to_numpy()
+            for i in range(len(arr)):
+                out[i] = values[offsets[i]:offsets[i + 1]]
+            return out.reshape(tuple(shape))
+        return arr.to_numpy(zero_copy_only=False).reshape(tuple(shape))
+    if dtype.kind == "S":
+        if arr.type != pa.binary(dtype.itemsize):
+            raise ChunkDecodeError(f"Java exported {arr.type} for dtype {dtype}")
+        raw = np.frombuffer(arr.buffers()[1], dtype=dtype, count=len(arr), offset=arr.offset * dtype.itemsize)
+        raw = raw.reshape(tuple(shape))
+        if encoding is None:
+            return raw
+        return np.char.decode(raw, encoding).astype(f"U{dtype.itemsize}")
     want = dtype.newbyteorder("=")
     if _numpy_of(arr.type) != (np.dtype(np.uint8) if want.kind == "b" else want):
         raise ChunkDecodeError(f"Java exported {arr.type} for dtype {dtype}")

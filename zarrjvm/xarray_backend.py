@@ -31,6 +31,7 @@ from xarray.backends.common import (
     datatree_from_dict_with_io_cleanup,
 )
 from xarray.backends.store import StoreBackendEntrypoint
+from xarray.coding.strings import create_vlen_dtype
 from xarray.core import indexing
 from xarray.core.utils import FrozenDict, close_on_error
 from xarray.core.variable import Variable
@@ -61,6 +62,12 @@ class ZarrJvmBackendArray(BackendArray):
         self._view = view
         self.shape = array.shape
         self.dtype = view if view is not None else array.dtype.newbyteorder("=")
+        if array._char_strings and array.dtype.kind == "U":  # decoded strings: objects, as xarray's decoding makes
+            self.dtype = np.dtype(object)
+        elif array.dtype.kind == "O" and array.vlen_dtype is None:  # text: vlen strings, marked as netcdf4 marks them
+            self.dtype = create_vlen_dtype(str)
+        elif array.vlen_dtype is not None:  # vlen sequences: the element type, as the netcdf4 engine declares them
+            self.dtype = array.vlen_dtype.newbyteorder("=")
 
     def __getitem__(self, key: indexing.ExplicitIndexer) -> np.ndarray:
         if isinstance(key, indexing.VectorizedIndexer):
@@ -75,6 +82,8 @@ class ZarrJvmBackendArray(BackendArray):
         out = np.asarray(value)
         if self._view is not None:
             out = out.view(self._view)
+        if out.dtype != self.dtype and self.dtype.kind == "O":
+            return out.astype(object)
         # xarray's data is writable, as the netcdf4 and zarr engines give it: a view on Java's memory becomes a
         # writable one over the same buffer (it is this process's alone), not a copy
         return writable(out)
@@ -128,6 +137,7 @@ class ZarrJvmDataStore(AbstractDataStore):
         assert isinstance(a, JvmArray)
         attributes = dict(a.attrs)
         view = None
+        encoding_attr = None
         if self._is_zarr:
             dims = self._zarr_dims(name, a)
             for k in [k for k in attributes if k == "_ARRAY_DIMENSIONS" or k.lower().startswith("_nc")]:
@@ -139,6 +149,10 @@ class ZarrJvmDataStore(AbstractDataStore):
                 attributes["_FillValue"] = _decode_zarr_fill(attributes["_FillValue"], a.dtype)
         else:
             dims = tuple(str(d) for d in a.dimension_names or ())
+            if a._char_strings:
+                # a char variable read as strings (its _Encoding, as netCDF4-python's chartostring): xarray's
+                # decoding would decode them again, so the attribute moves to the encoding (where xarray keeps it)
+                encoding_attr = attributes.pop("_Encoding", None)
             if attributes.get("_Unsigned") == "true" and a.dtype.kind == "u":
                 # the file stores signed integers and declares them unsigned: hand over what is stored (xarray's
                 # decoding reinterprets them, as with the netcdf4 engine)
@@ -153,6 +167,10 @@ class ZarrJvmDataStore(AbstractDataStore):
         }
         if a.shards is not None:
             encoding["shards"] = a.shards
+        if not self._is_zarr and a._char_strings:
+            encoding["_Encoding"] = encoding_attr
+        if a.dtype.kind == "O" and a.vlen_dtype is None:
+            encoding["dtype"] = str
         data = indexing.LazilyIndexedArray(ZarrJvmBackendArray(a, view))
         return Variable(dims, data, attributes, encoding)
 

@@ -28,6 +28,9 @@ public final class ChunkVectors {
           "a single read of " + n + " elements exceeds Arrow's per-vector limit of 2^31-1 elements; read smaller "
               + "regions");
     }
+    if (dtype.isText()) {
+      throw new IllegalArgumentException("text has no fixed width: build its vector with Ma2ToArrow.text");
+    }
     FieldVector v = field(name, dtype).createVector(allocator);
     try (ArrowBuf data = allocator.buffer(Math.max(1, n * dtype.itemSize))) {
       // null count 0: Arrow builds an all-set validity bitmap itself

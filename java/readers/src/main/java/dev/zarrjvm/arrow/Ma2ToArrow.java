@@ -69,6 +69,146 @@ public final class Ma2ToArrow {
     });
   }
 
+  /**
+   * Copies a whole box of fixed-length byte strings ({@code dtype} of kind {@link DType#BYTES}) decoded by a reader
+   * into {@code dst} at its start: the reader's array holds the box's bytes in C order (one byte per element of an
+   * array with an extra last dimension of {@code itemSize} characters, as netCDF-Java reads NetCDF {@code char}), as
+   * bytes or as chars of one byte each. The byte count is checked.
+   */
+  public static void copyByteStrings(ucar.ma2.Array src, long count, ArrowBuf dst, DType dtype) {
+    Object storage = canonicalStorage(src);
+    long need = count * dtype.itemSize;
+    long got = java.lang.reflect.Array.getLength(storage);
+    if (got != need) {
+      throw new ChunkDecodeException("reader decoded " + got + " characters for " + count + " elements of " + dtype
+          + " (" + need + " bytes)");
+    }
+    if (storage instanceof byte[] a) {
+      dst.setBytes(0, a, 0, a.length);
+    } else if (storage instanceof char[] a) {
+      for (int i = 0; i < a.length; i++) {
+        dst.setByte(i, a[i]);
+      }
+    } else {
+      throw new ChunkDecodeException("reader decoded " + storage.getClass().getSimpleName() + " elements for dtype "
+          + dtype + ": refusing to reinterpret them");
+    }
+  }
+
+  /**
+   * A large_utf8 vector of a reader's decoded strings ({@code src}, in C order; a null string is the empty string, as
+   * netCDF-C's fill value for {@code string} is). The text is encoded once, as UTF-8, straight into Arrow memory.
+   */
+  public static org.apache.arrow.vector.LargeVarCharVector text(String name, ucar.ma2.Array src,
+      org.apache.arrow.memory.BufferAllocator allocator) {
+    long n = src.getSize();
+    if (n > Integer.MAX_VALUE) {
+      throw new dev.zarrjvm.errors.UnsupportedException("a single read of " + n + " strings exceeds Arrow's "
+          + "per-vector limit of 2^31-1 elements; read smaller regions");
+    }
+    byte[][] utf8 = new byte[(int) n][];
+    ucar.ma2.IndexIterator it = src.getIndexIterator();
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      Object o = it.getObjectNext();
+      utf8[i] = o == null ? new byte[0] : o.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      total += utf8[i].length;
+    }
+    return text(name, utf8, total, allocator);
+  }
+
+  /** A large_utf8 vector of already encoded UTF-8 strings (all valid, no nulls). */
+  public static org.apache.arrow.vector.LargeVarCharVector text(String name, byte[][] utf8, long totalBytes,
+      org.apache.arrow.memory.BufferAllocator allocator) {
+    var v = new org.apache.arrow.vector.LargeVarCharVector(
+        org.apache.arrow.vector.types.pojo.Field.notNullable(name, DType.text().arrowType()), allocator);
+    try {
+      int n = utf8.length;
+      v.allocateNew(Math.max(1, totalBytes), n);
+      ArrowBuf offsets = v.getOffsetBuffer();
+      ArrowBuf data = v.getDataBuffer();
+      long at = 0;
+      offsets.setLong(0, 0);
+      for (int i = 0; i < n; i++) {
+        data.setBytes(at, utf8[i], 0, utf8[i].length);
+        at += utf8[i].length;
+        offsets.setLong((long) (i + 1) * 8, at);
+        v.setIndexDefined(i);
+      }
+      v.setLastSet(n - 1);
+      v.setValueCount(n);
+      return v;
+    } catch (RuntimeException | Error e) {
+      v.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A large_list vector of a reader's decoded variable-length sequences ({@code src} holds one Java array of numbers
+   * per element, in C order; null is an empty sequence), its values converted to {@code dtype.element}
+   * (little-endian).
+   */
+  public static org.apache.arrow.vector.complex.LargeListVector lists(String name, ucar.ma2.Array src, DType dtype,
+      org.apache.arrow.memory.BufferAllocator allocator) {
+    DType e = dtype.element;
+    long n = src.getSize();
+    if (n > Integer.MAX_VALUE) {
+      throw new dev.zarrjvm.errors.UnsupportedException("a single read of " + n + " sequences exceeds Arrow's "
+          + "per-vector limit of 2^31-1 elements; read smaller regions");
+    }
+    Object[] rows = new Object[(int) n];
+    ucar.ma2.IndexIterator it = src.getIndexIterator();
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      rows[i] = it.getObjectNext();
+      total += rows[i] == null ? 0 : java.lang.reflect.Array.getLength(rows[i]);
+    }
+    var v = org.apache.arrow.vector.complex.LargeListVector.empty(name, allocator);
+    try {
+      v.addOrGetVector(org.apache.arrow.vector.types.pojo.FieldType.notNullable(e.arrowType()));
+      org.apache.arrow.vector.FieldVector child = (org.apache.arrow.vector.FieldVector) v.getDataVector();
+      try (ArrowBuf data = allocator.buffer(Math.max(1, total * e.itemSize));
+          ArrowBuf offsets = allocator.buffer((n + 1) * 8)) {
+        ByteBuffer w = data.nioBuffer(0, (int) Math.max(1, total * e.itemSize)).order(ByteOrder.LITTLE_ENDIAN);
+        long at = 0;
+        offsets.setLong(0, 0);
+        for (int i = 0; i < n; i++) {
+          int len = rows[i] == null ? 0 : java.lang.reflect.Array.getLength(rows[i]);
+          for (int k = 0; k < len; k++) {
+            Number x = (Number) java.lang.reflect.Array.get(rows[i], k);
+            int pos = (int) ((at + k) * e.itemSize);
+            if (e.kind == 'f') {
+              if (e.itemSize == 4) {
+                w.putFloat(pos, x.floatValue());
+              } else {
+                w.putDouble(pos, x.doubleValue());
+              }
+            } else {
+              long bits = x instanceof java.math.BigInteger b ? b.longValue() : x.longValue();
+              switch (e.itemSize) {
+                case 1 -> w.put(pos, (byte) bits);
+                case 2 -> w.putShort(pos, (short) bits);
+                case 4 -> w.putInt(pos, (int) bits);
+                default -> w.putLong(pos, bits);
+              }
+            }
+          }
+          at += len;
+          offsets.setLong((long) (i + 1) * 8, at);
+        }
+        child.loadFieldBuffers(new org.apache.arrow.vector.ipc.message.ArrowFieldNode(total, 0),
+            java.util.List.of(allocator.getEmpty(), data));
+        v.loadFieldBuffers(new org.apache.arrow.vector.ipc.message.ArrowFieldNode(n, 0),
+            java.util.List.of(allocator.getEmpty(), offsets));
+      }
+      return v;
+    } catch (RuntimeException | Error t) {
+      v.close();
+      throw t;
+    }
+  }
+
   /** Sets every element of a box of {@code dst} to the fill value's bit pattern (zeros when {@code bits} is null). */
   public static void fill(ArrowBuf dst, int[] dstShape, int[] dstOffset, int[] boxShape, DType dtype, Long bits) {
     int size = dtype.itemSize;

@@ -176,6 +176,9 @@ public abstract class ChunkedSource implements ChunkSource {
     checkRegion(offset, shape);
     DType dtype = info.dtype;
     long n = Grid.size(shape);
+    if (dtype.isText() || dtype.isList()) {
+      return readText(offset, shape, alloc == null ? allocator : alloc);
+    }
     FieldVector out = ChunkVectors.allocate("data", dtype, n, alloc == null ? allocator : alloc);
     String what = "reading " + Arrays.toString(offset) + "+" + Arrays.toString(shape) + " of " + info.displayPath()
         + " with " + info.backend;
@@ -185,6 +188,10 @@ public abstract class ChunkedSource implements ChunkSource {
         ucar.ma2.Array direct = decodeRegion(offset, shape);
         if (direct != null) {
           boxesRead.incrementAndGet();
+          if (dtype.isBytes()) {
+            Ma2ToArrow.copyByteStrings(direct, n, dst, dtype);
+            return out;
+          }
           checkShape(direct.getShape(), shape, what);
           Ma2ToArrow.copy(direct, new int[shape.length], shape, dst, shape, new int[shape.length], dtype);
         } else {
@@ -197,6 +204,33 @@ public abstract class ChunkedSource implements ChunkSource {
       throw c;
     } catch (Throwable t) {
       out.close();
+      throw Errors.translate(t, what);
+    }
+  }
+
+  /**
+   * A box of variable-length text or sequences: the reader reads it ({@link #decodeRegion} must return the strings,
+   * or one Java array per sequence) and they become one large_utf8 or large_list vector.
+   */
+  private FieldVector readText(long[] offset, int[] shape, BufferAllocator alloc) {
+    String what = "reading " + Arrays.toString(offset) + "+" + Arrays.toString(shape) + " of " + info.displayPath()
+        + " with " + info.backend;
+    try {
+      ucar.ma2.Array direct = Grid.size(shape) == 0 ? ucar.ma2.Array.factory(Object.class, shape)
+          : decodeRegion(offset, shape);
+      if (direct == null) {
+        throw new UnsupportedException(info.backend + " reads no text for " + info.displayPath());
+      }
+      boxesRead.incrementAndGet();
+      if (direct.getSize() != Grid.size(shape)) {
+        throw new ChunkDecodeException(what + ": reader returned shape " + Arrays.toString(direct.getShape())
+            + ", expected " + Arrays.toString(shape));
+      }
+      return info.dtype.isList() ? Ma2ToArrow.lists("data", direct, info.dtype, alloc)
+          : Ma2ToArrow.text("data", direct, alloc);
+    } catch (CancellationException c) {
+      throw c;
+    } catch (Throwable t) {
       throw Errors.translate(t, what);
     }
   }

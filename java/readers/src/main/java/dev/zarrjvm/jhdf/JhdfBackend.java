@@ -24,8 +24,10 @@ public final class JhdfBackend implements Backend {
       List.of("b1", "i1", "u1", "i2", "u2", "i4", "u4", "i8", "u8", "f4", "f8"),
       List.of(), List.of(), List.of(), List.of(), false, false, List.of(),
       List.of("HDF5 superblocks v0-v3; chunked (deflate, shuffle, fletcher32, LZF, LZ4, bitshuffle), contiguous and "
-          + "compact datasets; numeric types (bitfields as unsigned); strings, compound, enum, vlen, opaque and "
-          + "references are refused; SZIP is refused"));
+          + "compact datasets; numeric types (bitfields as unsigned); strings (S<n>, object str; NetCDF char with "
+          + "_Encoding as strings), enums (base integers + enum_dict), compounds of numbers (structured dtype), vlen "
+          + "of numbers (object arrays of arrays); opaque, references and other compounds/vlens are refused; SZIP "
+          + "is refused"));
 
   /** HDF5 files opened since the JVM started: arrays and groups open on one file at the same time share it. */
   public static long filesOpened() {

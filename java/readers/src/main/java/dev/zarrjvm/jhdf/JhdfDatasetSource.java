@@ -45,6 +45,11 @@ final class JhdfDatasetSource extends ChunkedSource {
   private final boolean fletcher32;
   /** For contiguous and compact datasets: the bytes of one C-order row along dimension 0. */
   private final long rowBytes;
+  /**
+   * For a NetCDF-4 {@code char} variable read as strings ({@code _Encoding}, as netCDF4-python's chartostring): the
+   * length of the HDF5 dataset's last dimension, which is the byte length of this array's elements; else 0.
+   */
+  private final int stringLength;
 
   /** Takes ownership of {@code file} (closed with this source, or now if opening fails). */
   JhdfDatasetSource(JhdfFile.Handle file, Dataset dataset, ReaderOptions options) {
@@ -63,17 +68,38 @@ final class JhdfDatasetSource extends ChunkedSource {
             + "verification");
       }
       int[] dims = dataset.getDimensions();
-      long[] shape = new long[dims.length];
-      for (int i = 0; i < dims.length; i++) {
-        shape[i] = dims[i];
-      }
       this.chunked = dataset instanceof ChunkedDataset c ? c : null;
       long row = dtype.itemSize;
       for (int i = 1; i < dims.length; i++) {
         row *= dims[i];
       }
       this.rowBytes = row;
-      int[] chunks = chunked != null ? chunked.getChunkDimensions().clone() : blocks(dims, row);
+      int[] hdfChunks = chunked != null ? chunked.getChunkDimensions().clone() : null;
+      List<String> dimNames = JhdfAttributes.dimensionNames(dataset, file.file());
+      String encoding = charEncoding(dataset, dtype);
+      if (encoding != null) {
+        int n = dims[dims.length - 1];
+        if (n == 0 || hdfChunks != null && hdfChunks[hdfChunks.length - 1] != n) {
+          throw new UnsupportedException("jhdf: char " + where + " has _Encoding '" + encoding + "' (netCDF4-python "
+              + "reads its last dimension as strings) but " + (n == 0 ? "that dimension has length 0"
+              : "is chunked across that dimension (chunks " + Arrays.toString(hdfChunks) + ")")
+              + "; read it with backend='netcdf-java'");
+        }
+        this.stringLength = n;
+        dtype = DType.bytes(n);
+        dims = Arrays.copyOf(dims, dims.length - 1);
+        hdfChunks = hdfChunks == null ? null : Arrays.copyOf(hdfChunks, hdfChunks.length - 1);
+        dimNames = dimNames == null ? null : dimNames.subList(0, dimNames.size() - 1);
+        boolean decode = !(encoding.equals("none") || encoding.equals("None") || encoding.equals("bytes"));
+        encoding = decode ? encoding : null;
+      } else {
+        this.stringLength = 0;
+      }
+      long[] shape = new long[dims.length];
+      for (int i = 0; i < dims.length; i++) {
+        shape[i] = dims[i];
+      }
+      int[] chunks = hdfChunks != null ? hdfChunks : blocks(dims, row);
       String path = dataset.getPath().replaceAll("^/+", "");
       ArrayInfo.Builder b = ArrayInfo.builder(JhdfBackend.NAME, file.file().format(), path)
           .shape(shape)
@@ -82,7 +108,15 @@ final class JhdfDatasetSource extends ChunkedSource {
           .fillBits(JhdfTypes.fillBits(fillValue(dataset), dtype))
           .attributes(JhdfAttributes.values(dataset, file.file()))
           .attributeTypes(JhdfAttributes.types(dataset, file.file()))
-          .dimensionNames(JhdfAttributes.dimensionNames(dataset, file.file()));
+          .dimensionNames(dimNames)
+          .textEncoding(encoding)
+          .charStrings(stringLength > 0)
+          .enumMapping(JhdfTypes.enumMapping(dataset.getDataType()))
+          .fields(JhdfTypes.fields(dataset.getDataType()));
+      if (stringLength > 0) {
+        b.note("char variable with _Encoding: its last dimension (" + stringLength + " characters) is read as "
+            + "strings, as netCDF4-python's chartostring does");
+      }
       filters.forEach(b::codec);
       JhdfAttributes.skipped(dataset, file.file()).forEach(b::note);
       if (chunked == null) {
@@ -94,6 +128,19 @@ final class JhdfDatasetSource extends ChunkedSource {
       close();
       throw JhdfFile.translate(t, Errors.Phase.OPEN, "opening " + where + " with " + JhdfBackend.NAME);
     }
+  }
+
+  /**
+   * The {@code _Encoding} of a NetCDF-4 {@code char} variable (an HDF5 string of one byte with at least one
+   * dimension), which netCDF4-python reads as strings of its last dimension; else null.
+   */
+  private static String charEncoding(Dataset d, DType dtype) {
+    if (!dtype.isBytes() || dtype.itemSize != 1 || d.getDimensions().length == 0) {
+      return null;
+    }
+    io.jhdf.api.Attribute e = d.getAttributes().get("_Encoding");
+    Object v = e == null ? null : JhdfTypes.value(e);
+    return v instanceof String s ? s : null;
   }
 
   /** A dataset with a null dataspace has no elements at all (h5py: {@code Empty}); it is not a 0-d array. */
@@ -147,8 +194,8 @@ final class JhdfDatasetSource extends ChunkedSource {
   protected ChunkBytes decodeChunkBytes(long[] chunkCoords) throws Exception {
     Grid g = info().grid();
     if (chunked != null) {
-      int[] offset = new int[chunkCoords.length];
-      for (int i = 0; i < offset.length; i++) {
+      int[] offset = new int[chunkCoords.length + (stringLength > 0 ? 1 : 0)];
+      for (int i = 0; i < chunkCoords.length; i++) {
         offset[i] = Math.toIntExact(chunkCoords[i] * g.chunks[i]);
       }
       try {
@@ -228,6 +275,79 @@ final class JhdfDatasetSource extends ChunkedSource {
       scratch.close();
       throw t;
     }
+  }
+
+  /**
+   * Variable-length strings: their bytes live in the global heap, not in the chunks, and jHDF reads them for the whole
+   * dataset. Its box reads ({@code getData(offset, shape)}) lose strings of chunked datasets (measured with jHDF
+   * 0.10.0: every chunk after the first few reads as empty strings), so the dataset is read whole once, kept, and
+   * boxes are cut from it into a {@code ucar.ma2} array of strings for the text vector. Other types are assembled from
+   * chunks (null).
+   */
+  @Override
+  protected ucar.ma2.Array decodeRegion(long[] offset, int[] shape) {
+    if (!info().dtype.isText() && !info().dtype.isList()) {
+      return null;
+    }
+    Object[] all = allText();
+    long[] full = info().shape;
+    Object[] box = new Object[Math.toIntExact(Grid.size(shape))];
+    int[] counter = new int[shape.length];
+    for (int i = 0; i < box.length; i++) {
+      long at = 0;
+      for (int d = 0; d < shape.length; d++) {
+        at = at * full[d] + offset[d] + counter[d];
+      }
+      box[i] = all[Math.toIntExact(at)];
+      for (int d = shape.length - 1; d >= 0; d--) {
+        if (++counter[d] < shape[d]) {
+          break;
+        }
+        counter[d] = 0;
+      }
+    }
+    return ucar.ma2.Array.factory(ucar.ma2.DataType.STRING, shape, box);
+  }
+
+  private Object[] text;
+
+  /** Every string of the dataset in C order, read once. */
+  private synchronized Object[] allText() {
+    if (text == null) {
+      Object[] flat = new Object[Math.toIntExact(Grid.size(info().shape))];
+      if (dataset.isEmpty()) { // storage never allocated: every string is the fill value
+        Object fill = info().attributes.get("_FillValue");
+        java.util.Arrays.fill(flat, info().dtype.isList() ? null : fill instanceof String f ? f : "");
+        text = flat;
+        return text;
+      }
+      int n = flatten(dataset.getData(), flat, 0);
+      if (n != flat.length) {
+        throw new dev.zarrjvm.errors.ChunkDecodeException("jhdf read " + n + " strings of '" + dataset.getPath()
+            + "' of " + flat.length);
+      }
+      text = flat;
+    }
+    return text;
+  }
+
+  /** The leaves of jHDF's nested Object arrays, in C order (a vlen sequence's primitive array is one leaf). */
+  private static int flatten(Object o, Object[] out, int at) {
+    if (o instanceof Object[] a) {
+      for (Object x : a) {
+        at = flatten(x, out, at);
+      }
+      return at;
+    }
+    if (at < out.length) {
+      out[at] = o;
+    }
+    return at + 1;
+  }
+
+  @Override
+  protected boolean parallelDecode() {
+    return !info().dtype.isText() && !info().dtype.isList();
   }
 
   /** Never used: {@link #decodeChunkBytes} decodes every chunk (no heap {@code ucar.ma2} array in between). */

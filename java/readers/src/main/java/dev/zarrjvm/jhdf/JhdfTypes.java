@@ -92,14 +92,80 @@ final class JhdfTypes {
     return what + " (" + t.getSize() + " bytes)";
   }
 
-  /** The dtype of a dataset's type, or an {@link UnsupportedException} naming the type and the reader. */
+  /**
+   * The dtype of a dataset's type, or an {@link UnsupportedException} naming the type and the reader. Fixed-length
+   * strings are byte strings of their size ({@code |S<n>}, as h5py reads them: bytes as stored, padding included);
+   * variable-length strings are text (h5py's {@code .asstr()}, netCDF4-python's {@code str}).
+   */
   static DType require(DataType t, String what) {
     DType d = numeric(t);
+    if (d == null && t instanceof EnumDataType e && e.getBaseType() instanceof FixedPoint base) {
+      d = integer(base.isSigned() ? 'i' : 'u', base.getSize(), base.getByteOrder());
+    }
+    if (d == null && t instanceof VariableLength v && !v.isVariableLengthString()) {
+      DType e = numeric(v.getParent());
+      if (e != null && !e.isBool()) {
+        d = DType.list(new DType(e.kind, e.itemSize, '<')); // jHDF decodes the values to Java numbers
+      }
+    }
+    if (d == null && fields(t) != null) {
+      d = DType.bytes(t.getSize());
+    }
+    if (d == null && t instanceof StringData) {
+      d = DType.bytes(t.getSize());
+    } else if (d == null && t instanceof VariableLength v && v.isVariableLengthString()) {
+      d = DType.text();
+    }
     if (d == null) {
       throw new UnsupportedException("jhdf: " + what + " has HDF5 type " + describe(t) + ", which zarrjvm does not "
-          + "hand over (numeric types only: integers, bitfields, float32/64)");
+          + "hand over with jhdf (it hands over integers, bitfields, float32/64, enums, strings, compounds of "
+          + "numbers and vlen sequences of numbers)");
     }
     return d;
+  }
+
+  /**
+   * The members of a compound type whose members are all numeric scalars (name, NumPy type, byte offset), as h5py's
+   * structured dtype has them; null for other types, and for compounds with strings, arrays or nested compounds in them
+   * (refused).
+   */
+  static List<List<Object>> fields(DataType t) {
+    if (!(t instanceof CompoundDataType c) || c.getMembers().isEmpty()) {
+      return null;
+    }
+    List<List<Object>> out = new ArrayList<>();
+    for (CompoundDataType.CompoundDataMember m : c.getMembers()) {
+      DType d = numeric(m.getDataType());
+      int[] dims = m.getDimensionSize();
+      boolean scalar = dims == null || java.util.Arrays.stream(dims).allMatch(x -> x == 1);
+      if (d == null || !scalar || m.getOffset() + d.itemSize > c.getSize()) {
+        return null;
+      }
+      out.add(List.of(m.getName(), d.numpy(), m.getOffset()));
+    }
+    return out;
+  }
+
+  /**
+   * The members of an enum type (name to value, ordered by value as h5py lists them), or null for other types and for
+   * the FALSE/TRUE enum read as bool.
+   */
+  static Map<String, Long> enumMapping(DataType t) {
+    if (!(t instanceof EnumDataType e) || isBool(e)) {
+      return null;
+    }
+    boolean unsigned = e.getBaseType() instanceof FixedPoint f && !f.isSigned();
+    // jHDF 0.10.0 reads member values little-endian whatever the base type's order: swapped back here
+    boolean swap = e.getBaseType() instanceof FixedPoint f && f.getByteOrder() == ByteOrder.BIG_ENDIAN;
+    int bits = 8 * e.getSize();
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    new java.util.TreeMap<>(e.getEnumMapping()).forEach((key, v) -> {
+      long k = swap && bits <= 32 ? Integer.reverseBytes(key) >>> (32 - bits) : key;
+      int shift = 64 - bits;
+      long value = unsigned ? (long) k << shift >>> shift : (long) k << shift >> shift;
+      out.put(v, value);
+    });
+    return out;
   }
 
   /**
@@ -107,7 +173,7 @@ final class JhdfTypes {
    * in {@code dtype}'s byte order, or null when there are none.
    */
   static Long fillBits(ByteBuffer stored, DType dtype) {
-    if (stored == null || stored.remaining() < dtype.itemSize) {
+    if (!dtype.isNumeric() || stored == null || stored.remaining() < dtype.itemSize) {
       return null;
     }
     ByteBuffer b = stored.duplicate().order(dtype.byteOrder == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);

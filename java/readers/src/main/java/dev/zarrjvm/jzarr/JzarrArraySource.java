@@ -36,7 +36,7 @@ final class JzarrArraySource extends ZarrChunkSource {
   private final String separator;
 
   JzarrArraySource(ByteStore store, String path, ReaderOptions options) {
-    super(store, path, options.zarrFormat());
+    super(store, path, options.zarrFormat(), JzarrBackend.NAME);
     try {
       Capabilities caps = JzarrBackend.CAPABILITIES;
       String v = JzarrBackend.version();

@@ -42,6 +42,28 @@ public final class ArrayInfo {
    * {@code "reader: …"} (the reader's own decoding).
    */
   public final String decoding;
+  /**
+   * For fixed-length byte strings that are text (NetCDF {@code char} arrays with an {@code _Encoding} attribute, read
+   * as strings of the last dimension's length as netCDF4-python reads them): the encoding the Python side decodes them
+   * with; else null.
+   */
+  public final String textEncoding;
+  /**
+   * Whether the elements are the strings of a NetCDF {@code char} variable's last dimension (its {@code _Encoding}
+   * made them strings, as netCDF4-python's chartostring does; that dimension is not one of this array's).
+   */
+  public final boolean charStrings;
+  /**
+   * For compound types handed over as records (kind {@code S}, one element's bytes as stored): each member's name,
+   * NumPy type and byte offset, for a NumPy structured dtype over those bytes. Null for other types.
+   */
+  public final List<List<Object>> fields;
+  /**
+   * For enum types (HDF5 / NetCDF-4 enum): each member's name and integer value, in the type's order, as
+   * netCDF4-python's {@code EnumType.enum_dict} and h5py's {@code check_enum_dtype} give them; the data are the
+   * values, in the base integer dtype. Null for other types.
+   */
+  public final Map<String, Long> enumMapping;
 
   /** The path as messages show it: {@code "/"} (the store root) when the array has no path inside its store. */
   public String displayPath() {
@@ -69,6 +91,11 @@ public final class ArrayInfo {
     this.codecs = List.copyOf(b.codecs);
     this.notes = List.copyOf(b.notes);
     this.decoding = b.decoding != null ? b.decoding : "reader: " + b.backend;
+    this.textEncoding = b.textEncoding;
+    this.charStrings = b.charStrings;
+    this.fields = b.fields == null ? null : List.copyOf(b.fields);
+    this.enumMapping = b.enumMapping == null ? null
+        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.enumMapping));
     Grid.check(shape, chunks);
   }
 
@@ -121,6 +148,20 @@ public final class ArrayInfo {
     ArrayNode ns = o.putArray("notes");
     notes.forEach(ns::add);
     o.put("decoding", decoding);
+    o.put("text_encoding", textEncoding);
+    o.put("char_strings", charStrings);
+    if (dtype.isList()) {
+      o.put("vlen", dtype.element.numpy());
+    } else {
+      o.putNull("vlen");
+    }
+    o.set("fields", Json.MAPPER.valueToTree(fields));
+    if (enumMapping == null) {
+      o.putNull("enum");
+    } else {
+      ObjectNode e = o.putObject("enum");
+      enumMapping.forEach(e::put);
+    }
     return Json.write(o);
   }
 
@@ -145,6 +186,10 @@ public final class ArrayInfo {
     private final List<String> codecs = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private String decoding;
+    private String textEncoding;
+    private boolean charStrings;
+    private List<List<Object>> fields;
+    private Map<String, Long> enumMapping;
 
     private Builder(String backend, String format, String path) {
       this.backend = backend;
@@ -204,6 +249,26 @@ public final class ArrayInfo {
 
     public Builder decoding(String v) {
       decoding = v;
+      return this;
+    }
+
+    public Builder textEncoding(String v) {
+      textEncoding = v;
+      return this;
+    }
+
+    public Builder fields(List<List<Object>> v) {
+      fields = v;
+      return this;
+    }
+
+    public Builder charStrings(boolean v) {
+      charStrings = v;
+      return this;
+    }
+
+    public Builder enumMapping(Map<String, Long> v) {
+      enumMapping = v;
       return this;
     }
 

@@ -14,6 +14,76 @@ public final class DType {
   public final char kind;
   public final int itemSize;
   public final char byteOrder;
+  /** For variable-length sequences ({@link #list}): the type of their elements; else null. */
+  public final DType element;
+
+  /** Kind of fixed-length byte strings ({@code |S<n>}, {@link #bytes}): numpy's {@code S}, Arrow fixed_size_binary. */
+  public static final char BYTES = 'S';
+  /**
+   * Kind of variable-length text ({@link #text}): Arrow utf8 (large_utf8 past 2 GiB of text), numpy object arrays of
+   * {@code str}. Its item size is 0: elements have no fixed width.
+   */
+  public static final char TEXT = 'T';
+  /**
+   * Kind of variable-length sequences of numbers ({@link #list}): Arrow large_list of the element type, numpy object
+   * arrays of arrays (as h5py and netCDF4-python read vlen types).
+   */
+  public static final char LIST = 'L';
+
+  private DType(char kind, int itemSize) {
+    this.kind = kind;
+    this.itemSize = itemSize;
+    this.byteOrder = '|';
+    this.element = null;
+  }
+
+  private DType(DType element) {
+    this.kind = LIST;
+    this.itemSize = 0;
+    this.byteOrder = '|';
+    this.element = element;
+  }
+
+  /** Variable-length sequences of {@code element} (numeric, little-endian as decoded). */
+  public static DType list(DType element) {
+    if (!element.isNumeric() || element.isBool()) {
+      throw new UnsupportedException("unsupported vlen element type " + element);
+    }
+    return new DType(element);
+  }
+
+  /** Whether elements are variable-length sequences (not fixed-width: the byte paths do not apply). */
+  public boolean isList() {
+    return kind == LIST;
+  }
+
+  /** Fixed-length byte strings of {@code n} bytes each (HDF5 fixed-length strings, NetCDF {@code char}). */
+  public static DType bytes(int n) {
+    if (n < 1) {
+      throw new UnsupportedException("unsupported dtype |S" + n + " (fixed-length strings need at least one byte)");
+    }
+    return new DType(BYTES, n);
+  }
+
+  /** Variable-length UTF-8 text (NetCDF-4 {@code string}, HDF5 variable-length strings). */
+  public static DType text() {
+    return new DType(TEXT, 0);
+  }
+
+  /** Whether elements are variable-length text (not fixed-width: the byte paths do not apply). */
+  public boolean isText() {
+    return kind == TEXT;
+  }
+
+  /** Whether elements are fixed-length byte strings. */
+  public boolean isBytes() {
+    return kind == BYTES;
+  }
+
+  /** Whether elements are numbers or bools (the kinds with fill values, byte orders and numeric attributes). */
+  public boolean isNumeric() {
+    return "biuf".indexOf(kind) >= 0;
+  }
 
   public DType(char kind, int itemSize, char byteOrder) {
     if ("biuf".indexOf(kind) < 0) {
@@ -30,6 +100,7 @@ public final class DType {
     this.kind = kind;
     this.itemSize = itemSize;
     this.byteOrder = itemSize == 1 ? '|' : byteOrder;
+    this.element = null;
   }
 
   /** Parses a numpy type string such as {@code <u2}, {@code |b1}, {@code >f8}. */
@@ -73,7 +144,11 @@ public final class DType {
     };
   }
 
+  /** The numpy type string; text is numpy's object type {@code |O} (the Python side holds {@code str} objects). */
   public String numpy() {
+    if (kind == TEXT || kind == LIST) {
+      return "|O";
+    }
     return "" + byteOrder + kind + itemSize;
   }
 
@@ -82,6 +157,9 @@ public final class DType {
       case 'b' -> "bool";
       case 'i' -> "int" + itemSize * 8;
       case 'u' -> "uint" + itemSize * 8;
+      case TEXT -> "string";
+      case LIST -> "vlen_" + element.v3Name();
+      case BYTES -> "fixed_length_bytes" + itemSize;
       default -> "float" + itemSize * 8;
     };
   }
@@ -108,6 +186,9 @@ public final class DType {
       case 'b' -> new ArrowType.Int(8, false);
       case 'i' -> new ArrowType.Int(itemSize * 8, true);
       case 'u' -> new ArrowType.Int(itemSize * 8, false);
+      case TEXT -> ArrowType.LargeUtf8.INSTANCE;
+      case LIST -> ArrowType.LargeList.INSTANCE;
+      case BYTES -> new ArrowType.FixedSizeBinary(itemSize);
       default -> new ArrowType.FloatingPoint(itemSize == 4 ? FloatingPointPrecision.SINGLE
           : FloatingPointPrecision.DOUBLE);
     };
@@ -115,16 +196,17 @@ public final class DType {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof DType d && d.kind == kind && d.itemSize == itemSize && d.byteOrder == byteOrder;
+    return o instanceof DType d && d.kind == kind && d.itemSize == itemSize && d.byteOrder == byteOrder
+        && Objects.equals(d.element, element);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, itemSize, byteOrder);
+    return Objects.hash(kind, itemSize, byteOrder, element);
   }
 
   @Override
   public String toString() {
-    return numpy();
+    return kind == LIST ? "vlen " + element.numpy() : numpy();
   }
 }

@@ -23,7 +23,10 @@ public final class NetcdfBackend implements Backend {
       List.of("i1", "u1", "i2", "u2", "i4", "u4", "i8", "u8", "f4", "f8"),
       List.of(), List.of(), List.of(), List.of(), false, false,
       List.of("classic", "64bit_offset"),
-      List.of("numeric variables; char, string, compound, enum and vlen are refused"));
+      List.of("numeric variables; char (S1, or strings with _Encoding), string (object str), HDF5 fixed-length "
+          + "strings (S<n>), enums (base integers + enum_dict), compounds of numbers (structured dtype) and vlen of "
+          + "numbers (object arrays of arrays); other compounds and vlens are refused, and so are vlen strings in "
+          + "filtered chunks or in chunks not spanning whole rows (netCDF-Java 4.5.5 misreads them)"));
 
   /** NetCDF/HDF5 files opened (headers parsed) since the JVM started: members of one open file share it. */
   public static long filesOpened() {

@@ -210,9 +210,13 @@ final class NetcdfFiles {
     }
   }
 
-  /** HDF5 facts netCDF-Java 4.x reads but does not expose: a null dataspace, a bitfield type. */
-  record Hdf5Facts(boolean nullDataspace, boolean bitfield) {
-    static final Hdf5Facts NONE = new Hdf5Facts(false, false);
+  /**
+   * HDF5 facts netCDF-Java 4.x reads but does not expose: a null dataspace, a bitfield type, and the size of a
+   * fixed-length string type (0 for other types; netCDF-Java reads such strings as {@code char} with an extra last
+   * dimension of that many characters).
+   */
+  record Hdf5Facts(boolean nullDataspace, boolean bitfield, int fixedStringSize) {
+    static final Hdf5Facts NONE = new Hdf5Facts(false, false, 0);
   }
 
   /**
@@ -230,8 +234,11 @@ final class NetcdfFiles {
       Object mds = field(vinfo, "mds");
       boolean nullSpace = mds != null && ((Number) field(mds, "type")).intValue() == 2;
       Object typeInfo = field(vinfo, "typeInfo");
-      boolean bitfield = typeInfo != null && ((Number) field(typeInfo, "hdfType")).intValue() == 4;
-      return new Hdf5Facts(nullSpace, bitfield);
+      int hdfType = typeInfo == null ? -1 : ((Number) field(typeInfo, "hdfType")).intValue();
+      boolean bitfield = hdfType == 4;
+      int fixedString = hdfType == 3 && !(boolean) field(typeInfo, "isVString")
+          ? ((Number) field(typeInfo, "byteSize")).intValue() : 0;
+      return new Hdf5Facts(nullSpace, bitfield, fixedString);
     } catch (ReflectiveOperationException | RuntimeException e) {
       return Hdf5Facts.NONE;
     }
@@ -240,6 +247,16 @@ final class NetcdfFiles {
   /** Element type: NetCDF-3 is big-endian on disk; netCDF-Java does not expose an HDF5 dataset's byte order. */
   static DType dtype(Variable v, String format) {
     DataType t = v.getDataType();
+    if (v.isVariableLength()) {
+      DType base = t.isNumeric() && v.getRank() > 0 && v.getShape()[v.getRank() - 1] < 0 ? numericType(v, t, '<')
+          : null;
+      if (base == null) {
+        throw new UnsupportedException("netcdf-java variable '" + v.getFullName() + "' has a variable-length (vlen) "
+            + "type of " + describe(t) + ", which zarrjvm does not hand over with netcdf-java (it hands over vlen "
+            + "sequences of numbers in their last dimension)");
+      }
+      return DType.list(base);
+    }
     boolean u = v.isUnsigned() || hdf5Facts(v).bitfield();
     char order = format.equals("netcdf3") ? '>' : '<';
     if (t == DataType.BYTE) {
@@ -254,9 +271,123 @@ final class NetcdfFiles {
       return new DType('f', 4, order);
     } else if (t == DataType.DOUBLE) {
       return new DType('f', 8, order);
+    } else if (t == DataType.ENUM1 || t == DataType.ENUM2 || t == DataType.ENUM4) {
+      int size = t == DataType.ENUM1 ? 1 : t == DataType.ENUM2 ? 2 : 4;
+      return new DType(enumUnsigned(v) ? 'u' : 'i', size, size == 1 ? '|' : order);
+    } else if (t == DataType.STRUCTURE && structFields(v) != null) {
+      int size = 0;
+      for (List<Object> f : structFields(v)) {
+        size += DType.parseNumpy((String) f.get(1)).itemSize;
+      }
+      return DType.bytes(size);
+    } else if (t == DataType.CHAR) {
+      return DType.bytes(1);
+    } else if (t == DataType.STRING) {
+      return DType.text();
     }
-    throw new UnsupportedException("netcdf-java variable '" + v.getFullName() + "' has type " + t
-        + ", which zarrjvm does not hand over (numeric types only)");
+    throw new UnsupportedException("netcdf-java variable '" + v.getFullName() + "' has type " + describe(t)
+        + ", which zarrjvm does not hand over with netcdf-java (it hands over numbers, char and string)");
+  }
+
+  /**
+   * Whether an enum variable's base integer type is unsigned: netCDF-Java 4.5.5 does not say (its ENUM1/2/4 have a
+   * width only); its HDF5 header record of the base type does (read reflectively; signed when it cannot be read).
+   */
+  static boolean enumUnsigned(Variable v) {
+    Object vinfo = v.getSPobject();
+    if (vinfo == null || !vinfo.getClass().getName().endsWith("H5header$Vinfo")) {
+      return false;
+    }
+    try {
+      Object base = field(field(vinfo, "typeInfo"), "base");
+      return base != null && (boolean) field(base, "unsigned");
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** An enum variable's members (name to value, by value), as netCDF4-python's enum_dict; null for other types. */
+  static Map<String, Long> enumMapping(Variable v, DType dtype) {
+    ucar.nc2.EnumTypedef e = v.getDataType().isEnum() ? v.getEnumTypedef() : null;
+    if (e == null) {
+      return null;
+    }
+    Map<String, Long> out = new LinkedHashMap<>();
+    new java.util.TreeMap<>(e.getMap()).forEach((k, name) -> {
+      int shift = 64 - 8 * dtype.itemSize; // netCDF-Java keeps values unsigned (-1 of a short is 65535)
+      long value = dtype.isUnsigned() ? (long) k << shift >>> shift : (long) k << shift >> shift;
+      out.put(name, value);
+    });
+    return out;
+  }
+
+  /**
+   * The members of a compound (CDM Structure) variable whose members are all numeric scalars, as a NumPy structured
+   * dtype's fields (name, type, offset) packed in member order, little-endian: zarrjvm writes each element's members
+   * there from netCDF-Java's decoded values. Null for other variables (nested, array, string or char members).
+   */
+  static List<List<Object>> structFields(Variable v) {
+    if (!(v instanceof ucar.nc2.Structure s) || s.getVariables().isEmpty()) {
+      return null;
+    }
+    List<List<Object>> out = new ArrayList<>();
+    int offset = 0;
+    for (Variable m : s.getVariables()) {
+      DType d = m.getRank() == 0 && !m.isVariableLength() ? numericType(m, m.getDataType(), '<') : null;
+      if (d == null) {
+        return null;
+      }
+      out.add(List.of(m.getShortName(), d.numpy(), offset));
+      offset += d.itemSize;
+    }
+    return out;
+  }
+
+  /** The numeric dtype of a CDM number type (signedness from the variable), or null. */
+  private static DType numericType(Variable v, DataType t, char order) {
+    boolean u = v.isUnsigned();
+    if (t == DataType.BYTE) {
+      return new DType(u ? 'u' : 'i', 1, '|');
+    } else if (t == DataType.SHORT) {
+      return new DType(u ? 'u' : 'i', 2, order);
+    } else if (t == DataType.INT) {
+      return new DType(u ? 'u' : 'i', 4, order);
+    } else if (t == DataType.LONG) {
+      return new DType(u ? 'u' : 'i', 8, order);
+    } else if (t == DataType.FLOAT) {
+      return new DType('f', 4, order);
+    } else if (t == DataType.DOUBLE) {
+      return new DType('f', 8, order);
+    }
+    return null;
+  }
+
+  /** A CDM type as messages name it, with the NetCDF-4 class it stands for. */
+  static String describe(DataType t) {
+    if (t == DataType.STRUCTURE) {
+      return "Structure (NetCDF-4 compound)";
+    } else if (t == DataType.SEQUENCE) {
+      return "Sequence (NetCDF-4 vlen)";
+    } else if (t == DataType.ENUM1 || t == DataType.ENUM2 || t == DataType.ENUM4) {
+      return t + " (NetCDF-4 enum)";
+    } else if (t == DataType.OPAQUE) {
+      return "opaque (NetCDF-4 opaque)";
+    }
+    return String.valueOf(t);
+  }
+
+  /**
+   * The encoding netCDF4-python decodes a {@code char} variable's strings with: its {@code _Encoding} attribute when
+   * the variable has one and at least one dimension (netCDF4-python's {@code chartostring} then reads the last
+   * dimension as the characters of one string), else null (the variable reads as single characters, {@code S1}).
+   * {@code none} and {@code bytes} are returned as they are: strings of bytes, not decoded.
+   */
+  static String charEncoding(Variable v) {
+    if (v.getDataType() != DataType.CHAR || v.getRank() == 0) {
+      return null;
+    }
+    Attribute e = v.findAttribute("_Encoding");
+    return e == null || !e.isString() ? null : e.getStringValue();
   }
 
   /** Hidden attributes netCDF-C writes for itself (netCDF4-python does not list them either). */

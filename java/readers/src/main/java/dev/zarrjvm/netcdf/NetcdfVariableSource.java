@@ -22,6 +22,11 @@ final class NetcdfVariableSource extends ChunkedSource {
   private final SharedFile.Handle file;
   private final NetcdfFile nc;
   private final Variable var;
+  /**
+   * For a {@code char} variable read as strings ({@code _Encoding}, as netCDF4-python's chartostring): the length of
+   * the last dimension, which is not one of this array's dimensions but the byte length of its elements; else 0.
+   */
+  private final int stringLength;
 
   /**
    * Takes ownership of {@code file} (closed with this source, or now if opening fails). {@code checks=false} lets
@@ -35,6 +40,12 @@ final class NetcdfVariableSource extends ChunkedSource {
       if (options.checks()) {
         refuseKnownMisreads(v);
       }
+      String filters = filters(v);
+      if (v.getDataType() == ucar.ma2.DataType.STRING && filters != null && !filters.isBlank()) {
+        throw new UnsupportedException("netcdf-java " + NetcdfFiles.cdmVersion() + " cannot read the variable-length "
+            + "strings of '" + v.getFullName() + "', an HDF5 dataset with filters (" + filters.trim() + "): its "
+            + "H5iosp fails with IllegalStateException on every read of filtered vlen chunks; try backend='jhdf'");
+      }
       if (NetcdfFiles.hdf5Facts(v).nullDataspace()) {
         throw new UnsupportedException("netcdf-java: HDF5 dataset '" + v.getFullName() + "' has a null dataspace (no "
             + "elements, not even one: h5py reads it as h5py.Empty); zarrjvm has no array to hand over for it");
@@ -42,20 +53,70 @@ final class NetcdfVariableSource extends ChunkedSource {
       String format = NetcdfFiles.format(nc);
       DType dtype = NetcdfFiles.dtype(v, format);
       int[] ishape = v.getShape();
+      int[] ichunks = chunks(v, ishape);
+      if (dtype.isList()) { // netCDF-Java shows the sequences as a last dimension of length -1
+        ishape = java.util.Arrays.copyOf(ishape, ishape.length - 1);
+        ichunks = java.util.Arrays.copyOf(ichunks, Math.min(ichunks.length, ishape.length));
+        for (int i = 0; i < ichunks.length; i++) {
+          ichunks[i] = Math.max(1, Math.min(ichunks[i], ishape[i]));
+        }
+      }
+      if (v.getDataType() == ucar.ma2.DataType.STRING) {
+        refuseChunkOrderedStrings(v, ishape, ichunks);
+      }
+      java.util.List<String> dims = NetcdfFiles.dimensionNames(v);
+      if (dims != null && dims.size() > ishape.length) {
+        dims = dims.subList(0, ishape.length);
+      }
+      String encoding = NetcdfFiles.charEncoding(v);
+      int fixedString = NetcdfFiles.hdf5Facts(v).fixedStringSize();
+      boolean collapse = encoding != null;
+      if (fixedString > 1 && v.getDataType() == ucar.ma2.DataType.CHAR && ishape.length > 0
+          && ishape[ishape.length - 1] == fixedString) {
+        collapse = true; // an HDF5 fixed-length string: one element of |S<n>, as h5py reads it
+        encoding = "bytes";
+      }
+      if (collapse) {
+        int n = ishape[ishape.length - 1];
+        if (n == 0) {
+          throw new UnsupportedException("netcdf-java: char variable '" + v.getFullName() + "' has _Encoding '"
+              + encoding + "' and a last dimension of length 0: strings of no characters have no numpy type");
+        }
+        stringLength = n;
+        dtype = DType.bytes(n);
+        ishape = java.util.Arrays.copyOf(ishape, ishape.length - 1);
+        ichunks = java.util.Arrays.copyOf(ichunks, ichunks.length - 1);
+        dims = dims == null ? null : dims.subList(0, dims.size() - 1);
+        boolean decode = !(encoding.equals("none") || encoding.equals("None") || encoding.equals("bytes"));
+        encoding = decode ? encoding : null;
+      } else {
+        stringLength = 0;
+      }
       long[] shape = new long[ishape.length];
       for (int i = 0; i < ishape.length; i++) {
         shape[i] = ishape[i];
       }
-      Attribute fill = v.findAttribute("_FillValue");
+      Attribute fill = dtype.isNumeric() ? v.findAttribute("_FillValue") : null;
       java.util.Set<String> synthesised = NetcdfFiles.synthesised(v);
       ArrayInfo.Builder b = ArrayInfo.builder(NetcdfBackend.NAME, format, v.getFullName())
           .shape(shape)
-          .chunks(chunks(v, ishape))
+          .chunks(ichunks)
           .dtype(dtype)
           .fillBits(fill == null || fill.isString() ? null : FillValues.bits(fill.getNumericValue(), dtype))
           .attributes(NetcdfFiles.attributes(v.getAttributes(), synthesised))
           .attributeTypes(NetcdfFiles.attributeTypes(v.getAttributes(), synthesised))
-          .dimensionNames(NetcdfFiles.dimensionNames(v));
+          .dimensionNames(dims)
+          .textEncoding(encoding)
+          .charStrings(stringLength > 0 && fixedString <= 1)
+          .enumMapping(NetcdfFiles.enumMapping(v, dtype))
+          .fields(NetcdfFiles.structFields(v));
+      if (stringLength > 0 && fixedString > 1) {
+        b.note("HDF5 fixed-length strings of " + stringLength + " bytes: netCDF-Java's extra character dimension is "
+            + "read as the bytes of each string, as h5py reads them");
+      } else if (stringLength > 0) {
+        b.note("char variable with _Encoding: its last dimension (" + stringLength + " characters) is read as "
+            + "strings, as netCDF4-python's chartostring does");
+      }
       setInfo(b.build());
     } catch (Throwable t) {
       close(); // releases this source's share of the file
@@ -72,20 +133,42 @@ final class NetcdfVariableSource extends ChunkedSource {
    * not there, nothing is refused.
    */
   static void refuseKnownMisreads(Variable v) {
-    Object sp = v.getSPobject();
-    if (sp == null) {
-      return;
-    }
-    String filters;
-    try {
-      filters = String.valueOf(sp.getClass().getMethod("getCompression").invoke(sp));
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return;
-    }
-    if (filters.toLowerCase(java.util.Locale.ROOT).contains("fletcher32")) {
+    String filters = filters(v);
+    if (filters != null && filters.toLowerCase(java.util.Locale.ROOT).contains("fletcher32")) {
       throw new UnsupportedException("netcdf-java does not verify HDF5 Fletcher32 checksums (it strips them unread): "
           + "a damaged chunk of '" + v.getFullName() + "' (filters: " + filters.trim() + ") would read as wrong "
           + "numbers; pass checks=False to read it without verification");
+    }
+  }
+
+  /**
+   * netCDF-Java 4.5.5 hands over the strings of a chunked vlen-string dataset in the order its chunks are stored, read
+   * as if they were C order (measured: chunks of shape (7, 1) over (7, 2) read s0, s2, s4, ... where h5py reads s0,
+   * s1, s2, ...). That is the right order only when every chunk spans whole rows (each dimension after the first
+   * whole); other chunkings are refused rather than read as strings in the wrong places.
+   */
+  private static void refuseChunkOrderedStrings(Variable v, int[] shape, int[] chunks) {
+    for (int k = 1; k < shape.length; k++) {
+      if (chunks[k] < shape[k]) {
+        throw new UnsupportedException("netcdf-java " + NetcdfFiles.cdmVersion() + " reads the variable-length "
+            + "strings of '" + v.getFullName() + "' (chunks " + java.util.Arrays.toString(chunks) + " of shape "
+            + java.util.Arrays.toString(shape) + ") in chunk storage order, not in their places: strings of chunked "
+            + "datasets are read only when each chunk spans whole rows; try backend='jhdf'");
+      }
+    }
+  }
+
+  /** The HDF5 filter names netCDF-Java lists for a variable (its public Vinfo.getCompression()), or null. */
+  static String filters(Variable v) {
+    Object sp = v.getSPobject();
+    if (sp == null) {
+      return null;
+    }
+    try {
+      Object f = sp.getClass().getMethod("getCompression").invoke(sp);
+      return f == null ? null : f.toString();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
     }
   }
 
@@ -109,18 +192,112 @@ final class NetcdfVariableSource extends ChunkedSource {
 
   @Override
   protected ucar.ma2.Array decodeRegion(long[] offset, int[] shape) throws Exception {
-    int[] origin = new int[offset.length];
-    for (int i = 0; i < origin.length; i++) {
+    if (info().dtype.isList()) {
+      return sequences(offset, shape);
+    }
+    int[] origin = new int[offset.length + (stringLength > 0 ? 1 : 0)];
+    for (int i = 0; i < offset.length; i++) {
       origin[i] = Math.toIntExact(offset[i]);
+    }
+    if (stringLength > 0) {
+      shape = java.util.Arrays.copyOf(shape, shape.length + 1);
+      shape[shape.length - 1] = stringLength;
     }
     synchronized (nc) {
       try {
+        if (var instanceof ucar.nc2.Structure) {
+          return records((ucar.ma2.ArrayStructure) var.read(origin, shape));
+        }
         return var.read(origin, shape);
       } catch (java.io.EOFException e) {
         throw new ChunkDecodeException("netcdf-java: " + nc.getLocation() + " ends before the data of '"
             + var.getFullName() + "' (truncated file): " + e, e);
       }
     }
+  }
+
+  /**
+   * Compound elements as their bytes in this array's structured layout (info().fields: packed, little-endian), from
+   * the values netCDF-Java decoded.
+   */
+  private ucar.ma2.Array records(ucar.ma2.ArrayStructure a) {
+    java.util.List<java.util.List<Object>> fields = info().fields;
+    int size = info().dtype.itemSize;
+    int n = Math.toIntExact(a.getSize());
+    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(n * size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    ucar.ma2.StructureMembers members = a.getStructureMembers();
+    ucar.ma2.StructureMembers.Member[] ms = new ucar.ma2.StructureMembers.Member[fields.size()];
+    for (int k = 0; k < ms.length; k++) {
+      ms[k] = members.findMember((String) fields.get(k).get(0));
+    }
+    for (int i = 0; i < n; i++) {
+      ucar.ma2.StructureData sd = a.getStructureData(i);
+      for (int k = 0; k < ms.length; k++) {
+        int at = i * size + ((Number) fields.get(k).get(2)).intValue();
+        ucar.ma2.DataType t = ms[k].getDataType();
+        if (t == ucar.ma2.DataType.BYTE) {
+          out.put(at, sd.getScalarByte(ms[k]));
+        } else if (t == ucar.ma2.DataType.SHORT) {
+          out.putShort(at, sd.getScalarShort(ms[k]));
+        } else if (t == ucar.ma2.DataType.INT) {
+          out.putInt(at, sd.getScalarInt(ms[k]));
+        } else if (t == ucar.ma2.DataType.LONG) {
+          out.putLong(at, sd.getScalarLong(ms[k]));
+        } else if (t == ucar.ma2.DataType.FLOAT) {
+          out.putFloat(at, sd.getScalarFloat(ms[k]));
+        } else if (t == ucar.ma2.DataType.DOUBLE) {
+          out.putDouble(at, sd.getScalarDouble(ms[k]));
+        } else {
+          throw new ChunkDecodeException("netcdf-java decoded member '" + ms[k].getName() + "' of '"
+              + var.getFullName() + "' as " + t);
+        }
+      }
+    }
+    return ucar.ma2.Array.factory(ucar.ma2.DataType.BYTE, new int[] {n * size}, out.array());
+  }
+
+  private Object[] allSequences;
+
+  /**
+   * A box of a vlen variable: netCDF-Java 4.5.5 reads vlen data only whole (its section reads fail on the -1
+   * dimension), so the variable is read once, kept, and boxes are cut from it (one Java array per sequence).
+   */
+  private ucar.ma2.Array sequences(long[] offset, int[] shape) throws java.io.IOException {
+    Object[] all;
+    synchronized (nc) {
+      if (allSequences == null) {
+        ucar.ma2.Array whole = var.read();
+        Object[] flat = new Object[Math.toIntExact(whole.getSize())];
+        ucar.ma2.IndexIterator it = whole.getIndexIterator();
+        for (int i = 0; i < flat.length; i++) {
+          Object o = it.getObjectNext();
+          flat[i] = o instanceof ucar.ma2.Array a ? a.copyTo1DJavaArray() : o;
+        }
+        if (flat.length != Grid.size(info().shape)) {
+          throw new ChunkDecodeException("netcdf-java read " + flat.length + " sequences of '" + var.getFullName()
+              + "' of shape " + java.util.Arrays.toString(info().shape));
+        }
+        allSequences = flat;
+      }
+      all = allSequences;
+    }
+    long[] full = info().shape;
+    Object[] box = new Object[Math.toIntExact(Grid.size(shape))];
+    int[] counter = new int[shape.length];
+    for (int i = 0; i < box.length; i++) {
+      long at = 0;
+      for (int d = 0; d < shape.length; d++) {
+        at = at * full[d] + offset[d] + counter[d];
+      }
+      box[i] = all[Math.toIntExact(at)];
+      for (int d = shape.length - 1; d >= 0; d--) {
+        if (++counter[d] < shape[d]) {
+          break;
+        }
+        counter[d] = 0;
+      }
+    }
+    return ucar.ma2.Array.factory(ucar.ma2.DataType.OBJECT, shape, box);
   }
 
   @Override

@@ -25,12 +25,13 @@ public abstract class ZarrChunkSource extends ChunkedSource {
 
   /**
    * Reads the metadata at {@code path} ({@code zarrFormat}'s when 2 or 3); refuses files, ambiguous nodes, groups and
-   * missing arrays.
+   * missing arrays; {@code reader} (the adapter's reader, as users name it) is named in refusals of data types it
+   * cannot read.
    */
-  protected ZarrChunkSource(ByteStore store, String path, int zarrFormat) {
+  protected ZarrChunkSource(ByteStore store, String path, int zarrFormat, String reader) {
     this.store = store;
     this.node = ZarrMeta.checkNode(store, path, zarrFormat);
-    this.meta = ZarrMeta.read(store, node, zarrFormat);
+    this.meta = ZarrMeta.read(store, node, zarrFormat, reader);
   }
 
   /** The store key of the chunk (or, for sharded arrays, of the shard holding it) at {@code chunkCoords}. */

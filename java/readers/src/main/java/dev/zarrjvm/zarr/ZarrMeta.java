@@ -130,6 +130,43 @@ public final class ZarrMeta {
    * is {@link ArrayNotFoundException}.
    */
   public static ZarrMeta read(ByteStore store, String node, int zarrFormat) {
+    return read(store, node, zarrFormat, "zarrjvm");
+  }
+
+  /**
+   * Zarr's string and bytes data types, as zarr-python writes them, with what they hold; null for other types. None of
+   * the Zarr readers zarrjvm drives has them (zarr-java 0.0.9's and jzarr 0.4.2's DataType are bool, integers and
+   * float32/64 only), so they are refused naming the type and the reader.
+   */
+  static String stringType(String dtype, int format) {
+    if (format == 3) {
+      return switch (dtype) {
+        case "string" -> "variable-length UTF-8 strings";
+        case "bytes", "variable_length_bytes" -> "variable-length bytes";
+        case "fixed_length_utf32" -> "fixed-length UTF-32 strings";
+        case "fixed_length_ascii", "null_terminated_bytes" -> "fixed-length bytes";
+        default -> null;
+      };
+    }
+    if (dtype.length() < 2) {
+      return null;
+    }
+    return switch (dtype.charAt(1)) {
+      case 'S' -> "fixed-length bytes (numpy " + dtype + ")";
+      case 'U' -> "fixed-length UTF-32 strings (numpy " + dtype + ")";
+      case 'O' -> "Python objects (vlen-utf8 / vlen-bytes strings, numpy object)";
+      default -> null;
+    };
+  }
+
+  private static UnsupportedException noStrings(String key, String dtype, String what, String reader) {
+    return new UnsupportedException(key + ": data type '" + dtype + "' holds " + what + ", and " + reader
+        + " has no string or bytes data types (bool, integers and float32/64 only); zarrjvm cannot read it with "
+        + reader);
+  }
+
+  /** As {@link #read(ByteStore, String, int)}; {@code reader} is named when the data type is one it cannot read. */
+  public static ZarrMeta read(ByteStore store, String node, int zarrFormat, String reader) {
     Node k = probe(store, node, zarrFormat);
     if (k.kind() == Kind.NONE) {
       throw new ArrayNotFoundException("no Zarr " + (zarrFormat == 0 ? "" : "v" + zarrFormat + " ") + "array at "
@@ -142,6 +179,11 @@ public final class ZarrMeta {
     JsonNode doc = k.v3Doc() != null ? k.v3Doc() : Json.parse(store.get(key), key);
     if (!doc.isObject()) {
       throw new MetadataException(key + ": must be a JSON object");
+    }
+    JsonNode dt = doc.get(k.zarrFormat() == 3 ? "data_type" : "dtype");
+    String strings = dt != null && dt.isTextual() ? stringType(dt.textValue(), k.zarrFormat()) : null;
+    if (strings != null) {
+      throw noStrings(key, dt.textValue(), strings, reader);
     }
     return k.zarrFormat() == 3 ? parseV3(key, node, (ObjectNode) doc) : parseV2(key, node, (ObjectNode) doc);
   }

@@ -32,7 +32,7 @@ final class ZarrJavaArraySource extends ZarrChunkSource {
   private final CheckedPipeline pipeline;
 
   ZarrJavaArraySource(ByteStore store, String path, ReaderOptions options) {
-    super(store, path, options.zarrFormat());
+    super(store, path, options.zarrFormat(), ZarrJavaBackend.NAME);
     try {
       if (options.checks()) {
         refuseKnownMisreads(meta, ZarrJavaBackend.CAPABILITIES);
