@@ -61,9 +61,15 @@ public final class HttpByteStore implements ByteStore {
     return stats;
   }
 
-  /** The URL of {@code key}: the base plus each key segment percent-encoded. */
+  /**
+   * The URL of {@code key}: the base plus each key segment percent-encoded; the empty key is the URL the store was
+   * opened on itself (a NetCDF/HDF5 file read through {@link StoreFile}).
+   */
   URI uri(String key) {
     StoreKeys.checkKey(key);
+    if (key.isEmpty()) {
+      return URI.create(base.substring(0, base.length() - 1));
+    }
     StringBuilder sb = new StringBuilder(base);
     String[] segs = key.split("/", -1);
     for (int i = 0; i < segs.length; i++) {
@@ -263,6 +269,6 @@ public final class HttpByteStore implements ByteStore {
 
   @Override
   public String describe() {
-    return base;
+    return base.substring(0, base.length() - 1); // the URL as given: the file for a NetCDF/HDF5 file
   }
 }
