@@ -200,11 +200,14 @@ def _source_class() -> type:
         @jpype.JOverride
         def size(self, key: str) -> int:
             try:
-                return int(self.fs.size(self._path(str(key))))
+                info = self.fs.info(self._path(str(key)))
             except FileNotFoundError:
                 return -1
             except Exception as e:
                 raise self._fail("cannot stat", key, e) from None
+            if info.get("type") == "directory":  # a NetCDF/HDF5 file asked of a directory
+                raise self._fail("cannot read", key, IsADirectoryError("it is a directory, not a file"))
+            return int(info["size"])
 
         @jpype.JOverride
         def exists(self, key: str) -> bool:

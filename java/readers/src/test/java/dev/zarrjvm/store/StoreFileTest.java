@@ -1,0 +1,127 @@
+package dev.zarrjvm.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.zarrjvm.errors.ArrayNotFoundException;
+import dev.zarrjvm.errors.StoreException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreFileTest {
+  @TempDir
+  Path tmp;
+
+  /** A local store that records the ranges asked of it (the reads a remote store would send). */
+  private static final class Recording implements ByteStore {
+    final ByteStore inner;
+    final List<long[]> ranges = new ArrayList<>();
+
+    Recording(ByteStore inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public byte[] get(String key) {
+      return inner.get(key);
+    }
+
+    @Override
+    public synchronized byte[] getRange(String key, ByteRange range) {
+      ranges.add(range.bounds());
+      return inner.getRange(key, range);
+    }
+
+    @Override
+    public boolean exists(String key) {
+      return inner.exists(key);
+    }
+
+    @Override
+    public long size(String key) {
+      return inner.size(key);
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+      return inner.list(prefix);
+    }
+
+    @Override
+    public String describe() {
+      return "recording " + inner.describe();
+    }
+  }
+
+  private byte[] content(int n) {
+    byte[] b = new byte[n];
+    new Random(5).nextBytes(b);
+    return b;
+  }
+
+  @Test
+  void readsEqualTheFileAndSmallReadsShareBlocks() throws Exception {
+    int bs = StoreFile.blockSize();
+    byte[] all = content(3 * bs + 123);
+    Files.write(tmp.resolve("f.nc"), all);
+    Recording store = new Recording(new LocalByteStore(tmp));
+    StoreFile f = StoreFile.open(store, "f.nc");
+    assertEquals(all.length, f.size());
+    // many small reads inside the first block: one request
+    for (int at = 0; at < 4000; at += 37) {
+      assertArrayEquals(Arrays.copyOfRange(all, at, at + 20), f.readFully(at, 20));
+    }
+    assertEquals(1, store.ranges.size());
+    // a read across blocks 0-2 fetches the two missing ones in one request
+    assertArrayEquals(Arrays.copyOfRange(all, bs - 10, 2 * bs + 10), f.readFully(bs - 10, bs + 20));
+    assertEquals(2, store.ranges.size());
+    assertArrayEquals(new long[] {bs, 3L * bs}, store.ranges.get(1));
+    // the last block is short; reading past the end gives what there is, then -1
+    byte[] tail = new byte[500];
+    assertEquals(123, f.read(3L * bs, tail, 0, 500));
+    assertArrayEquals(Arrays.copyOfRange(all, 3 * bs, all.length), Arrays.copyOf(tail, 123));
+    assertEquals(-1, f.read(all.length, tail, 0, 1));
+    assertThrows(StoreException.class, () -> f.readFully(all.length - 2, 3));
+  }
+
+  @Test
+  void largeReadsGoStraightToTheStoreAsOneRange() throws Exception {
+    int bs = StoreFile.blockSize();
+    byte[] all = content(10 * bs);
+    Files.write(tmp.resolve("big.h5"), all);
+    Recording store = new Recording(new LocalByteStore(tmp));
+    StoreFile f = StoreFile.open(store, "big.h5");
+    assertArrayEquals(Arrays.copyOfRange(all, 7, 7 + 6 * bs), f.readFully(7, 6 * bs));
+    assertEquals(1, store.ranges.size());
+    assertArrayEquals(new long[] {7, 7 + 6L * bs}, store.ranges.get(0));
+  }
+
+  @Test
+  void channelReadsPositionallyAndRefusesWritesAndMaps() throws Exception {
+    byte[] all = content(1000);
+    Files.write(tmp.resolve("c.h5"), all);
+    try (StoreFileChannel ch = new StoreFileChannel(StoreFile.open(new LocalByteStore(tmp), "c.h5"))) {
+      ByteBuffer b = ByteBuffer.allocate(100);
+      assertEquals(100, ch.read(b, 900));
+      assertArrayEquals(Arrays.copyOfRange(all, 900, 1000), b.array());
+      assertEquals(-1, ch.read(ByteBuffer.allocate(1), 1000));
+      assertEquals(1000, ch.size());
+      assertThrows(UnsupportedOperationException.class, () -> ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY,
+          0, 10));
+      assertThrows(java.nio.channels.NonWritableChannelException.class, () -> ch.write(ByteBuffer.allocate(1), 0));
+    }
+  }
+
+  @Test
+  void missingFileIsNotFound() {
+    assertThrows(ArrayNotFoundException.class, () -> StoreFile.open(new LocalByteStore(tmp), "nope.nc"));
+  }
+}
