@@ -80,16 +80,36 @@ class StoreFileTest {
       assertArrayEquals(Arrays.copyOfRange(all, at, at + 20), f.readFully(at, 20));
     }
     assertEquals(1, store.ranges.size());
-    // a read across blocks 0-2 fetches the two missing ones in one request
-    assertArrayEquals(Arrays.copyOfRange(all, bs - 10, 2 * bs + 10), f.readFully(bs - 10, bs + 20));
+    // a read across the missing blocks 1 and 2 fetches both in one request, and, as it continues where the last fetch
+    // ended, one block ahead (the short last one)
+    assertArrayEquals(Arrays.copyOfRange(all, 2 * bs - 10, 2 * bs + 10), f.readFully(2L * bs - 10, 20));
     assertEquals(2, store.ranges.size());
-    assertArrayEquals(new long[] {bs, 3L * bs}, store.ranges.get(1));
+    assertArrayEquals(new long[] {bs, all.length}, store.ranges.get(1));
     // the last block is short; reading past the end gives what there is, then -1
     byte[] tail = new byte[500];
     assertEquals(123, f.read(3L * bs, tail, 0, 500));
     assertArrayEquals(Arrays.copyOfRange(all, 3 * bs, all.length), Arrays.copyOf(tail, 123));
     assertEquals(-1, f.read(all.length, tail, 0, 1));
     assertThrows(StoreException.class, () -> f.readFully(all.length - 2, 3));
+  }
+
+  @Test
+  void readsGoingThroughTheFileFetchAheadAndOthersDoNot() throws Exception {
+    int bs = StoreFile.blockSize();
+    byte[] all = content(40 * bs);
+    Files.write(tmp.resolve("seq.nc"), all);
+    Recording store = new Recording(new LocalByteStore(tmp));
+    StoreFile f = StoreFile.open(store, "seq.nc");
+    f.readFully(20L * bs, 10); // a random read: its block only
+    assertArrayEquals(new long[] {20L * bs, 21L * bs}, store.ranges.get(0));
+    for (long at = 0; at < 12L * bs; at += bs / 2) { // reading on: 1, 1+1, 1+2, 1+4 blocks, ...
+      assertArrayEquals(Arrays.copyOfRange(all, (int) at, (int) at + 10), f.readFully(at, 10));
+    }
+    assertArrayEquals(new long[] {0, bs}, store.ranges.get(1));
+    assertArrayEquals(new long[] {bs, 3L * bs}, store.ranges.get(2));
+    assertArrayEquals(new long[] {3L * bs, 6L * bs}, store.ranges.get(3));
+    assertArrayEquals(new long[] {6L * bs, 11L * bs}, store.ranges.get(4));
+    assertEquals(6, store.ranges.size());
   }
 
   @Test
@@ -118,6 +138,28 @@ class StoreFileTest {
           0, 10));
       assertThrows(java.nio.channels.NonWritableChannelException.class, () -> ch.write(ByteBuffer.allocate(1), 0));
     }
+  }
+
+  @Test
+  void threadsMissingTheSameBlockFetchItOnce() throws Exception {
+    byte[] all = content(5000);
+    Files.write(tmp.resolve("t.h5"), all);
+    Recording store = new Recording(new LocalByteStore(tmp));
+    StoreFile f = StoreFile.open(store, "t.h5");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<byte[]>> reads = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        int at = i * 50;
+        reads.add(pool.submit(() -> f.readFully(at, 40)));
+      }
+      for (int i = 0; i < 64; i++) {
+        assertArrayEquals(Arrays.copyOfRange(all, i * 50, i * 50 + 40), reads.get(i).get());
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(1, store.ranges.size());
   }
 
   @Test
