@@ -3,14 +3,14 @@
 One NetCDF-4 file (netCDF4-python, superblock 2, so every reader reads it) served by the loopback Range server of
 tests/remote_servers.py. Each case is open + read + close of one variable, as a user reading a remote file does:
 ``small`` (a 48-byte variable: the cost is opening the file), ``chunk`` (one 100x250 float32 chunk of a 160-chunk
-variable, in the middle of the file) and ``whole`` (the 16 MB variable). The Python peers read through ``fsspec.open(url)`` (HTTP range reads
-with fsspec's default readahead cache, what h5py/h5netcdf users do today). Requests are counted by the server for
-every reader; zarrjvm's own count (``store_stats``) is checked equal. Every result is compared with netCDF4-python's
-read of the local file before timing. Also measured: zarrjvm's block size (``zarrjvm.storefile.blockSize``, 16 KiB to
-1 MiB) for the same cases, and a served delay of 2 ms per request to show what round trips cost.
+variable, in the middle of the file) and ``whole`` (the 16 MB variable). The Python peers read through
+``fsspec.open(url)`` (HTTP range reads with fsspec's default readahead cache, what h5py/h5netcdf users do today).
+Requests are counted by the server for every reader. Every result is compared with netCDF4-python's read of the local
+file before timing. Also measured: zarrjvm's block size (``zarrjvm.storefile.blockSize``, 16 KiB to 1 MiB) for the
+same cases, and a served delay of 2 ms per request to show what round trips cost.
 
-``.venv/bin/python -m bench.remote_netcdf [--runs 5]`` writes ``bench/results/remote_netcdf.{json,md}``. Takes about a
-minute and a half, so it is not part of ``make bench``. Not a timed test.
+``.venv/bin/python -m bench.remote_netcdf [--runs 5]`` writes ``bench/results/remote_netcdf.{json,md}``. Takes about
+two minutes, so it is not part of ``make bench``. Not a timed test.
 """
 
 from __future__ import annotations
@@ -182,9 +182,10 @@ def main() -> None:
     (RESULTS / "remote_netcdf.json").write_text(json.dumps(out, indent=2) + "\n")
     lines = ["# NetCDF-4 over HTTP: zarrjvm netcdf-java / jhdf against h5py and h5netcdf on fsspec", "",
              f"One {size / 1e6:.1f} MB NetCDF-4 file on a loopback Range server; open + read + close of one variable, "
-             f"median ms of {args.runs} runs (in brackets: ÷ h5py's median), requests and bytes asked of the server for "
-             "one read (the Range lengths; a GET without Range — fsspec's first request — counts the whole file, "
-             "though fsspec may stop reading it early). Every result checked equal to netCDF4-python's local read. `small`: 12 float32; `chunk`: "
+             f"median ms of {args.runs} runs (in brackets: ÷ h5py's median), requests and bytes asked of the server "
+             "for one read (the Range lengths; a GET without Range — fsspec's first request — counts the whole file, "
+             "though fsspec may stop reading it early). Every result checked equal to netCDF4-python's local read. "
+             "`small`: 12 float32; `chunk`: "
              "one 100x250 chunk of 160; `whole`: the 4000x1000 float32 variable.", ""]
     for label, res in results.items():
         lines += [f"## {label}", "", "| case | " + " | ".join(READERS) + " |", "|---|" + "---|" * len(READERS)]
