@@ -284,3 +284,24 @@ def test_local_files_keep_the_direct_path(files: Path, backend: str) -> None:
     with zarrjvm.open_array(files / "data.nc", "small", backend=backend) as a:
         assert a.store_stats() is None  # read by the library itself, not through a store
         assert_same(a[...], _netcdf4(files / "data.nc", "small"))
+
+
+@pytest.mark.parametrize("backend", BOTH)
+def test_http_server_failure_is_a_store_error_not_damage(srv: RangeHTTPServer, backend: str) -> None:
+    """A server that fails while the header is read: the HTTP status is the cause, not a damaged file."""
+    srv.fail("/data.nc", 503)
+    with pytest.raises(zarrjvm.StoreError, match="HTTP 503") as e:
+        zarrjvm.open_array(f"{srv.url}/data.nc", "small", backend=backend, storage_options={"retries": 0})
+    assert "damaged" not in str(e.value)
+    srv.reset()
+    with zarrjvm.open_array(f"{srv.url}/data.nc", "small", backend=backend) as a:  # the next open works
+        assert a.shape == (12,)
+
+
+def test_http_xarray_engine_reads_a_remote_netcdf4(srv: RangeHTTPServer, files: Path) -> None:
+    xr = pytest.importorskip("xarray")
+    with xr.open_dataset(f"{srv.url}/data.nc", engine="zarrjvm") as ds, \
+            xr.open_dataset(files / "data.nc", engine="netcdf4", mask_and_scale=False) as want:
+        got = ds.load()
+        for name in ("big", "small", "flags"):
+            assert_same(got[name].values, want[name].values)
