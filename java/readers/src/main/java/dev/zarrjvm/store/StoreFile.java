@@ -75,11 +75,19 @@ public final class StoreFile {
 
   /** The value at {@code key} of {@code store} as a file. */
   public static StoreFile open(ByteStore store, String key) {
-    long size = store.size(key);
-    if (size < 0) {
+    int bs = blockSize();
+    ByteStore.Sized head = store.getHead(key, bs);
+    if (head == null) {
       throw new ArrayNotFoundException("no file " + store.describe() + (key.isEmpty() ? "" : "/" + key));
     }
-    return new StoreFile(store, key, size, blockSize());
+    StoreFile f = new StoreFile(store, key, head.total(), bs);
+    if (head.bytes().length == Math.min(bs, head.total()) && head.total() > 0) {
+      synchronized (f.blocks) { // the first block came with the size: the superblock or header is read from it
+        f.blocks.put(0L, head.bytes());
+        f.nextSequential = 1;
+      }
+    }
+    return f;
   }
 
   /** The block size this JVM uses (see the class comment). */

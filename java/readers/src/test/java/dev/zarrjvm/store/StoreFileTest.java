@@ -75,7 +75,7 @@ class StoreFileTest {
     Recording store = new Recording(new LocalByteStore(tmp));
     StoreFile f = StoreFile.open(store, "f.nc");
     assertEquals(all.length, f.size());
-    // many small reads inside the first block: one request
+    // opening read the first block (with the size): many small reads inside it need no other request
     for (int at = 0; at < 4000; at += 37) {
       assertArrayEquals(Arrays.copyOfRange(all, at, at + 20), f.readFully(at, 20));
     }
@@ -100,16 +100,18 @@ class StoreFileTest {
     Files.write(tmp.resolve("seq.nc"), all);
     Recording store = new Recording(new LocalByteStore(tmp));
     StoreFile f = StoreFile.open(store, "seq.nc");
+    assertArrayEquals(new long[] {0, bs}, store.ranges.get(0)); // opening: the first block
     f.readFully(20L * bs, 10); // a random read: its block only
-    assertArrayEquals(new long[] {20L * bs, 21L * bs}, store.ranges.get(0));
-    for (long at = 0; at < 12L * bs; at += bs / 2) { // reading on: 1, 1+1, 1+2, 1+4 blocks, ...
+    assertArrayEquals(new long[] {20L * bs, 21L * bs}, store.ranges.get(1));
+    for (long at = 2L * bs; at < 14L * bs; at += bs / 2) { // reading on: 1, 1+1, 1+2, 1+4 blocks, ...
       assertArrayEquals(Arrays.copyOfRange(all, (int) at, (int) at + 10), f.readFully(at, 10));
     }
-    assertArrayEquals(new long[] {0, bs}, store.ranges.get(1));
-    assertArrayEquals(new long[] {bs, 3L * bs}, store.ranges.get(2));
-    assertArrayEquals(new long[] {3L * bs, 6L * bs}, store.ranges.get(3));
-    assertArrayEquals(new long[] {6L * bs, 11L * bs}, store.ranges.get(4));
-    assertEquals(6, store.ranges.size());
+    assertArrayEquals(new long[] {2L * bs, 3L * bs}, store.ranges.get(2));
+    assertArrayEquals(new long[] {3L * bs, 5L * bs}, store.ranges.get(3));
+    assertArrayEquals(new long[] {5L * bs, 8L * bs}, store.ranges.get(4));
+    assertArrayEquals(new long[] {8L * bs, 13L * bs}, store.ranges.get(5));
+    assertArrayEquals(new long[] {13L * bs, 20L * bs}, store.ranges.get(6)); // up to the block read before
+    assertEquals(7, store.ranges.size());
   }
 
   @Test
@@ -120,8 +122,8 @@ class StoreFileTest {
     Recording store = new Recording(new LocalByteStore(tmp));
     StoreFile f = StoreFile.open(store, "big.h5");
     assertArrayEquals(Arrays.copyOfRange(all, 7, 7 + 6 * bs), f.readFully(7, 6 * bs));
-    assertEquals(1, store.ranges.size());
-    assertArrayEquals(new long[] {7, 7 + 6L * bs}, store.ranges.get(0));
+    assertEquals(2, store.ranges.size()); // the first block when opening, then the read
+    assertArrayEquals(new long[] {7, 7 + 6L * bs}, store.ranges.get(1));
   }
 
   @Test
@@ -142,7 +144,8 @@ class StoreFileTest {
 
   @Test
   void threadsMissingTheSameBlockFetchItOnce() throws Exception {
-    byte[] all = content(5000);
+    int bs = StoreFile.blockSize();
+    byte[] all = content(2 * bs);
     Files.write(tmp.resolve("t.h5"), all);
     Recording store = new Recording(new LocalByteStore(tmp));
     StoreFile f = StoreFile.open(store, "t.h5");
@@ -150,16 +153,16 @@ class StoreFileTest {
     try {
       List<java.util.concurrent.Future<byte[]>> reads = new ArrayList<>();
       for (int i = 0; i < 64; i++) {
-        int at = i * 50;
+        int at = bs + i * 50;
         reads.add(pool.submit(() -> f.readFully(at, 40)));
       }
       for (int i = 0; i < 64; i++) {
-        assertArrayEquals(Arrays.copyOfRange(all, i * 50, i * 50 + 40), reads.get(i).get());
+        assertArrayEquals(Arrays.copyOfRange(all, bs + i * 50, bs + i * 50 + 40), reads.get(i).get());
       }
     } finally {
       pool.shutdown();
     }
-    assertEquals(1, store.ranges.size());
+    assertEquals(2, store.ranges.size()); // the first block when opening, then block 1 once
   }
 
   @Test
