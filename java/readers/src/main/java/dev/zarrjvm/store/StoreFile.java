@@ -27,10 +27,9 @@ import java.util.concurrent.CompletionException;
  */
 public final class StoreFile {
   /**
-   * Block size. Measured (bench/results/remote_netcdf.md): 16 KiB blocks take 2-3x the requests of 64 KiB ones to open
-   * a NetCDF-4 file; 256 KiB ones cut a whole-variable read of 100 KB chunks from 31 to 10 requests (neighbouring
-   * chunks share blocks) at the cost of reading up to a block beyond a small read; 1 MiB ones read 1 MB to open any
-   * file.
+   * Block size. Measured (bench/results/remote_netcdf.md, a 14 MB NetCDF-4 file of 100 KB chunks): reading the whole
+   * variable takes 165-323 requests with 16-64 KiB blocks, 14-19 with 256 KiB ones (and readahead), 10-12 with 1 MiB
+   * ones, which read 1.5 MB to open any file; opening and reading a small variable is 2 requests with any of them.
    */
   public static final int DEFAULT_BLOCK_SIZE = 256 * 1024;
   /** Cache bound per open file. */
