@@ -314,3 +314,13 @@ def test_http_empty_file_is_refused_by_name(srv: RangeHTTPServer, files: Path, b
     (files / "empty.nc").write_bytes(b"")
     with pytest.raises(zarrjvm.MetadataError, match="empty"):
         zarrjvm.open_array(f"{srv.url}/empty.nc", "x", backend=backend)
+
+
+def test_http_jhdf_fetches_a_remote_files_chunks_in_parallel(srv: RangeHTTPServer, files: Path) -> None:
+    """jhdf reads a remote file's chunks on the io pool: with 10 ms per request, requests overlap."""
+    srv.reset(delay=0.01)
+    with within(LIMIT, lambda: zarrjvm.open_array(f"{srv.url}/data.nc", "big", backend="jhdf")) as a:
+        assert_same(within(LIMIT, lambda: a[...]), _netcdf4(files / "data.nc", "big"))
+        stats = a.store_stats()
+        assert stats is not None and stats["max_in_flight"] > 1 and srv.max_active > 1, stats
+        assert stats["bytes"] <= (files / "data.nc").stat().st_size  # no block fetched twice

@@ -37,6 +37,8 @@ final class JhdfFile {
   final HdfFile hdf;
   /** Where the file is, for messages: a local path or the store's URL. */
   final String path;
+  /** Whether the file is read through a remote store (its chunk reads then mostly wait for the network). */
+  final boolean remote;
   /** Whether the file is NetCDF-4 (netCDF-C's {@code _NCProperties} on the root, or its dimension scales). */
   final boolean netcdf4;
   private final Key key;
@@ -48,6 +50,7 @@ final class JhdfFile {
     this.hdf = hdf;
     this.path = path;
     this.key = key;
+    this.remote = !(key.file() instanceof Path);
     this.netcdf4 = hdf.getAttributes().containsKey("_NCProperties") || hdf.getAttributes().containsKey("_nc3_strict");
   }
 
