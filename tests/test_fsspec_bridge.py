@@ -242,8 +242,9 @@ def test_fsspec_group_listing(memfs: AbstractFileSystem) -> None:
     assert g.members() == {"v2.zarr": "array", "v3.zarr": "array"}
 
 
-def test_netcdf_backend_refuses_fsspec_objects_and_objects_refuse_storage_options(memfs: AbstractFileSystem) -> None:
-    with pytest.raises(zarrjvm.UnsupportedError, match="local files"):
+def test_netcdf_backend_refuses_an_fsspec_directory_and_objects_refuse_options(memfs: AbstractFileSystem) -> None:
+    # a NetCDF file is the store itself (fsspec URL or filesystem rooted at the file): a directory is not one
+    with pytest.raises(zarrjvm.StoreError, match="is a directory, not a file"):
         zarrjvm.open_array(memfs, "x.nc", backend="netcdf-java")
     with pytest.raises(zarrjvm.InvalidArgumentError, match="already configured"):
         zarrjvm.open_array(memfs, "bridge/v3.zarr", storage_options={"anon": True})

@@ -556,8 +556,11 @@ def open_array(store: Any, path: str | None = None, **options: Any) -> JvmArray:
     """Opens the array at ``path`` inside ``store`` with a Java backend.
 
     ``store`` is a directory, a ``.zip`` file (zarr-python's ZipStore), a NetCDF/HDF5 file, an ``http(s)://`` or
-    ``s3://bucket/prefix`` URL (with ``storage_options={...}``), any other fsspec URL, an fsspec mapper or
-    filesystem, or a zarr-python ``FsspecStore``. Options (defaults from :data:`zarrjvm.config`):
+    ``s3://bucket/prefix`` URL (with ``storage_options={...}``), any other fsspec URL (chained ones such as
+    ``"zip://inner.nc::file:///archive.zip"`` too), an fsspec mapper or filesystem, or a zarr-python ``FsspecStore``.
+    A NetCDF/HDF5 file may be any of these URLs (the URL names the file, ``path`` the variable): it is then read with
+    range requests through zarrjvm's store, counted in :meth:`JvmArray.store_stats`. Options (defaults from
+    :data:`zarrjvm.config`):
 
     - ``backend``: ``"zarr-java"`` (Zarr v2 and v3), ``"jzarr"`` (Zarr v2), ``"netcdf-java"`` (NetCDF-3/4; ``path``
       is the variable name) or ``"jhdf"`` (HDF5 and NetCDF-4, superblocks 0-3; ``path`` is the dataset's path as h5py

@@ -93,7 +93,8 @@ def resolve(store: Any, storage_options: Mapping[str, Any] | None) -> Location:
         if isinstance(s, bytes):
             raise TypeError(f"store paths are str, not bytes: {store!r}")
         scheme = _scheme(s)
-        if scheme is None or scheme in _bridge.java_schemes():
+        # a chained URL ("zip://member.nc::file:///archive.zip", "simplecache::s3://...") is fsspec's to read
+        if "::" not in s and (scheme is None or scheme in _bridge.java_schemes()):
             # a local path is made absolute here: Java's working directory is the one the process started in
             return Location(s if scheme else os.path.abspath(s), storage_options=_bridge.storage_options(so))
         return _fsspec_url(s, so)
@@ -170,7 +171,8 @@ def _source_class() -> type:
             self.root = root
 
         def _path(self, key: str) -> str:
-            return f"{self.root}/{key}" if self.root else key
+            # the empty key is the root itself: a NetCDF/HDF5 file given as the store (Java's StoreFile reads it)
+            return f"{self.root}/{key}" if self.root and key else (key or self.root)
 
         def _fail(self, what: str, key: str, e: BaseException) -> Any:
             return _bridge.store_exception(
@@ -198,11 +200,14 @@ def _source_class() -> type:
         @jpype.JOverride
         def size(self, key: str) -> int:
             try:
-                return int(self.fs.size(self._path(str(key))))
+                info = self.fs.info(self._path(str(key)))
             except FileNotFoundError:
                 return -1
             except Exception as e:
                 raise self._fail("cannot stat", key, e) from None
+            if info.get("type") == "directory":  # a NetCDF/HDF5 file asked of a directory
+                raise self._fail("cannot read", key, IsADirectoryError("it is a directory, not a file"))
+            return int(info["size"])
 
         @jpype.JOverride
         def exists(self, key: str) -> bool:

@@ -68,7 +68,9 @@ public final class JhdfBackend implements Backend {
   public List<String> notes() {
     return List.of("HDF5 and NetCDF-4 files, superblock versions 0-3 (also those netCDF-Java 4.5.5 refuses)",
         "numeric datasets; each HDF5 chunk is one zarrjvm chunk, decoded by jHDF's own filters",
-        "read_chunk_raw is not available", "library: " + library());
+        "read_chunk_raw is not available",
+        "local files, and files on HTTP, S3 and fsspec stores read with range requests through zarrjvm's store",
+        "library: " + library());
   }
 
   @Override

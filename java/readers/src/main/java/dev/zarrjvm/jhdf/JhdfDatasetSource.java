@@ -360,4 +360,10 @@ final class JhdfDatasetSource extends ChunkedSource {
   protected void closeReader() {
     file.close();
   }
+
+  /** A remote file's chunks are fetched on the wider io pool: their reads wait for the network, not the CPU. */
+  @Override
+  protected boolean remoteStore() {
+    return file.file().remote;
+  }
 }

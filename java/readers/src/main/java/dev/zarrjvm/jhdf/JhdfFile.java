@@ -7,6 +7,8 @@ import dev.zarrjvm.errors.StoreException;
 import dev.zarrjvm.errors.UnsupportedException;
 import dev.zarrjvm.errors.ZarrJvmException;
 import dev.zarrjvm.store.ByteStore;
+import dev.zarrjvm.store.StoreFile;
+import dev.zarrjvm.store.StoreFileChannel;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
@@ -24,7 +26,8 @@ import java.nio.file.Path;
  * afresh. jHDF reads through a {@code FileChannel} with positional reads, so holders read concurrently.
  */
 final class JhdfFile {
-  private record Key(Path file, long size, long modified) {}
+  /** A local file by its real path, size and time; a remote file by the open store it is read through. */
+  private record Key(Object file, long size, long modified) {}
 
   /** Files opened (superblock and root read) since the JVM started. */
   static final java.util.concurrent.atomic.AtomicLong OPENED = new java.util.concurrent.atomic.AtomicLong();
@@ -32,7 +35,10 @@ final class JhdfFile {
   private static final java.util.Map<Key, JhdfFile> OPEN = new java.util.HashMap<>(); // guarded by itself
 
   final HdfFile hdf;
-  final Path path;
+  /** Where the file is, for messages: a local path or the store's URL. */
+  final String path;
+  /** Whether the file is read through a remote store (its chunk reads then mostly wait for the network). */
+  final boolean remote;
   /** Whether the file is NetCDF-4 (netCDF-C's {@code _NCProperties} on the root, or its dimension scales). */
   final boolean netcdf4;
   private final Key key;
@@ -40,10 +46,11 @@ final class JhdfFile {
   /** Object header address of every dataset, to its name: what HDF5 object references point at. Built once. */
   private java.util.Map<Long, String> names; // guarded by this
 
-  private JhdfFile(HdfFile hdf, Path path, Key key) {
+  private JhdfFile(HdfFile hdf, String path, Key key) {
     this.hdf = hdf;
     this.path = path;
     this.key = key;
+    this.remote = !(key.file() instanceof Path);
     this.netcdf4 = hdf.getAttributes().containsKey("_NCProperties") || hdf.getAttributes().containsKey("_nc3_strict");
   }
 
@@ -111,19 +118,24 @@ final class JhdfFile {
         }
         OPEN.remove(key, JhdfFile.this);
       }
-      hdf.close();
+      closeFile(hdf);
     }
   }
 
   /** A handle on the HDF5 file a store was opened on, opened unless another holder has it open already. */
   static Handle open(ByteStore store) {
     Path p = file(store);
+    StoreFile remote = p == null ? StoreFile.open(store) : null;
     Key key;
-    try {
-      Path real = p.toRealPath();
-      key = new Key(real, Files.size(real), Files.getLastModifiedTime(real).toMillis());
-    } catch (IOException e) {
-      throw new StoreException("jhdf cannot open " + p + ": " + e, e);
+    if (remote != null) {
+      key = new Key(store, remote.size(), 0);
+    } else {
+      try {
+        Path real = p.toRealPath();
+        key = new Key(real, Files.size(real), Files.getLastModifiedTime(real).toMillis());
+      } catch (IOException e) {
+        throw new StoreException("jhdf cannot open " + p + ": " + e, e);
+      }
     }
     synchronized (OPEN) {
       JhdfFile open = OPEN.get(key);
@@ -132,7 +144,7 @@ final class JhdfFile {
         return open.new Handle();
       }
     }
-    JhdfFile mine = openFile(p, key);
+    JhdfFile mine = remote != null ? openRemote(remote, key) : openFile(p, key);
     Handle theirs;
     synchronized (OPEN) {
       JhdfFile open = OPEN.get(key);
@@ -143,12 +155,18 @@ final class JhdfFile {
       open.holders++; // another thread opened it meanwhile: share theirs
       theirs = open.new Handle();
     }
-    mine.hdf.close();
+    closeFile(mine.hdf);
     return theirs;
   }
 
   private static JhdfFile openFile(Path p, Key key) {
-    refuseOtherFormats(p);
+    byte[] head;
+    try (InputStream in = Files.newInputStream(p)) {
+      head = in.readNBytes(4);
+    } catch (IOException e) {
+      throw new StoreException("jhdf cannot open " + p + ": " + e, e);
+    }
+    refuseOtherFormats(head, p.toString());
     OPENED.incrementAndGet();
     HdfFile hdf;
     try {
@@ -161,11 +179,54 @@ final class JhdfFile {
       }
       throw new MetadataException("jhdf cannot read " + p + " as HDF5: " + describe(e), e);
     }
+    return root(hdf, p.toString(), key);
+  }
+
+  /**
+   * A file read through a remote store (HTTP, S3, fsspec): jHDF reads it through a {@link StoreFileChannel}, which
+   * answers its reads from the store file's block cache (positional reads, concurrent).
+   */
+  private static JhdfFile openRemote(StoreFile f, Key key) {
+    String where = f.describe();
+    refuseOtherFormats(f.readFully(0, (int) Math.min(4, f.size())), where);
+    OPENED.incrementAndGet();
+    HdfFile hdf;
+    try {
+      hdf = new HdfFile(new StoreFileChannel(f));
+    } catch (HdfException e) {
+      Throwable root = ZarrJvmException.rootCause(e);
+      if (root instanceof ZarrJvmException z) { // the store failed (HTTP error, network)
+        throw z;
+      }
+      if (Errors.resourceExhaustion(e) != null || root instanceof IOException
+          || root instanceof UnsupportedHdfException) {
+        throw translate(e, Errors.Phase.OPEN, "jhdf opening " + where);
+      }
+      throw new MetadataException("jhdf cannot read " + where + " as HDF5: " + describe(e), e);
+    }
+    return root(hdf, where, key);
+  }
+
+  private static JhdfFile root(HdfFile hdf, String p, Key key) {
     try {
       return new JhdfFile(hdf, p, key);
     } catch (RuntimeException | Error e) {
-      hdf.close();
+      closeFile(hdf);
       throw translate(e, Errors.Phase.OPEN, "jhdf reading the root group of " + p);
+    }
+  }
+
+  /**
+   * Closes {@code hdf}. jHDF 0.10.0's {@code close} logs the file's path and throws "No backing file" for a file opened
+   * on a channel (a remote file); the channel holds nothing to release (the store is closed by its owner).
+   */
+  private static void closeFile(HdfFile hdf) {
+    try {
+      hdf.close();
+    } catch (HdfException e) {
+      if (!String.valueOf(e.getMessage()).startsWith("No backing file")) {
+        throw e;
+      }
     }
   }
 
@@ -232,17 +293,18 @@ final class JhdfFile {
     if (p != null && !Files.exists(p)) {
       throw new ArrayNotFoundException("no file " + p);
     }
-    throw new UnsupportedException("jhdf reads local HDF5 files only, not " + store.describe());
+    if (p != null) {
+      throw new UnsupportedException("jhdf reads an HDF5 file, not the zip archive " + p + " (a file inside a zip "
+          + "archive is read through fsspec: 'zip://member.h5::" + p + "')");
+    }
+    return null; // a remote store: the file is the value at its location
   }
 
-  /** An empty file and NetCDF-3 ("CDF\1", "CDF\2", "CDF\5") are refused by name, before jHDF looks for a superblock. */
-  private static void refuseOtherFormats(Path p) {
-    byte[] head;
-    try (InputStream in = Files.newInputStream(p)) {
-      head = in.readNBytes(4);
-    } catch (IOException e) {
-      throw new StoreException("jhdf cannot open " + p + ": " + e, e);
-    }
+  /**
+   * An empty file and NetCDF-3 ("CDF\1", "CDF\2", "CDF\5") are refused by name, before jHDF looks for a superblock;
+   * {@code head} is the file's first 4 bytes (fewer for a shorter file).
+   */
+  private static void refuseOtherFormats(byte[] head, String p) {
     if (head.length == 0) {
       throw new MetadataException("jhdf cannot read " + p + ": the file is empty (0 bytes), not HDF5");
     }

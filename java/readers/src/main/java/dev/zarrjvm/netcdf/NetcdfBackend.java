@@ -100,6 +100,7 @@ public final class NetcdfBackend implements Backend {
   public List<String> notes() {
     return List.of("numeric variables (signed and unsigned integers, float32/64); char/string/compound refused",
         "read_chunk_raw is not available (netCDF-Java does not expose stored chunk bytes)",
+        "local files, and files on HTTP, S3 and fsspec stores read with range requests through zarrjvm's store",
         "library: " + library());
   }
 }

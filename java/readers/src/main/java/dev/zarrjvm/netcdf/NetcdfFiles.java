@@ -7,6 +7,7 @@ import dev.zarrjvm.errors.MetadataException;
 import dev.zarrjvm.errors.StoreException;
 import dev.zarrjvm.errors.UnsupportedException;
 import dev.zarrjvm.store.ByteStore;
+import dev.zarrjvm.store.StoreFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,19 +28,59 @@ final class NetcdfFiles {
   private NetcdfFiles() {}
 
   /**
-   * The NetCDF/HDF5 file a store was opened on. A directory or a zip store is refused (no file), and so, until
-   * NetCDF over zarrjvm's stores lands, is a remote one.
+   * The NetCDF/HDF5 file a store was opened on: a local file (read by netCDF-Java itself) or, for a remote store (HTTP,
+   * S3, fsspec), the value at the store's location read through zarrjvm's store ({@link StoreFile}). A directory or a
+   * zip archive is refused (a file inside a zip is read through fsspec's zip filesystem).
    */
-  static Path file(ByteStore store) {
+  static FileSource file(ByteStore store) {
     Path f = store.localFile();
     if (f != null) {
-      return f;
+      return new FileSource(f, null);
     }
     Path p = store.localPath();
     if (p != null && Files.isDirectory(p)) {
       throw new StoreException(p + " is a directory, not a NetCDF/HDF5 file");
     }
-    throw new UnsupportedException("netcdf-java reads local files only (NetCDF/HDF5), not " + store.describe());
+    if (p != null) {
+      throw new UnsupportedException("netcdf-java reads a NetCDF/HDF5 file, not the zip archive " + p + " (a file "
+          + "inside a zip archive is read through fsspec: 'zip://member.nc::" + p + "')");
+    }
+    return new FileSource(null, StoreFile.open(store));
+  }
+
+  /** A local file or a file read through a remote store: exactly one of the two is set. */
+  record FileSource(Path local, StoreFile remote) {
+    String describe() {
+      return local != null ? local.toString() : remote.describe();
+    }
+
+    /** Up to {@code n} bytes at {@code at} (fewer at the end of the file); empty when they cannot be read. */
+    byte[] head(long at, int n) {
+      try {
+        if (local != null) {
+          try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(local)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(n);
+            while (b.hasRemaining() && ch.read(b, at + b.position()) > 0) {
+              // read up to n bytes
+            }
+            return java.util.Arrays.copyOf(b.array(), b.position());
+          }
+        }
+        byte[] b = new byte[n];
+        int got = remote.read(at, b, 0, n);
+        return java.util.Arrays.copyOf(b, Math.max(0, got));
+      } catch (IOException | RuntimeException e) {
+        return new byte[0];
+      }
+    }
+
+    long size() {
+      try {
+        return local != null ? Files.size(local) : remote.size();
+      } catch (IOException e) {
+        return -1;
+      }
+    }
   }
 
   static {
@@ -49,43 +90,52 @@ final class NetcdfFiles {
     ucar.nc2.iosp.netcdf3.N3header.disallowFileTruncation = true;
   }
 
-  /** Opens {@code p}; what netCDF-Java prints while parsing the header goes to {@code messages}, not stdout. */
-  static NetcdfFile open(Path p, List<String> messages) {
+  /** Opens {@code f}; what netCDF-Java prints while parsing the header goes to {@code messages}, not stdout. */
+  static NetcdfFile open(FileSource f, List<String> messages) {
+    String where = f.describe();
     try {
-      if (Files.size(p) == 0) {
-        throw new MetadataException("netcdf-java cannot read " + p + ": the file is empty (0 bytes), not NetCDF/HDF5");
+      if (f.size() == 0) {
+        throw new MetadataException("netcdf-java cannot read " + where + ": the file is empty (0 bytes), not "
+            + "NetCDF/HDF5");
       }
-      return QuietStdout.capture(() -> NetcdfFile.open(p.toString()), messages);
+      if (f.local() != null) {
+        return QuietStdout.capture(() -> NetcdfFile.open(f.local().toString()), messages);
+      }
+      return QuietStdout.capture(() -> NetcdfFile.open(new StoreRandomAccessFile(f.remote()), where, null, null),
+          messages);
     } catch (IOException e) {
       String m = String.valueOf(e.getMessage());
       Throwable root = dev.zarrjvm.errors.ZarrJvmException.rootCause(e);
       if (Errors.resourceExhaustion(e) != null) {
-        throw Errors.translate(e, "netcdf-java opening " + p);
+        throw Errors.translate(e, "netcdf-java opening " + where);
       }
-      if (isCdf5(p)) {
+      if (root instanceof dev.zarrjvm.errors.ZarrJvmException z) { // the store failed (HTTP error, network)
+        throw z;
+      }
+      if (isCdf5(f)) {
         throw new UnsupportedException("netcdf-java (" + dev.zarrjvm.runtime.BuildInfo.describeCdm() + ") cannot read "
-            + "CDF-5 (NETCDF3_64BIT_DATA) files: " + p, e);
+            + "CDF-5 (NETCDF3_64BIT_DATA) files: " + where, e);
       }
-      int superblock = hdf5SuperblockVersion(p);
+      int superblock = hdf5SuperblockVersion(f);
       // cdm 4.5.5's H5header knows superblock versions 0-2 ("Unknown superblock version= 3"); version 3 is what HDF5
       // 1.10+ writes for libver='latest' (or bounds from 'v110' on). The file is not damaged.
       if (superblock >= 3 && cdmVersion().startsWith("4.")) {
         throw new UnsupportedException("netCDF-Java " + cdmVersion() + " cannot read HDF5 superblock version "
-            + superblock + " (written by HDF5 1.10+ with libver='latest' or 'v110' and newer): " + p
+            + superblock + " (written by HDF5 1.10+ with libver='latest' or 'v110' and newer): " + where
             + " (try backend='jhdf')", e);
       }
       if (m.contains("truncated") || root instanceof java.io.EOFException) {
-        throw new ChunkDecodeException("netcdf-java: " + p + " is truncated (" + m + ")", e);
+        throw new ChunkDecodeException("netcdf-java: " + where + " is truncated (" + m + ")", e);
       }
       if (m.contains("not a valid CDM file") || m.contains("Cant read")) {
-        throw new MetadataException("netcdf-java cannot read " + p + " as NetCDF/HDF5: " + m, e);
+        throw new MetadataException("netcdf-java cannot read " + where + " as NetCDF/HDF5: " + m, e);
       }
-      if (!Files.isReadable(p)) {
-        throw new StoreException("netcdf-java cannot open " + p + ": " + e, e);
+      if (f.local() != null && !Files.isReadable(f.local())) {
+        throw new StoreException("netcdf-java cannot open " + where + ": " + e, e);
       }
       // the file is there and readable: the reader failed in its own parsing (an IllegalStateException from a damaged
       // HDF5 message, a negative seek offset read from a damaged address, ...)
-      throw new MetadataException("netcdf-java cannot read " + p + ": damaged NetCDF/HDF5 structure: "
+      throw new MetadataException("netcdf-java cannot read " + where + ": damaged NetCDF/HDF5 structure: "
           + root.getClass().getName() + ": " + root.getMessage(), e);
     }
   }
@@ -181,33 +231,22 @@ final class NetcdfFiles {
    * The version of the HDF5 superblock (the byte after the 8-byte signature, found at 0, 512, 1024, ... as HDF5
    * searches for it), or -1 when the file has no HDF5 signature where HDF5 looks.
    */
-  static int hdf5SuperblockVersion(Path p) {
+  static int hdf5SuperblockVersion(FileSource f) {
     byte[] sig = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p)) {
-      long size = ch.size();
-      for (long at = 0; at + 9 <= size; at = at == 0 ? 512 : at * 2) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(9);
-        while (b.hasRemaining() && ch.read(b, at + b.position()) > 0) {
-          // read the 9 bytes
-        }
-        if (java.util.Arrays.equals(java.util.Arrays.copyOf(b.array(), 8), sig)) {
-          return b.get(8);
-        }
+    long size = f.size();
+    for (long at = 0; at + 9 <= size; at = at == 0 ? 512 : at * 2) {
+      byte[] b = f.head(at, 9);
+      if (b.length == 9 && java.util.Arrays.equals(java.util.Arrays.copyOf(b, 8), sig)) {
+        return b[8];
       }
-    } catch (IOException e) {
-      return -1;
     }
     return -1;
   }
 
   /** CDF-5 (NETCDF3_64BIT_DATA) starts with "CDF" and version byte 5. */
-  static boolean isCdf5(Path p) {
-    try (java.io.InputStream in = Files.newInputStream(p)) {
-      byte[] b = in.readNBytes(4);
-      return b.length == 4 && b[0] == 'C' && b[1] == 'D' && b[2] == 'F' && b[3] == 5;
-    } catch (IOException e) {
-      return false;
-    }
+  static boolean isCdf5(FileSource f) {
+    byte[] b = f.head(0, 4);
+    return b.length == 4 && b[0] == 'C' && b[1] == 'D' && b[2] == 'F' && b[3] == 5;
   }
 
   /**

@@ -22,20 +22,23 @@ import ucar.nc2.NetcdfFile;
  * {@link #nc}.
  */
 final class SharedFile {
-  private record Key(Path file, long size, long modified) {}
+  /** A local file by its real path, size and time; a remote file by the open store it is read through. */
+  private record Key(Object file, long size, long modified) {}
 
   private static final Map<Key, CompletableFuture<SharedFile>> OPEN = new HashMap<>();
   /** Files opened (headers parsed) since the JVM started. */
   static final AtomicLong OPENED = new AtomicLong();
 
   final NetcdfFile nc;
+  final NetcdfFiles.FileSource source;
   /** What netCDF-Java said while opening the file (variables it skipped), for the backend's notes. */
   final List<String> messages;
   private final Key key;
   private int holders; // guarded by OPEN
 
-  private SharedFile(Key key, NetcdfFile nc, List<String> messages) {
+  private SharedFile(Key key, NetcdfFiles.FileSource source, NetcdfFile nc, List<String> messages) {
     this.key = key;
+    this.source = source;
     this.nc = nc;
     this.messages = List.copyOf(messages);
   }
@@ -81,20 +84,29 @@ final class SharedFile {
         try {
           last.close();
         } catch (IOException e) {
-          throw Errors.translate(e, "closing " + key.file());
+          throw Errors.translate(e, "closing " + source.describe());
         }
       }
     }
   }
 
-  /** A handle on {@code file}, opened by {@link NetcdfFiles#open} unless another holder has it open already. */
-  static Handle acquire(Path file) {
+  /**
+   * A handle on {@code file}, opened by {@link NetcdfFiles#open} unless another holder has it open already (for a
+   * remote file: another holder reading it through the same open store).
+   */
+  static Handle acquire(NetcdfFiles.FileSource file) {
     Key key;
-    try {
-      Path real = file.toRealPath();
-      key = new Key(real, Files.size(real), Files.getLastModifiedTime(real).toMillis());
-    } catch (IOException e) {
-      throw new StoreException("cannot open " + file + ": " + e, e);
+    NetcdfFiles.FileSource src = file;
+    if (file.local() == null) {
+      key = new Key(file.remote().store(), file.remote().size(), 0);
+    } else {
+      try {
+        Path real = file.local().toRealPath();
+        key = new Key(real, Files.size(real), Files.getLastModifiedTime(real).toMillis());
+      } catch (IOException e) {
+        throw new StoreException("cannot open " + file.local() + ": " + e, e);
+      }
+      src = new NetcdfFiles.FileSource((Path) key.file(), null);
     }
     CompletableFuture<SharedFile> mine = null;
     CompletableFuture<SharedFile> f;
@@ -109,8 +121,8 @@ final class SharedFile {
       try {
         OPENED.incrementAndGet();
         List<String> messages = new ArrayList<>();
-        NetcdfFile nc = NetcdfFiles.open(key.file(), messages);
-        mine.complete(new SharedFile(key, nc, messages));
+        NetcdfFile nc = NetcdfFiles.open(src, messages);
+        mine.complete(new SharedFile(key, src, nc, messages));
       } catch (Throwable t) {
         synchronized (OPEN) {
           OPEN.remove(key, mine);

@@ -73,6 +73,21 @@ public interface ByteStore extends AutoCloseable {
     return b == null ? null : new Sized(b, size);
   }
 
+  /**
+   * The first {@code min(n, size)} bytes of {@code key} together with its size, or null when absent: what a reader of
+   * a single-file format (NetCDF/HDF5 through {@link StoreFile}) needs to open it. The default asks the size, then the
+   * range; remote stores override it to learn both from one range request.
+   */
+  default Sized getHead(String key, int n) {
+    long size = size(key);
+    if (size < 0) {
+      return null;
+    }
+    int len = (int) Math.min(n, size);
+    byte[] b = len == 0 ? new byte[0] : getRange(key, ByteRange.of(0, len));
+    return b == null ? null : new Sized(b, size);
+  }
+
   /** Names directly under {@code prefix} (a key ending in '/' or the empty string), without the prefix. */
   List<String> list(String prefix);
 

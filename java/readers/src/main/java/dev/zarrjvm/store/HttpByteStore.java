@@ -61,9 +61,15 @@ public final class HttpByteStore implements ByteStore {
     return stats;
   }
 
-  /** The URL of {@code key}: the base plus each key segment percent-encoded. */
+  /**
+   * The URL of {@code key}: the base plus each key segment percent-encoded; the empty key is the URL the store was
+   * opened on itself (a NetCDF/HDF5 file read through {@link StoreFile}).
+   */
   URI uri(String key) {
     StoreKeys.checkKey(key);
+    if (key.isEmpty()) {
+      return URI.create(base.substring(0, base.length() - 1));
+    }
     StringBuilder sb = new StringBuilder(base);
     String[] segs = key.split("/", -1);
     for (int i = 0; i < segs.length; i++) {
@@ -188,6 +194,46 @@ public final class HttpByteStore implements ByteStore {
     });
   }
 
+  /**
+   * One request: {@code Range: bytes=0-(n-1)}. The answer's {@code Content-Range} tells the size, so opening a
+   * NetCDF/HDF5 file costs no HEAD; a server that ignores Range sends the whole value (cut here), one that hides the
+   * size is asked with a HEAD.
+   */
+  @Override
+  public Sized getHead(String key, int n) {
+    if (n <= 0) {
+      return ByteStore.super.getHead(key, n);
+    }
+    HttpResponse<byte[]> r = send(request(uri(key)).header("Range", "bytes=0-" + (n - 1)).GET().build());
+    int status = r.statusCode();
+    if (absent(status)) {
+      return null;
+    }
+    String contentRange = r.headers().firstValue("Content-Range").orElse(null);
+    if (status == 200) {
+      byte[] all = r.body();
+      return new Sized(java.util.Arrays.copyOf(all, Math.min(n, all.length)), all.length);
+    }
+    if (status == 416 && ByteRange.totalFromContentRange(contentRange) == 0) {
+      return new Sized(new byte[0], 0); // an empty value: no byte 0 to send
+    }
+    if (status != 206) {
+      throw failed(r);
+    }
+    long total = ByteRange.totalFromContentRange(contentRange);
+    if (total < 0) {
+      total = size(key);
+      if (total < 0) {
+        return null;
+      }
+    }
+    if (r.body().length != Math.min(n, total)) {
+      throw new StoreException("'" + key + "' in " + base + ": bytes=0-" + (n - 1) + " gave " + r.body().length
+          + " bytes of " + total);
+    }
+    return new Sized(r.body(), total);
+  }
+
   private Sized fetch(String key, ByteRange range) {
     if (range.isEmpty()) {
       return exists(key) ? new Sized(new byte[0], -1) : null;
@@ -263,6 +309,6 @@ public final class HttpByteStore implements ByteStore {
 
   @Override
   public String describe() {
-    return base;
+    return base.substring(0, base.length() - 1); // the URL as given: the file for a NetCDF/HDF5 file
   }
 }

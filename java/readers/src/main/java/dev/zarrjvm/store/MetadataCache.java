@@ -87,6 +87,11 @@ public final class MetadataCache implements ByteStore {
   }
 
   @Override
+  public Sized getHead(String key, int n) {
+    return store.getHead(key, n);
+  }
+
+  @Override
   public long readInto(String key, ByteBuffer dst) {
     return store.readInto(key, dst);
   }
