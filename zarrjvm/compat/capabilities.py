@@ -344,6 +344,8 @@ class Defect:
 _DEFECT_PREDICATES = {
     "zarr-java-zstd-slice": lambda c: c.format == "zarr-v3" and "zstd" in c.codec and "crc32c" in c.codec,
     "zarr-java-infinity-fill": lambda c: c.format.startswith("zarr") and c.fill == "inf",
+    "netcdf-java-fletcher32": lambda c: c.format == "netcdf4" and "fletcher32" in c.codec.split("+"),
+    "jhdf-fletcher32": lambda c: c.format == "netcdf4" and "fletcher32" in c.codec.split("+"),
 }
 
 DEFECTS: tuple[Defect, ...] = (
@@ -354,6 +356,13 @@ DEFECTS: tuple[Defect, ...] = (
     Defect("zarr-java", "zarr-java-infinity-fill", "MetadataError",
            "zarr-java 0.0.9 parseFillValue accepts '+Infinity' but not the spec's 'Infinity' fill value",
            r"Invalid fill value 'Infinity'"),
+    # zarrjvm's guards (checks=True, the default) refuse these rather than hand out unverified chunks
+    Defect("netcdf-java", "netcdf-java-fletcher32", "UnsupportedError",
+           "netCDF-Java strips HDF5 Fletcher32 checksums unread (findings N4): zarrjvm refuses the variable",
+           r"netcdf-java does not verify HDF5 Fletcher32 checksums"),
+    Defect("jhdf", "jhdf-fletcher32", "UnsupportedError",
+           "jHDF 0.10.0 neither verifies nor strips Fletcher32 checksums (findings H1): zarrjvm refuses the dataset",
+           r"jhdf does not verify HDF5 Fletcher32 checksums"),
 )
 
 
