@@ -16,13 +16,13 @@ def test_case_counts_are_exact_and_names_unique() -> None:
     import re
     from pathlib import Path
 
-    assert (len(ZARR_CASES), len(NETCDF_CASES), len(DEFAULT_CASES), len(ALL_CASES)) == (180, 65, 16, 261)
+    assert (len(ZARR_CASES), len(NETCDF_CASES), len(DEFAULT_CASES), len(ALL_CASES)) == (186, 65, 16, 267)
     assert ALL_CASES == [*ZARR_CASES, *NETCDF_CASES, *DEFAULT_CASES]
     assert all(c.name.startswith(f"default-{c.writer}") for c in DEFAULT_CASES)
     assert all(c.writer is None for c in [*ZARR_CASES, *NETCDF_CASES])
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     stated = re.findall(r"(\d+) cases (?:in `zarrjvm/compat/cases.py` )?\((\d+) Zarr, (\d+) NetCDF", readme)
-    assert stated and all(tuple(int(v) for v in t) == (245, 180, 65) for t in stated), stated
+    assert stated and all(tuple(int(v) for v in t) == (251, 186, 65) for t in stated), stated
     assert len({c.name for c in ALL_CASES}) == len(ALL_CASES)
     assert {c.format for c in ALL_CASES} == {"zarr-v2", "zarr-v3", "netcdf3", "netcdf4"}
 

@@ -280,6 +280,10 @@ def _more_zarr_cases() -> list[Case]:
                  chunks=(2, 3, 4), separator=sep, codec=codec),
             Case(f"{fmt}-attrs-unicode", fmt, dtype="<f4", codec=codec, attrs=UNICODE_ATTRS),
         ]
+    # numcodecs' other compressors users' v2 stores have (LZ4, BZ2, LZMA): readers without them must say so
+    for codec in ("lz4", "bz2", "lzma"):
+        for dt in ("<f4", "<i8"):
+            cases.append(Case(f"zarr-v2-codec-{codec}-{dt[1:]}", "zarr-v2", dtype=dt, codec=codec))
     # sharding edges: shards partial at the array's edge, bitshuffled blosc inside, transposed inner chunks, 1-d,
     # absent shards with a NaN fill
     cases += [
@@ -421,6 +425,12 @@ def _v2_compressor(codec: str) -> Any:
         return numcodecs.GZip(level=5)
     if codec == "zstd":
         return numcodecs.Zstd(level=3)
+    if codec == "lz4":
+        return numcodecs.LZ4(acceleration=1)
+    if codec == "bz2":
+        return numcodecs.BZ2(level=5)
+    if codec == "lzma":
+        return numcodecs.LZMA()
     if codec.startswith("blosc-"):
         _, cname, shuffle = codec.split("-")
         mode = {"noshuffle": numcodecs.Blosc.NOSHUFFLE, "shuffle": numcodecs.Blosc.SHUFFLE,

@@ -176,6 +176,8 @@ def _ts_v2_compressor(codec: str) -> dict[str, Any] | None:
         return {"id": codec, "level": 5}
     if codec == "zstd":
         return {"id": "zstd", "level": 3}
+    if codec == "bz2":
+        return {"id": "bz2", "level": 5}
     if codec.startswith("blosc-"):
         _, cname, shuffle = codec.split("-")
         return {"id": "blosc", "cname": cname, "clevel": 5, "shuffle": _SHUFFLE_V2[shuffle]}
