@@ -3,8 +3,11 @@ reproduced finding, declarations honoured, the peers consistent with themselves.
 
 from __future__ import annotations
 
+import collections
+
 import pytest
 
+import zarrjvm
 from zarrjvm.compat.capabilities import java_reader_limitation, known_defect, limitation
 from zarrjvm.compat.cases import ALL_CASES, CASES_BY_NAME
 from zarrjvm.compat.implementations import readers, writers
@@ -62,6 +65,26 @@ def test_each_finding_explains_exactly_the_cells_it_did(report: dict) -> None:
         pytest.skip("measured on the Central-only netCDF-Java build; a 5.x build has no C1 cells")
     got = collections.Counter(c["detail"]["finding"] for c in report["cells"] if c["status"] in ("fail", "error"))
     assert dict(got) == FINDING_CELLS
+
+
+def test_the_as_is_column_differs_from_the_normalized_one_only_where_a_shim_applies(report: dict) -> None:
+    """zarr-java read as it is (shims=False) beside zarrjvm's normalized read: the same declarations, and wherever the
+    two outcomes differ the as-is cell is Z7 (the chunk_key_encoding normalization) or C3 (the Central-only ucar.ma2
+    routing; for NCZarr's '<u1' also NZ1: the signed twin's document spells the dtype anew) — the failure a shim
+    removes, met before anything later (a normalized cell may then reach a decode-time finding such as Z2 or Z3) —
+    never a pass where the normalized read fails."""
+    by = {(c["writer"], c["reader"], c["case"]): c for c in report["cells"]}
+    pairs = [(c, by[(c["writer"], "zarr-java (as-is)", c["case"])]) for c in report["cells"]
+             if c["reader"] == "zarr-java"]
+    assert pairs and len(pairs) == sum(1 for c in report["cells"] if c["reader"] == "zarr-java (as-is)")
+    differ = collections.Counter()
+    for norm, as_is in pairs:
+        assert (norm["status"] == "unsupported") == (as_is["status"] == "unsupported"), (norm, as_is)
+        if (norm["status"], norm["detail"].get("finding")) != (as_is["status"], as_is["detail"].get("finding")):
+            assert as_is["detail"].get("finding") in ("Z7", "C3", "NZ1"), (norm, as_is)
+            assert norm["status"] == "pass" or norm["detail"].get("finding"), (norm, as_is)
+            differ[as_is["detail"]["finding"]] += 1
+    assert differ["Z7"] > 0 and (differ["C3"] > 0) == (not zarrjvm.jvm.build_info()["ma2_unsigned_types"])
 
 
 def test_unsupported_exactly_where_declared(report: dict) -> None:
