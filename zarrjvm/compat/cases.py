@@ -366,10 +366,11 @@ def _netcdf_cases() -> list[Case]:
              attrs={"long_name": "Température de l'eau", "units": "°C", "cjk": "海面水温"}),
     ]
     # NetCDF-4 / HDF5 filters: byte shuffle before deflate (netCDF4's default with zlib=True), deflate levels 1 and 9,
-    # Fletcher32 checksums (alone, after deflate, with shuffle), on big-endian data too
+    # Fletcher32 checksums (alone, after deflate, with shuffle), on big-endian data too (no shuffle without deflate:
+    # netCDF-C applies it only with deflate)
     for codec, dt in (("shuffle+zlib", "<f4"), ("shuffle+zlib", "<i8"), ("shuffle+zlib", ">f8"), ("zlib:1", "<i4"),
                       ("zlib:9", "<f8"), ("shuffle+zlib:9", "<u2"), ("fletcher32", "<f4"), ("zlib+fletcher32", "<i2"),
-                      ("shuffle+zlib+fletcher32", "<f8"), ("shuffle", "<i4")):
+                      ("shuffle+zlib+fletcher32", "<f8"), ("shuffle+zlib:1", "<i4")):
         name = codec.replace(":", "").replace("+", "-")
         cases.append(Case(f"netcdf4-{name}-{dt[1:]}{'-be' if dt[0] == '>' else ''}", "netcdf4", dtype=dt,
                           shape=(40, 50), chunks=(16, 20), codec=codec))
