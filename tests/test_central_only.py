@@ -118,6 +118,8 @@ def _tally(written, reader: str, cases: list[Case], **options: bool) -> dict[str
         except zarrjvm.UnsupportedError as e:
             if e.java_class in ("java.lang.NoSuchFieldError", "java.lang.NoSuchMethodError"):
                 out["link"] += 1
+            elif defect is not None and defect.matches(e):  # zarrjvm's guard refusing a known upstream misread
+                out["defect"] += 1
             else:
                 assert why and re.search(declared_limit_message(java_reader_limitations(reader, case)), str(e)), \
                     (case.name, str(e))
@@ -144,9 +146,10 @@ def test_the_readme_table_of_the_central_only_build_is_measured(written, central
         pytest.skip("the table is the Central-only build's (cdm 4.5.5); a 5.x build has no link errors")
     v2 = [c for c in ZARR_CASES if c.format == "zarr-v2"]
     rows = {
-        "zarr-java 0.0.9 (zarrjvm's shims on, the default)": (_tally(written, "zarr-java", ZARR_CASES), 126),
+        "zarr-java 0.0.9 (zarrjvm's shims on, the default)": (_tally(written, "zarr-java", ZARR_CASES),
+                                                              len(ZARR_CASES)),
         "zarr-java 0.0.9 as-is on cdm 4.5.5 (`shims=False`)": (_tally(written, "zarr-java", ZARR_CASES, shims=False),
-                                                               126),
+                                                               len(ZARR_CASES)),
         "jzarr 0.4.2": (_tally(written, "jzarr", v2), len(v2)),
         "netCDF-Java (cdm 4.5.5)": (_tally(written, "netcdf-java", NETCDF_CASES), len(NETCDF_CASES)),
     }

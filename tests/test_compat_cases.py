@@ -16,13 +16,13 @@ def test_case_counts_are_exact_and_names_unique() -> None:
     import re
     from pathlib import Path
 
-    assert (len(ZARR_CASES), len(NETCDF_CASES), len(DEFAULT_CASES), len(ALL_CASES)) == (126, 25, 16, 167)
+    assert (len(ZARR_CASES), len(NETCDF_CASES), len(DEFAULT_CASES), len(ALL_CASES)) == (186, 65, 16, 267)
     assert ALL_CASES == [*ZARR_CASES, *NETCDF_CASES, *DEFAULT_CASES]
     assert all(c.name.startswith(f"default-{c.writer}") for c in DEFAULT_CASES)
     assert all(c.writer is None for c in [*ZARR_CASES, *NETCDF_CASES])
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     stated = re.findall(r"(\d+) cases (?:in `zarrjvm/compat/cases.py` )?\((\d+) Zarr, (\d+) NetCDF", readme)
-    assert stated and all(tuple(int(v) for v in t) == (151, 126, 25) for t in stated), stated
+    assert stated and all(tuple(int(v) for v in t) == (251, 186, 65) for t in stated), stated
     assert len({c.name for c in ALL_CASES}) == len(ALL_CASES)
     assert {c.format for c in ALL_CASES} == {"zarr-v2", "zarr-v3", "netcdf3", "netcdf4"}
 
@@ -126,3 +126,28 @@ def test_declared_capabilities() -> None:
     for c in ZARR_CASES:
         assert limitation(WRITERS["zarr-python"], c, "writer") is None
         assert limitation(PEER_READERS["zarr-python"], c) is None
+
+
+@pytest.mark.parametrize("writer", ["netcdf4-python", "h5py", "h5netcdf", "xarray"])
+def test_netcdf4_filter_cases_are_written_with_the_filters_they_name(tmp_path, writer: str) -> None:
+    """Each NetCDF-4 filter case is stored with exactly the HDF5 filters its codec names (shuffle, deflate and its
+    level, Fletcher32), whoever writes it — as h5py reads the dataset's creation properties back."""
+    import h5py
+
+    from zarrjvm.compat.cases import nc4_filters
+    from zarrjvm.compat.implementations import writers
+
+    w = writers()[writer]
+    cases = [c for c in NETCDF_CASES if c.format == "netcdf4" and c.codec not in ("none", "zlib")]
+    assert len(cases) == 10
+    root = tmp_path / writer
+    root.mkdir()
+    for case in cases:
+        store, path, _ = w.write(case, root)
+        flt = nc4_filters(case)
+        with h5py.File(store, "r") as f:
+            ds = f[path]
+            assert (ds.shuffle, ds.fletcher32) == (flt["shuffle"], flt["fletcher32"]), case.name
+            assert (ds.compression, ds.compression_opts) == (
+                ("gzip", flt["level"]) if flt["zlib"] else (None, None)), case.name
+            assert ds.chunks == case.chunks, case.name

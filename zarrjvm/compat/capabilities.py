@@ -88,6 +88,8 @@ def java_readers() -> dict[str, Caps]:
 
 
 _ALL_V2 = frozenset({"zlib", "gzip", "zstd", "blosc"})
+#: numcodecs' other v2 compressors (LZ4, BZ2, LZMA)
+_NUMCODECS_MORE = frozenset({"lz4", "bz2", "lzma"})
 _ALL_V3 = frozenset({"bytes", "transpose", "blosc", "gzip", "zstd", "crc32c", "sharding_indexed"})
 _NC_KINDS = _ALL_KINDS - {"b1"}
 _NC3_VARIANTS = frozenset({"classic", "64bit_offset", "64bit_data"})
@@ -97,12 +99,12 @@ PEER_READERS: dict[str, Caps] = {
     "zarr-python": Caps(
         name="zarr-python", library="zarr", formats=frozenset({"zarr-v2", "zarr-v3"}), dtypes=_ALL_KINDS,
         # v2: any numcodecs compressor or filter (the matrix's cases use shuffle as the only filter)
-        v2_codecs=_ALL_V2 | {"shuffle"}, v3_codecs=_ALL_V3, v2_orders=frozenset({"C", "F"}), sharding=True,
-        source="zarr 3.1.6 docs: zarr.open_array (v2 numcodecs compressors, v3 core codecs, sharding)",
+        v2_codecs=_ALL_V2 | _NUMCODECS_MORE | {"shuffle"}, v3_codecs=_ALL_V3, v2_orders=frozenset({"C", "F"}),
+        sharding=True, source="zarr 3.1.6 docs: zarr.open_array (v2 numcodecs compressors, v3 core codecs, sharding)",
     ),
     "tensorstore": Caps(
         name="tensorstore", library="tensorstore", formats=frozenset({"zarr-v2", "zarr-v3"}), dtypes=_ALL_KINDS,
-        v2_codecs=_ALL_V2, v3_codecs=_ALL_V3, v2_orders=frozenset({"C", "F"}), sharding=True,
+        v2_codecs=_ALL_V2 | {"bz2"}, v3_codecs=_ALL_V3, v2_orders=frozenset({"C", "F"}), sharding=True,
         attrs_formats=frozenset({"zarr-v3"}),
         notes=("the 'zarr' driver has no attributes API (.zattrs); the 'zarr3' driver's metadata carries them",),
         source="tensorstore docs: 'zarr' driver (compressors zlib, gzip, zstd, blosc, bz2) and 'zarr3' driver codecs",
@@ -195,7 +197,8 @@ WRITERS: dict[str, Caps] = {
     "xarray": Caps(
         name="xarray", library="xarray", formats=frozenset({"zarr-v2", "zarr-v3", "netcdf3", "netcdf4"}),
         # CF encoding stores bool as int8 with attribute dtype='bool' (xarray.coding.variables.BooleanCoder)
-        dtypes=_ALL_KINDS - {"b1"}, v2_codecs=_ALL_V2,
+        # encoding 'compressors' takes any numcodecs codec (handed to zarr-python)
+        dtypes=_ALL_KINDS - {"b1"}, v2_codecs=_ALL_V2 | _NUMCODECS_MORE,
         # no 'order' (v2) or transpose filter (v3) in xarray's zarr encoding: arrays are written C-ordered
         v3_codecs=_ALL_V3 - {"transpose"}, v2_orders=frozenset({"C"}), sharding=True,
         v2_fill_none=False, netcdf_variants=frozenset({"classic", "64bit_offset"}), v2_zero_dim=True,
@@ -344,6 +347,8 @@ class Defect:
 _DEFECT_PREDICATES = {
     "zarr-java-zstd-slice": lambda c: c.format == "zarr-v3" and "zstd" in c.codec and "crc32c" in c.codec,
     "zarr-java-infinity-fill": lambda c: c.format.startswith("zarr") and c.fill == "inf",
+    "netcdf-java-fletcher32": lambda c: c.format == "netcdf4" and "fletcher32" in c.codec.split("+"),
+    "jhdf-fletcher32": lambda c: c.format == "netcdf4" and "fletcher32" in c.codec.split("+"),
 }
 
 DEFECTS: tuple[Defect, ...] = (
@@ -354,6 +359,13 @@ DEFECTS: tuple[Defect, ...] = (
     Defect("zarr-java", "zarr-java-infinity-fill", "MetadataError",
            "zarr-java 0.0.9 parseFillValue accepts '+Infinity' but not the spec's 'Infinity' fill value",
            r"Invalid fill value 'Infinity'"),
+    # zarrjvm's guards (checks=True, the default) refuse these rather than hand out unverified chunks
+    Defect("netcdf-java", "netcdf-java-fletcher32", "UnsupportedError",
+           "netCDF-Java strips HDF5 Fletcher32 checksums unread (findings N4): zarrjvm refuses the variable",
+           r"netcdf-java does not verify HDF5 Fletcher32 checksums"),
+    Defect("jhdf", "jhdf-fletcher32", "UnsupportedError",
+           "jHDF 0.10.0 neither verifies nor strips Fletcher32 checksums (findings H1): zarrjvm refuses the dataset",
+           r"jhdf does not verify HDF5 Fletcher32 checksums"),
 )
 
 

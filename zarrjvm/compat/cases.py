@@ -229,6 +229,72 @@ def _zarr_cases() -> list[Case]:
         Case("zarr-v2-nested-groups", "zarr-v2", dtype="<i2", codec="zlib", group="g1/g2", attrs={"level": 2}),
         Case("zarr-v3-nested-groups", "zarr-v3", dtype="<i2", codec="zstd", group="g1/g2", attrs={"level": 2}),
     ]
+    return cases + _more_zarr_cases()
+
+
+#: attributes users' metadata has: non-ASCII text, deep nesting, empty containers, large and negative numbers
+UNICODE_ATTRS = {"long_name": "Température de l'eau", "units": "°C", "symbol": "🌊", "cjk": "海面水温",
+                 "nested": {"deep": {"list": [1, [2, 3]], "empty": {}}, "none": []}, "big": -1.5e300,
+                 "int64": 2 ** 62}
+
+
+def _more_zarr_cases() -> list[Case]:
+    """What users' Zarr data has beyond the grid above: every multi-byte dtype big-endian, blosc on big-endian data,
+    fill values per dtype with absent chunks, edge geometries, order/transposition and separators with absent chunks,
+    unicode and nested attributes, sharding edges."""
+    cases: list[Case] = []
+    for fmt in ZARR_FORMATS:
+        codec = "zlib" if fmt == "zarr-v2" else "zstd"
+        # big-endian: the two multi-byte dtypes the list above lacks, byte shuffle over big-endian elements, and a
+        # big-endian fill value in absent chunks
+        cases += [
+            Case(f"{fmt}-bigendian-i2", fmt, dtype=">i2", codec=codec),
+            Case(f"{fmt}-bigendian-u4", fmt, dtype=">u4", codec=codec),
+            Case(f"{fmt}-bigendian-f8-blosc-shuffle", fmt, dtype=">f8", codec="blosc-lz4-shuffle"),
+            Case(f"{fmt}-bigendian-i4-fill-min-missing", fmt, dtype=">i4", fill="min", missing=True, codec=codec),
+        ]
+        # fill values per dtype (the extremes a reader must not truncate or sign-flip) with absent chunks
+        for fill, dt in (("min", "|i1"), ("max", "<i2"), ("min", "<i4"), ("max", "<i4"), ("max", "<u2"),
+                         ("max", "<u4"), ("min", "<f4"), ("max", "<f8"), ("nan", "<f4")):
+            cases.append(Case(f"{fmt}-fill-{fill}-{dt[1:]}-missing", fmt, dtype=dt, fill=fill, missing=True,
+                              codec=codec))
+        # geometry: partial edge chunks in 3-d, a last chunk of one element, chunks over the shape in one dimension
+        # only, row and column chunks, single-element chunks in 3-d, a long 1-d byte array
+        cases += [
+            Case(f"{fmt}-3d-partial", fmt, dtype="<i4", shape=(7, 9, 11), chunks=(3, 4, 5), codec=codec),
+            Case(f"{fmt}-1d-last-chunk-one", fmt, dtype="<f4", shape=(101,), chunks=(10,), codec=codec),
+            Case(f"{fmt}-chunk-over-shape-one-dim", fmt, dtype="<i2", shape=(37, 5), chunks=(10, 8), codec=codec),
+            Case(f"{fmt}-row-chunks", fmt, dtype="<f8", shape=(20, 30), chunks=(1, 30), codec=codec),
+            Case(f"{fmt}-column-chunks", fmt, dtype="<u2", shape=(20, 30), chunks=(20, 1), codec=codec),
+            Case(f"{fmt}-3d-one-element-chunks", fmt, dtype="<i8", shape=(2, 3, 2), chunks=(1, 1, 1), codec=codec),
+            Case(f"{fmt}-1d-u1-long", fmt, dtype="|u1", shape=(5000,), chunks=(333,), codec=codec),
+        ]
+        # order F (v2 'order', v3 transpose) in 3-d and with absent chunks; separators with absent chunks and in 3-d
+        sep = "/" if fmt == "zarr-v2" else "."
+        cases += [
+            Case(f"{fmt}-order-F-3d", fmt, dtype="<i2", shape=(6, 7, 8), chunks=(3, 4, 5), order="F", codec=codec),
+            Case(f"{fmt}-order-F-missing", fmt, dtype="<f4", order="F", fill=-1, missing=True, codec=codec),
+            Case(f"{fmt}-separator-{'slash' if sep == '/' else 'dot'}-missing", fmt, dtype="<i4", separator=sep,
+                 fill=-5, missing=True, codec=codec),
+            Case(f"{fmt}-separator-{'slash' if sep == '/' else 'dot'}-3d", fmt, dtype="<u4", shape=(5, 6, 7),
+                 chunks=(2, 3, 4), separator=sep, codec=codec),
+            Case(f"{fmt}-attrs-unicode", fmt, dtype="<f4", codec=codec, attrs=UNICODE_ATTRS),
+        ]
+    # numcodecs' other compressors users' v2 stores have (LZ4, BZ2, LZMA): readers without them must say so
+    for codec in ("lz4", "bz2", "lzma"):
+        for dt in ("<f4", "<i8"):
+            cases.append(Case(f"zarr-v2-codec-{codec}-{dt[1:]}", "zarr-v2", dtype=dt, codec=codec))
+    # sharding edges: shards partial at the array's edge, bitshuffled blosc inside, transposed inner chunks, 1-d,
+    # absent shards with a NaN fill
+    cases += [
+        Case("zarr-v3-sharded-edge-partial", "zarr-v3", dtype="<i2", shape=(45, 37), chunks=(5, 4), shards=(20, 12),
+             codec="zstd"),
+        Case("zarr-v3-sharded-u2-bitshuffle", "zarr-v3", dtype="<u2", shape=(32, 32), chunks=(8, 8), shards=(16, 16),
+             codec="blosc-zstd-bitshuffle"),
+        Case("zarr-v3-sharded-1d", "zarr-v3", dtype="<f8", shape=(1000,), chunks=(50,), shards=(200,), codec="gzip"),
+        Case("zarr-v3-sharded-nan-missing", "zarr-v3", dtype="<f4", shape=(40, 40), chunks=(5, 5), shards=(10, 20),
+             codec="zstd", fill="nan", missing=True),
+    ]
     return cases
 
 
@@ -258,6 +324,56 @@ def _netcdf_cases() -> list[Case]:
         Case("netcdf4-attrs", "netcdf4", dtype="<f4", shape=(10, 10), chunks=(5, 5), codec="zlib",
              attrs={"units": "K", "scale": 0.5, "levels": [1, 2, 3]}),
     ]
+    # NetCDF-3: the 64-bit offset and CDF-5 variants per dtype, NaN in the data beside a NaN _FillValue, 1-d and
+    # 3-d variables, a 3-d record variable, a record variable in a 64-bit offset file, text attributes
+    for dt in ("|i1", ">i2", ">i4", ">f4"):
+        cases.append(Case(f"netcdf3-64bit-offset-{dt[1:]}", "netcdf3", dtype=dt, shape=(20, 30), chunks=(20, 30),
+                          variant="64bit_offset"))
+    for dt in (">i8", ">u8", ">u4", "|u1"):
+        cases.append(Case(f"netcdf3-cdf5-{dt[1:]}", "netcdf3", dtype=dt, shape=(20, 30), chunks=(20, 30),
+                          variant="64bit_data"))
+    cases += [
+        Case("netcdf3-fill-nan-f4", "netcdf3", dtype=">f4", shape=(20, 30), chunks=(20, 30), fill="nan"),
+        Case("netcdf3-1d-f8", "netcdf3", dtype=">f8", shape=(1001,), chunks=(1001,)),
+        Case("netcdf3-3d-i2", "netcdf3", dtype=">i2", shape=(4, 5, 6), chunks=(4, 5, 6)),
+        Case("netcdf3-record-3d-i4", "netcdf3", dtype=">i4", shape=(5, 6, 7), chunks=(1, 6, 7), unlimited=True),
+        Case("netcdf3-64bit-offset-record-f8", "netcdf3", dtype=">f8", shape=(8, 10), chunks=(1, 10),
+             unlimited=True, variant="64bit_offset"),
+        Case("netcdf3-attrs", "netcdf3", dtype=">f4", shape=(10, 10), chunks=(10, 10),
+             attrs={"units": "K", "scale": 0.5, "levels": [1, 2, 3]}),
+    ]
+    # NetCDF-4: big-endian per dtype, fill values with unwritten chunks, row and column chunks, 1-d and 4-d,
+    # contiguous storage per dtype, a 1-d unlimited variable, non-ASCII text attributes
+    for dt in (">i2", ">u2", ">i8", ">f4", ">f8"):
+        cases.append(Case(f"netcdf4-bigendian-{dt[1:]}", "netcdf4", dtype=dt, shape=(20, 30), chunks=(5, 10),
+                          codec="zlib"))
+    cases += [
+        Case("netcdf4-fill-i4-missing", "netcdf4", dtype="<i4", shape=(40, 50), chunks=(10, 10), codec="zlib",
+             fill=-999, missing=True),
+        Case("netcdf4-fill-max-u8-missing", "netcdf4", dtype="<u8", shape=(40, 50), chunks=(10, 10), codec="zlib",
+             fill="max", missing=True),
+        Case("netcdf4-fill-min-i1-missing", "netcdf4", dtype="|i1", shape=(40, 50), chunks=(10, 10), codec="zlib",
+             fill="min", missing=True),
+        Case("netcdf4-row-chunks-f4", "netcdf4", dtype="<f4", shape=(40, 50), chunks=(1, 50), codec="zlib"),
+        Case("netcdf4-column-chunks-i2", "netcdf4", dtype="<i2", shape=(40, 50), chunks=(40, 1), codec="zlib"),
+        Case("netcdf4-1d-f8", "netcdf4", dtype="<f8", shape=(1001,), chunks=(100,), codec="zlib"),
+        Case("netcdf4-4d-u2", "netcdf4", dtype="<u2", shape=(3, 4, 5, 6), chunks=(1, 2, 5, 3), codec="zlib"),
+        Case("netcdf4-contiguous-i2", "netcdf4", dtype="<i2", shape=(20, 30), chunks=(20, 30), codec="none"),
+        Case("netcdf4-contiguous-u8", "netcdf4", dtype="<u8", shape=(20, 30), chunks=(20, 30), codec="none"),
+        Case("netcdf4-1d-unlimited-i4", "netcdf4", dtype="<i4", shape=(50,), chunks=(16,), codec="zlib",
+             unlimited=True),
+        Case("netcdf4-attrs-unicode", "netcdf4", dtype="<f4", shape=(10, 10), chunks=(5, 5), codec="zlib",
+             attrs={"long_name": "Température de l'eau", "units": "°C", "cjk": "海面水温"}),
+    ]
+    # NetCDF-4 / HDF5 filters: byte shuffle before deflate (netCDF4's default with zlib=True), deflate levels 1 and 9,
+    # Fletcher32 checksums (alone, after deflate, with shuffle), on big-endian data too (no shuffle without deflate:
+    # netCDF-C applies it only with deflate)
+    for codec, dt in (("shuffle+zlib", "<f4"), ("shuffle+zlib", "<i8"), ("shuffle+zlib", ">f8"), ("zlib:1", "<i4"),
+                      ("zlib:9", "<f8"), ("shuffle+zlib:9", "<u2"), ("fletcher32", "<f4"), ("zlib+fletcher32", "<i2"),
+                      ("shuffle+zlib+fletcher32", "<f8"), ("shuffle+zlib:1", "<i4")):
+        name = codec.replace(":", "").replace("+", "-")
+        cases.append(Case(f"netcdf4-{name}-{dt[1:]}{'-be' if dt[0] == '>' else ''}", "netcdf4", dtype=dt,
+                          shape=(40, 50), chunks=(16, 20), codec=codec))
     return cases
 
 
@@ -283,6 +399,21 @@ def select(names: list[str] | None = None) -> list[Case]:
     return out
 
 
+def nc4_filters(case: Case) -> dict[str, Any]:
+    """A NetCDF-4 (HDF5) case's filters from its codec ("shuffle+zlib:9+fletcher32"): ``zlib``, its ``level`` (5 unless
+    ``zlib:<n>``), ``shuffle``, ``fletcher32``; ``chunked`` when the variable needs chunked storage (filters, chunks
+    other than the shape, or an unlimited dimension)."""
+    parts = [p for p in case.codec.split("+") if p != "none"]
+    zlib = next((p for p in parts if p.split(":")[0] == "zlib"), None)
+    unknown = [p for p in parts if p.split(":")[0] not in ("zlib", "shuffle", "fletcher32")]
+    if unknown:
+        raise ValueError(f"codec {unknown} has no NetCDF-4 spelling")
+    out = {"zlib": zlib is not None, "level": int(zlib.split(":")[1]) if zlib and ":" in zlib else 5,
+           "shuffle": "shuffle" in parts, "fletcher32": "fletcher32" in parts}
+    out["chunked"] = bool(parts) or case.chunks != case.shape or case.unlimited
+    return out
+
+
 # -- the Python peers as writers --------------------------------------------------------------------------------------
 def _v2_compressor(codec: str) -> Any:
     import numcodecs
@@ -295,6 +426,12 @@ def _v2_compressor(codec: str) -> Any:
         return numcodecs.GZip(level=5)
     if codec == "zstd":
         return numcodecs.Zstd(level=3)
+    if codec == "lz4":
+        return numcodecs.LZ4(acceleration=1)
+    if codec == "bz2":
+        return numcodecs.BZ2(level=5)
+    if codec == "lzma":
+        return numcodecs.LZMA()
     if codec.startswith("blosc-"):
         _, cname, shuffle = codec.split("-")
         mode = {"noshuffle": numcodecs.Blosc.NOSHUFFLE, "shuffle": numcodecs.Blosc.SHUFFLE,
@@ -402,8 +539,9 @@ def write_netcdf4(case: Case, path: str | Path) -> str:
             dims.append(name)
         kw: dict[str, Any] = {}
         if case.format == "netcdf4":
-            kw["zlib"] = case.codec == "zlib"
-            if case.chunks != case.shape or case.unlimited or case.codec == "zlib":
+            flt = nc4_filters(case)
+            kw.update(zlib=flt["zlib"], complevel=flt["level"], shuffle=flt["shuffle"], fletcher32=flt["fletcher32"])
+            if flt["chunked"]:
                 kw["chunksizes"] = case.chunks
             else:
                 kw["contiguous"] = True

@@ -113,12 +113,19 @@ def _only_nulls_dropped(d: dict[str, Any], f: dict[str, Any]) -> bool:
 
 
 _CENTRAL_ONLY = r"java\.lang\.(NoSuchFieldError|NoSuchMethodError|NoClassDefFoundError)"
+#: zarr-java's two reader columns: normalized (shims on, the default) and as it is (shims off)
+ZJ = frozenset({"zarr-java", "zarr-java (as-is)"})
 
 RULES: tuple[Rule, ...] = (
     Rule("C1", "central-only", "zarr-java's write path needs netCDF-Java 5.x members of ucar.ma2", "error",
          frozenset({"zarr-java"}), None, lambda f: f.get("format", "").startswith("zarr"),
          stage="write", exception="UnsupportedError", java_class=_CENTRAL_ONLY,
          message=r"the writer needs a part of ucar\.ma2 this build's netCDF-Java",
+         detail=lambda d, f: bool(d.get("central_only"))),
+    Rule("C3", "central-only", "zarr-java's read path (as it is, no shims) needs netCDF-Java 5.x members of ucar.ma2",
+         "error", None, frozenset({"zarr-java (as-is)"}), lambda f: f.get("format", "").startswith("zarr"),
+         stage="read", exception="UnsupportedError", java_class=_CENTRAL_ONLY,
+         message=r"the reader needs (ucar\.ma2\.DataType\.U(BYTE|SHORT|INT|LONG)|a part of ucar\.ma2 this build)",
          detail=lambda d, f: bool(d.get("central_only"))),
     Rule("C2", "central-only", "jzarr's write path needs netCDF-Java 5.x members of ucar.ma2", "error",
          frozenset({"jzarr"}), None, lambda f: f.get("format") == "zarr-v2",
@@ -129,14 +136,14 @@ RULES: tuple[Rule, ...] = (
          frozenset({"zarr-java"}), frozenset({"zarr-python", "tensorstore", "zarr-python-2", "zarrita"}),
          lambda f: f.get("format") == "zarr-v2" and f.get("order") == "F", detail=_order_f_read_as_c),
     Rule("Z2", "defect", "zarr-java ZstdCodec.decode reads ByteBuffer.array(): zstd after crc32c fails", "error",
-         None, frozenset({"zarr-java"}), _zarr_java_zstd_slice, stage="read", exception="ChunkDecodeError",
+         None, ZJ, _zarr_java_zstd_slice, stage="read", exception="ChunkDecodeError",
          java_class=r"com\.github\.luben\.zstd\.ZstdException", message=r"ZstdException: Src size is incorrect"),
     Rule("Z3", "defect", "zarr-java rejects the fill value 'Infinity' (it writes that spelling itself)", "error",
-         None, frozenset({"zarr-java"}), lambda f: f.get("format", "").startswith("zarr") and f.get("fill") == "inf",
+         None, ZJ, lambda f: f.get("format", "").startswith("zarr") and f.get("fill") == "inf",
          stage="read", exception="MetadataError", java_class=r"dev\.zarr\.zarrjava\.ZarrException",
          message=r"Invalid fill value 'Infinity'"),
     Rule("Z7", "defect", "zarr-java requires 'configuration' in the v3 chunk_key_encoding", "error",
-         frozenset({"tensorstore"}), frozenset({"zarr-java"}), lambda f: f.get("format") == "zarr-v3",
+         frozenset({"tensorstore"}), frozenset({"zarr-java (as-is)"}), lambda f: f.get("format") == "zarr-v3",
          stage="read", exception="MetadataError",
          java_class=r"com\.fasterxml\.jackson\.databind\.exc\.MismatchedInputException",
          message=r"(?s)Missing required creator property 'configuration'.*\"chunk_key_encoding\""),
@@ -202,7 +209,7 @@ RULES += (
          and f.get("fill") not in ("zero", "nan", "none"), detail=_cf_nan_as_fill),
     Rule("NZ1", "spec-ambiguity", "NCZarr writes one-byte Zarr v2 dtypes as '<i1'/'<u1'; zarr-python 3 and "
          "zarr-java refuse them",
-         "error", frozenset({"nczarr"}), frozenset({"zarr-python", "zarrs", "zarr-java"}),
+         "error", frozenset({"nczarr"}), frozenset({"zarr-python", "zarrs"}) | ZJ,
          lambda f: f.get("format") == "zarr-v2" and f.get("dtype") in ("|i1", "|u1"), stage="read",
          detail=lambda d, f: (d.get("exception"), d.get("java_class")) in (
              ("ValueError", None), ("MetadataError", "com.fasterxml.jackson.databind.exc.InvalidFormatException")),
@@ -241,10 +248,60 @@ RULES += (
          exception="RuntimeError",
          message=r"the shuffle codec expects the input byte length to be an integer multiple of the elementsize"),
     Rule("B1", "defect", "zarr-java and jzarr refuse numcodecs' Blosc shuffle -1 (AUTOSHUFFLE), tensorstore's default",
-         "error", frozenset({"tensorstore"}), frozenset({"zarr-java", "jzarr"}),
+         "error", frozenset({"tensorstore"}), ZJ | {"jzarr"},
          lambda f: f.get("name") == "default-tensorstore-v2", stage="read", exception="MetadataError",
          java_class=r"java\.lang\.ArrayIndexOutOfBoundsException|java\.lang\.IllegalArgumentException",
          message=r"Index -1 out of bounds for length 3|blosc: shuffle type not supported: '-1'"),
+)
+
+def _six_digit_fill(d: dict[str, Any], f: dict[str, Any]) -> bool:
+    """NZ4's signature: where the source has the fill value (an absent chunk) the value read is the fill value printed
+    with 6 significant digits (C's %g)."""
+    exp, got = d.get("expected"), d.get("got")
+    if d.get("reason") != "values" or not isinstance(exp, float) or not isinstance(got, float) or exp == got:
+        return False
+    dt = np.dtype(str(f.get("dtype")))
+    return bool(dt.type(got) == dt.type(float(f"{exp:.6g}")))
+
+
+def _js_number_int(d: dict[str, Any], f: dict[str, Any]) -> bool:
+    """ZR4's signature: an integer attribute above 2^53 came back as the nearest float64 (a JavaScript number)."""
+    exp, got = d.get("expected"), d.get("got")
+    return d.get("reason") == "attrs" and isinstance(exp, int) and isinstance(got, int) and abs(exp) > 2 ** 53 \
+        and got != exp and float(got) == float(exp)
+
+
+RULES += (
+    Rule("NZ4", "defect", "NCZarr writes a float fill_value with 6 significant digits: absent chunks read as another "
+         "number", "fail", frozenset({"nczarr"}), None,
+         lambda f: f.get("format") == "zarr-v2" and str(f.get("dtype", ""))[1:] in ("f4", "f8")
+         and f.get("fill") in ("min", "max") and bool(f.get("missing")), detail=_six_digit_fill),
+)
+
+RULES += (
+    Rule("ZR4", "defect", "zarrita reads and writes JSON attributes through JavaScript numbers: integers above 2^53 "
+         "lose precision", "fail", None, frozenset({"zarrita"}), lambda f: bool(f.get("attrs")),
+         detail=_js_number_int),
+    Rule("ZR4", "defect", "zarrita reads and writes JSON attributes through JavaScript numbers: integers above 2^53 "
+         "lose precision", "fail", frozenset({"zarrita"}), None, lambda f: bool(f.get("attrs")),
+         detail=_js_number_int),
+)
+
+def _nc4_fletcher32(f: dict[str, Any]) -> bool:
+    return f.get("format") == "netcdf4" and "fletcher32" in str(f.get("codec", "")).split("+")
+
+
+RULES += (
+    # zarrjvm's guards (on by default, checks=False lets the data through unverified) refuse what would otherwise read
+    # a damaged chunk as wrong numbers: the cell is that refusal, explained by the upstream defect it guards against
+    Rule("N4", "defect", "netCDF-Java strips HDF5 Fletcher32 checksums unread: zarrjvm refuses such variables", "error",
+         None, frozenset({"netcdf-java"}), _nc4_fletcher32, stage="read", exception="UnsupportedError",
+         java_class=r"dev\.zarrjvm\.errors\.UnsupportedException",
+         message=r"netcdf-java does not verify HDF5 Fletcher32 checksums \(it strips them unread\)"),
+    Rule("H1", "defect", "jHDF neither verifies nor strips HDF5 Fletcher32 checksums: zarrjvm refuses such datasets",
+         "error", None, frozenset({"jhdf"}), _nc4_fletcher32, stage="read", exception="UnsupportedError",
+         java_class=r"dev\.zarrjvm\.errors\.UnsupportedException",
+         message=r"jhdf does not verify HDF5 Fletcher32 checksums"),
 )
 
 #: Each finding's explanation, carried in the package so a report from an installed wheel is complete (the
@@ -260,6 +317,10 @@ TEXTS: dict[str, str] = {
           "4 bytes zstd still sees them and fails with 'Src size is incorrect'.",
     "Z3": "zarr-java's parseFillValue accepts '+Infinity' but not the spec's 'Infinity' (which it writes itself): it "
           "cannot open such arrays, its own included.",
+    "C3": "As C1, for zarr-java's read path as it is (the 'zarr-java (as-is)' column, shims=False): its bytes codec "
+          "decodes unsigned and bool chunks as ucar.ma2.DataType.UBYTE/USHORT/UINT/ULONG and its sharding codec "
+          "reads the index as ULONG, netCDF-Java 5.x members this build lacks. The normalized column reads them "
+          "through the signed twin and zarrjvm's shard index (labelled in the notes).",
     "Z7": "The v3 spec makes the default chunk_key_encoding's 'configuration' optional; zarr-java's parser requires "
           "it (Jackson: Missing required creator property 'configuration').",
     "Z8": "zarr-java's v3 object mapper drops null-valued members (nested ones too) when it writes zarr.json "
@@ -289,6 +350,17 @@ TEXTS: dict[str, str] = {
     "ZR2": "zarrita's get and set fail on a zero-size array ('Input contains an empty iterator').",
     "ZR3": "zarrita reads a shard's index from the end whatever the sharding codec's 'index_location' says: arrays "
            "with index_location 'start' cannot be read.",
+    "NZ4": "netCDF-C's NCZarr writes a float variable's fill value into .zarray with 6 significant digits ('%g'): "
+           "the largest float64 becomes 1.79769e+308, so every reader (netCDF-C's own included) returns that number "
+           "for absent chunks instead of the _FillValue the user set.",
+    "ZR4": "zarrita parses zarr.json / .zattrs with JSON.parse and writes with JSON.stringify: an integer attribute "
+           "above 2^53 (2^62 here) becomes the nearest float64, read as 4611686018427388000 and written so, without "
+           "an error (the same JavaScript-number limit as ZR1).",
+    "N4": "netCDF-Java (cdm 4.5.5) strips an HDF5 chunk's Fletcher32 checksum without checking it "
+          "(H5tiledLayoutBB.checkfletcher32), so a damaged chunk reads as wrong numbers where netCDF-C refuses it: "
+          "zarrjvm refuses variables with the filter (UnsupportedError) unless checks=False.",
+    "H1": "jHDF 0.10.0's Fletcher32 filter returns its input: chunks come back 4 bytes long and unverified. zarrjvm "
+          "refuses such datasets (UnsupportedError) unless checks=False, then drops the 4 bytes.",
     "B1": "tensorstore's default v2 compressor is blosc with shuffle -1 (numcodecs' AUTOSHUFFLE: byte shuffle, "
           "bit shuffle for 1-byte types); zarr-java (index -1 out of bounds) and jzarr ('shuffle type not "
           "supported') refuse it.",

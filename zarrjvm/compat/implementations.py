@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -176,6 +176,8 @@ def _ts_v2_compressor(codec: str) -> dict[str, Any] | None:
         return {"id": codec, "level": 5}
     if codec == "zstd":
         return {"id": "zstd", "level": 3}
+    if codec == "bz2":
+        return {"id": "bz2", "level": 5}
     if codec.startswith("blosc-"):
         _, cname, shuffle = codec.split("-")
         return {"id": "blosc", "cname": cname, "clevel": 5, "shuffle": _SHUFFLE_V2[shuffle]}
@@ -284,11 +286,16 @@ class JvmReader(Reader):
     """A Java reader through zarrjvm (``zarrjvm.open_array(..., backend=name)``) as a Java user of the library reads:
     its own codec objects decode (``decode="reader"``), with zarrjvm's other defaults."""
 
-    def __init__(self, name: str, **options: Any) -> None:
+    def __init__(self, name: str, *, backend: str | None = None, **options: Any) -> None:
         self.name = name
-        declared = java_readers().get(name)
-        self._why = None if declared is not None else f"the Java backend {name!r} is not available (no JVM or jars)"
-        self.caps = declared or Caps(name=name, library=name, formats=frozenset(), dtypes=frozenset())
+        self.backend = backend or name
+        declared = java_readers().get(self.backend)
+        why = None if declared is not None else f"the Java backend {self.backend!r} is not available (no JVM or jars)"
+        self._why = why
+        caps = declared or Caps(name=name, library=name, formats=frozenset(), dtypes=frozenset())
+        if options.get("shims") is False:
+            caps = replace(caps, name=name, notes=caps.notes + (AS_IS_NOTE,))
+        self.caps = caps
         self.options = {"decode": "reader", **options}
 
     def unavailable(self) -> str | None:
@@ -297,10 +304,20 @@ class JvmReader(Reader):
     def read(self, case: Case, store: str, path: str) -> ReadResult:
         from ..array import open_array
 
-        with open_array(store, path or None, backend=self.name, **self.options) as a:
+        with open_array(store, path or None, backend=self.backend, **self.options) as a:
             values = np.array(a[...])  # own the data: the Java view is released at once
             attrs = {k: v for k, v in a.attrs.items() if k != "_FillValue"}
             return ReadResult(values, a.dtype, attrs, list(a.notes))
+
+
+#: the as-is column's note: what ``shims=False`` turns off (zarr-java is the only Java Zarr reader with shims; jzarr
+#: is read as it is in every column)
+AS_IS_NOTE = ("shims=False: zarr-java parses the stored metadata as it is (no spec-stated normalization such as the v3 "
+              "chunk_key_encoding's default configuration, finding Z7, or ignoring unknown v2 .zarray keys) and "
+              "decodes through its own ucar.ma2 path (no signed twin or zarrjvm shard index on the Central-only "
+              "build)")
+#: reader columns of the Java readers with shims off, beside the normalized (default) columns
+AS_IS_READERS = {"zarr-java (as-is)": "zarr-java"}
 
 
 @functools.cache
@@ -349,6 +366,7 @@ def readers() -> dict[str, Reader]:
         "zarr-python": ZarrPythonReader(), "tensorstore": TensorstoreReader(), "zarr-java": JvmReader("zarr-java"),
         "jzarr": JvmReader("jzarr"), "netcdf4-python": NetCDF4Reader(), "netcdf-java": JvmReader("netcdf-java"),
         "jhdf": JvmReader("jhdf"),
+        **{name: JvmReader(name, backend=backend, shims=False) for name, backend in AS_IS_READERS.items()},
         "h5py": peers.H5pyReader(),
         "h5netcdf": peers.H5netcdfReader(),
         "scipy": peers.ScipyReader(),
@@ -394,6 +412,8 @@ def _version(name: str) -> str:
             return f"netCDF-C {netCDF4.__netcdf4libversion__} (netCDF4 {netCDF4.__version__})"
         except ImportError:
             return "not installed"
+    if name in AS_IS_READERS:
+        return _version(AS_IS_READERS[name])
     if name in _JAVA_VERSION_KEYS:
         from .. import jvm
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .capabilities import PEER_READERS, WRITERS
-from .cases import Case, _v2_compressor, _v3_compressors, write_zarr_python
+from .cases import Case, _v2_compressor, _v3_compressors, nc4_filters, write_zarr_python
 from .implementations import Reader, ReadResult, Writer, ZarrPythonReader, _plain, _store_name
 
 
@@ -43,6 +43,22 @@ def _attr(v: Any) -> Any:
 _HDF5_INTERNAL = ("DIMENSION_LIST", "REFERENCE_LIST", "CLASS", "NAME")
 
 
+def _h5_filters(case: Case) -> dict[str, Any]:
+    """h5py's (and h5netcdf's) ``create_dataset`` keywords for the case's chunking and filters: HDF5's deflate filter
+    is h5py's "gzip"; shuffle and fletcher32 are flags."""
+    flt = nc4_filters(case)
+    kw: dict[str, Any] = {}
+    if flt["chunked"]:
+        kw["chunks"] = case.chunks
+    if flt["zlib"]:
+        kw["compression"], kw["compression_opts"] = "gzip", flt["level"]
+    if flt["shuffle"]:
+        kw["shuffle"] = True
+    if flt["fletcher32"]:
+        kw["fletcher32"] = True
+    return kw
+
+
 # -- h5py ------------------------------------------------------------------------------------------------------------
 class H5pyWriter(Writer):
     """A plain HDF5 dataset (no dimension scales) written with ``h5py.File.create_dataset``: what HDF5 users have."""
@@ -57,11 +73,7 @@ class H5pyWriter(Writer):
         store = _store_name(case, root)
         with h5py.File(store, "w") as f:
             grp: Any = f.require_group(case.group) if case.group else f
-            kw: dict[str, Any] = {}
-            if case.chunks != case.shape or case.unlimited or case.codec == "zlib":
-                kw["chunks"] = case.chunks
-            if case.codec == "zlib":  # HDF5's deflate filter, which h5py calls gzip
-                kw["compression"], kw["compression_opts"] = "gzip", 5
+            kw = _h5_filters(case)
             if case.unlimited:
                 kw["maxshape"] = (None,) + case.shape[1:]
             if case.fill != "zero":
@@ -109,11 +121,7 @@ class H5netcdfWriter(Writer):
                     grp = grp.create_group(part)
             for i, (d, n) in enumerate(zip(_dims(case), case.shape)):
                 grp.dimensions[d] = None if (case.unlimited and i == 0) else n
-            kw: dict[str, Any] = {}
-            if case.chunks != case.shape or case.unlimited or case.codec == "zlib":
-                kw["chunks"] = case.chunks
-            if case.codec == "zlib":
-                kw["compression"], kw["compression_opts"] = "gzip", 5
+            kw = _h5_filters(case)
             if case.fill != "zero":
                 kw["fillvalue"] = case.fill_scalar()
             v = grp.create_variable("v", _dims(case), dtype=case.np_dtype, **kw)
@@ -222,8 +230,9 @@ class XarrayWriter(Writer):
             ds["v"].attrs[k] = val
         venc: dict[str, Any] = {"_FillValue": None if case.fill == "zero" else fill}
         if case.format == "netcdf4":
-            venc["zlib"] = case.codec == "zlib"
-            if case.chunks != case.shape or case.unlimited or case.codec == "zlib":
+            flt = nc4_filters(case)
+            venc.update(zlib=flt["zlib"], complevel=flt["level"], shuffle=flt["shuffle"], fletcher32=flt["fletcher32"])
+            if flt["chunked"]:
                 venc["chunksizes"] = case.chunks
             else:
                 venc["contiguous"] = True

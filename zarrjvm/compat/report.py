@@ -156,7 +156,7 @@ def text_matrix(report: dict[str, Any]) -> str:
 
 
 _ABBREV = {"zarr-python": "zpy", "tensorstore": "ts", "zarr-java": "zj", "jzarr": "jz", "netcdf4-python": "nc4",
-           "netcdf-java": "ncj", "jhdf": "jh"}
+           "netcdf-java": "ncj", "jhdf": "jh", "zarr-java (as-is)": "zja"}
 
 
 def _abbrev(name: str) -> str:

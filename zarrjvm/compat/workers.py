@@ -264,9 +264,9 @@ _ALL_KINDS = frozenset({"b1", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f
 
 ZARR2_CAPS = Caps(
     name="zarr-python-2", library="zarr 2 (own environment, persistent worker)", formats=frozenset({"zarr-v2"}),
-    dtypes=_ALL_KINDS, v2_codecs=frozenset({"zlib", "gzip", "zstd", "blosc"}), v2_orders=frozenset({"C", "F"}),
-    attrs_formats=frozenset({"zarr-v2"}),
-    source="zarr 2.18 docs: zarr.open_array/open_group, Array.attrs, numcodecs Zlib/GZip/Zstd/Blosc",
+    dtypes=_ALL_KINDS, v2_codecs=frozenset({"zlib", "gzip", "zstd", "blosc", "lz4", "bz2", "lzma"}),
+    v2_orders=frozenset({"C", "F"}), attrs_formats=frozenset({"zarr-v2"}),
+    source="zarr 2.18 docs: zarr.open_array/open_group, Array.attrs, numcodecs Zlib/GZip/Zstd/Blosc/LZ4/BZ2/LZMA",
 )
 
 
@@ -276,6 +276,12 @@ def _numcodecs_config(codec: str) -> dict[str, Any] | None:
         return None
     if codec in ("zlib", "gzip"):
         return {"id": codec, "level": 5}
+    if codec == "lz4":
+        return {"id": "lz4", "acceleration": 1}
+    if codec == "bz2":
+        return {"id": "bz2", "level": 5}
+    if codec == "lzma":
+        return {"id": "lzma", "format": 1, "check": -1, "preset": None, "filters": None}
     if codec == "zstd":
         return {"id": "zstd", "level": 3}
     if codec.startswith("blosc-"):
