@@ -139,6 +139,8 @@ def _cds_options(lib: str, cp: list[str]) -> list[str]:
         return []
     if archive.exists():
         return [f"-XX:SharedArchiveFile={archive}", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"]
+    if not os.access(cache, os.W_OK):  # nowhere to dump one: start without
+        return []
     return [f"-XX:ArchiveClassesAtExit={cache / f'cds-{key}.{os.getpid()}.jsa'}", "-Xlog:cds=off",
             "-Xlog:cds+dynamic=off"]
 
