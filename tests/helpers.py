@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -88,3 +89,23 @@ class as_declared:
         if d is not None and type(value).__name__ == d.error and not d.matches(value):
             raise AssertionError(f"{type(value).__name__}, but not the known defect {d.id}: {value}") from value
         return False
+
+
+def in_thread(fn: Callable[[], None]) -> None:
+    """Runs ``fn`` on a new thread and re-raises what it raised. h5py (and netCDF-C) write there: h5py's LZF compressor
+    segfaults on the main thread of a process whose JVM has started there (measured: a core dump in lzf_compress, and a
+    5-line script; likely the JVM's stack guard zone in the main thread's stack against LZF's large stack frame), on
+    another thread it does not (docs/findings.md X1)."""
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            fn()
+        except BaseException as e:  # re-raised on the caller's thread
+            failure.append(e)
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    if failure:
+        raise failure[0]

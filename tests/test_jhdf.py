@@ -4,15 +4,13 @@ fixes."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import h5py
 import numpy as np
 import pytest
-from helpers import assert_same
+from helpers import assert_same, in_thread
 
 import zarrjvm
 from zarrjvm.errors import ArrayNotFoundError, MetadataError, UnsupportedError
@@ -45,29 +43,11 @@ def _bitfield(h: h5py.File, name: str, data: np.ndarray) -> None:
     d.write(h5py.h5s.ALL, h5py.h5s.ALL, data.astype("u1"), mtype=h5py.h5t.NATIVE_UINT8)
 
 
-def _in_thread(fn: Callable[[], None]) -> None:
-    """Runs ``fn`` on a new thread. h5py's LZF compressor segfaults on the main thread of a process whose JVM has
-    started there (measured: a core dump in lzf_compress, and a 5-line script; likely the JVM's stack guard zone in the
-    main thread's stack against LZF's large stack frame), on another thread it does not (docs/findings.md X1)."""
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            fn()
-        except BaseException as e:  # re-raised on the caller's thread
-            failure.append(e)
-
-    t = threading.Thread(target=run)
-    t.start()
-    t.join()
-    if failure:
-        raise failure[0]
-
 
 @pytest.fixture(scope="module")
 def h5file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     f = tmp_path_factory.mktemp("jhdf") / "many.h5"
-    _in_thread(lambda: _write_many(f))
+    in_thread(lambda: _write_many(f))
     return f
 
 
@@ -385,14 +365,14 @@ def test_xarray_engine_picks_jhdf_for_superblock_3(tmp_path: Path) -> None:
             v[:] = np.arange(12, dtype="i2").reshape(3, 4)
             v.attrs["scale_factor"] = 0.5
 
-    _in_thread(write)
+    in_thread(write)
     assert _superblock(f) == 3
     with pytest.raises(UnsupportedError, match="superblock version 3"):
         xr.open_dataset(f, engine="zarrjvm", backend="netcdf-java")
     with xr.open_dataset(f, engine="h5netcdf") as want, xr.open_dataset(f, engine="zarrjvm") as got:
         assert got.load().identical(want.load())
     # from libver v112 on, dimension scales use HDF5 1.12's revised references (datatype message version 4)
-    _in_thread(lambda: write("v112"))
+    in_thread(lambda: write("v112"))
     with pytest.raises(UnsupportedError, match=r"jHDF \(io\.jhdf:jhdf:0\.10\.0\) cannot read it: Unrecognized "
                                                r"datatype version '4'"):
         xr.open_dataset(f, engine="zarrjvm")

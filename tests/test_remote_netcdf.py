@@ -7,9 +7,8 @@ own store (range requests, a block cache): the tests bound the requests and byte
 
 from __future__ import annotations
 
-import threading
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import h5py
 import netCDF4
 import numpy as np
 import pytest
-from helpers import assert_same
+from helpers import assert_same, in_thread
 from remote_servers import RangeHTTPServer, moto_s3, within
 
 import zarrjvm
@@ -27,22 +26,6 @@ LIMIT = 60
 BOTH = ["netcdf-java", "jhdf"]
 BIG_SHAPE = (1500, 1000)  # float32, random: 6 MB that zlib cannot shrink much, 60 chunks of 100 KB
 
-
-def _in_thread(fn: Callable[[], None]) -> None:
-    """h5py writes on another thread than the JVM's (see test_jhdf._in_thread)."""
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            fn()
-        except BaseException as e:  # re-raised on the caller's thread
-            failure.append(e)
-
-    t = threading.Thread(target=run)
-    t.start()
-    t.join()
-    if failure:
-        raise failure[0]
 
 
 def _write_nc4(f: Path) -> None:
@@ -87,8 +70,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("remote-netcdf")
     _write_nc4(root / "data.nc")
     _write_nc3(root / "classic.nc")
-    _in_thread(lambda: _write_h5(root / "plain.h5", latest=False))
-    _in_thread(lambda: _write_h5(root / "latest.h5", latest=True))
+    in_thread(lambda: _write_h5(root / "plain.h5", latest=False))
+    in_thread(lambda: _write_h5(root / "latest.h5", latest=True))
     with zipfile.ZipFile(root / "archive.zip", "w") as z:
         z.write(root / "data.nc", "inner/data.nc")
     return root
@@ -123,7 +106,7 @@ def _netcdf4(f: Path, name: str) -> np.ndarray:
 
 def _h5py(f: Path, name: str) -> np.ndarray:
     out: list[np.ndarray] = []
-    _in_thread(lambda: out.append(_h5py_read(f, name)))
+    in_thread(lambda: out.append(_h5py_read(f, name)))
     return out[0]
 
 

@@ -2,7 +2,7 @@
 NetCDF ``char`` arrays with netCDF4-python's ``_Encoding`` convention, string attributes, enums, compounds of numbers,
 vlen sequences of numbers, Zarr's string types; and the precise refusals of what is not handed over.
 
-Files are written by netCDF4-python and h5py (h5py on a worker thread: see test_jhdf._in_thread) and every value is
+Files are written by netCDF4-python and h5py (h5py on a worker thread: see helpers.in_thread) and every value is
 compared with what those libraries read back. Conventions (README "Text and strings"): variable-length strings are
 object arrays of ``str`` (netCDF4-python's ``str`` elements; h5py's ``.asstr()``), fixed-length HDF5 strings are
 ``S<n>`` byte strings as h5py reads them, NetCDF ``char`` is ``S1`` unless ``_Encoding`` makes it ``U<n>``.
@@ -10,8 +10,6 @@ object arrays of ``str`` (netCDF4-python's ``str`` elements; h5py's ``.asstr()``
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ import netCDF4
 import numpy as np
 import pyarrow as pa
 import pytest
+from helpers import in_thread
 
 import zarrjvm
 from zarrjvm.errors import UnsupportedError
@@ -27,22 +26,6 @@ from zarrjvm.errors import UnsupportedError
 WORDS = ["", "a", "héllo wörld", "日本語のテキスト", "x" * 300, "tab\tand\nnewline", "end"]
 NAMES = ["alpha", "beta", "", "gamma123", "δέλ", "z"]  # at most 8 bytes of UTF-8 each
 
-
-def _in_thread(fn: Callable[[], None]) -> None:
-    """h5py and netCDF-C write on a thread of their own (h5py on the main thread of a JVM process can crash)."""
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            fn()
-        except BaseException as e:  # re-raised on the caller's thread
-            failure.append(e)
-
-    t = threading.Thread(target=run)
-    t.start()
-    t.join()
-    if failure:
-        raise failure[0]
 
 
 def _same(got: np.ndarray, want: Any) -> None:
@@ -94,7 +77,7 @@ def _write_nc(f: Path, fmt: str) -> None:
 @pytest.fixture(scope="module", params=["NETCDF3_CLASSIC", "NETCDF4"])
 def ncfile(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     f = tmp_path_factory.mktemp("text") / f"text_{request.param}.nc"
-    _in_thread(lambda: _write_nc(f, request.param))
+    in_thread(lambda: _write_nc(f, request.param))
     return f, request.param
 
 
@@ -200,7 +183,7 @@ def _write_h5(f: Path) -> None:
 @pytest.fixture(scope="module")
 def h5file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     f = tmp_path_factory.mktemp("text") / "strings.h5"
-    _in_thread(lambda: _write_h5(f))
+    in_thread(lambda: _write_h5(f))
     return f
 
 
@@ -295,7 +278,7 @@ def _write_wide_enum_h5(f: Path, basetype: str, members: dict[str, int]) -> None
 
 def test_netcdf4_enums_as_netcdf4_python(tmp_path: Path) -> None:
     f = tmp_path / "enums.nc"
-    _in_thread(lambda: _write_enums_nc(f))
+    in_thread(lambda: _write_enums_nc(f))
     with netCDF4.Dataset(f) as d:
         d.set_auto_mask(False)
         want = {n: (np.asarray(d[n][...]), dict(d[n].datatype.enum_dict)) for n in ("cloud", "wind")}
@@ -308,7 +291,7 @@ def test_netcdf4_enums_as_netcdf4_python(tmp_path: Path) -> None:
 
 def test_hdf5_enums_as_h5py(tmp_path: Path) -> None:
     f = tmp_path / "enums.h5"
-    _in_thread(lambda: _write_enums_h5(f))
+    in_thread(lambda: _write_enums_h5(f))
     with h5py.File(f, "r") as h:
         want = {n: (h[n][()], h5py.check_enum_dtype(h[n].dtype)) for n in ("colour", "level", "signed", "big_endian")}
     for backend in ("netcdf-java", "jhdf"):
@@ -329,7 +312,7 @@ def test_hdf5_enums_as_h5py(tmp_path: Path) -> None:
 @pytest.mark.parametrize("basetype,members", [("<i4", {"low": -5, "mid": 7}), (">i4", {"low": 5, "top": 100000})])
 def test_hdf5_wide_enum_as_h5py(tmp_path: Path, backend: str, basetype: str, members: dict[str, int]) -> None:
     f = tmp_path / "wide.h5"
-    _in_thread(lambda: _write_wide_enum_h5(f, basetype, members))
+    in_thread(lambda: _write_wide_enum_h5(f, basetype, members))
     with h5py.File(f, "r") as h:
         values, members = h["wide"][()], h5py.check_enum_dtype(h["wide"].dtype)
     with zarrjvm.open_array(f, "wide", backend=backend) as a:
@@ -353,7 +336,7 @@ def _write_others_nc(f: Path) -> None:
 
 def test_netcdf4_compound_and_vlen_as_netcdf4_python(tmp_path: Path) -> None:
     f = tmp_path / "others.nc"
-    _in_thread(lambda: _write_others_nc(f))
+    in_thread(lambda: _write_others_nc(f))
     with netCDF4.Dataset(f) as d:
         pair, ragged = d["pair"][...], d["ragged"][...]
     for backend in ("netcdf-java", "jhdf"):
@@ -445,7 +428,7 @@ def _write_compounds_h5(f: Path) -> None:
 
 def test_compounds_as_h5py(tmp_path: Path) -> None:
     f = tmp_path / "compounds.h5"
-    _in_thread(lambda: _write_compounds_h5(f))
+    in_thread(lambda: _write_compounds_h5(f))
     for name in ("packed", "aligned_chunked", "scalar"):
         with h5py.File(f, "r") as h:
             want = h[name][()]
@@ -486,7 +469,7 @@ def _write_vlen_h5(f: Path) -> None:
 
 def test_vlen_sequences_as_h5py(tmp_path: Path) -> None:
     f = tmp_path / "vlen.h5"
-    _in_thread(lambda: _write_vlen_h5(f))
+    in_thread(lambda: _write_vlen_h5(f))
     for name in ("short", "double", "uint"):
         with h5py.File(f, "r") as h:
             want = h[name][()]
@@ -507,7 +490,7 @@ def test_vlen_sequences_as_h5py(tmp_path: Path) -> None:
 def test_xarray_vlen_as_the_netcdf4_engine(tmp_path: Path) -> None:
     xr = pytest.importorskip("xarray")
     f = tmp_path / "others.nc"
-    _in_thread(lambda: _write_others_nc(f))
+    in_thread(lambda: _write_others_nc(f))
     with xr.open_dataset(f, engine="netcdf4", drop_variables=["pair", "nested"]) as want:
         expected = [w.tolist() for w in want["ragged"].to_numpy()]
         for backend in ("netcdf-java", "jhdf"):
@@ -520,9 +503,9 @@ def test_async_reads_of_text_and_vlen(tmp_path: Path) -> None:
     import asyncio
 
     f = tmp_path / "vlen.h5"
-    _in_thread(lambda: _write_vlen_h5(f))
+    in_thread(lambda: _write_vlen_h5(f))
     g = tmp_path / "strings.h5"
-    _in_thread(lambda: _write_h5(g))
+    in_thread(lambda: _write_h5(g))
     with h5py.File(f, "r") as h:
         ragged = h["short"][()]
     with h5py.File(g, "r") as h:
