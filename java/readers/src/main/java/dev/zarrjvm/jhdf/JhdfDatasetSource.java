@@ -290,22 +290,7 @@ final class JhdfDatasetSource extends ChunkedSource {
       return null;
     }
     Object[] all = allText();
-    long[] full = info().shape;
-    Object[] box = new Object[Math.toIntExact(Grid.size(shape))];
-    int[] counter = new int[shape.length];
-    for (int i = 0; i < box.length; i++) {
-      long at = 0;
-      for (int d = 0; d < shape.length; d++) {
-        at = at * full[d] + offset[d] + counter[d];
-      }
-      box[i] = all[Math.toIntExact(at)];
-      for (int d = shape.length - 1; d >= 0; d--) {
-        if (++counter[d] < shape[d]) {
-          break;
-        }
-        counter[d] = 0;
-      }
-    }
+    Object[] box = Grid.box(all, info().shape, offset, shape);
     return ucar.ma2.Array.factory(ucar.ma2.DataType.STRING, shape, box);
   }
 

@@ -137,4 +137,27 @@ public final class Grid {
     }
     return n;
   }
+
+  /**
+   * The elements of the box at {@code offset} of extent {@code shape}, in C order, cut from {@code all}: every element
+   * of an array of shape {@code full} in C order.
+   */
+  public static Object[] box(Object[] all, long[] full, long[] offset, int[] shape) {
+    Object[] box = new Object[Math.toIntExact(size(shape))];
+    int[] counter = new int[shape.length];
+    for (int i = 0; i < box.length; i++) {
+      long at = 0;
+      for (int d = 0; d < shape.length; d++) {
+        at = at * full[d] + offset[d] + counter[d];
+      }
+      box[i] = all[Math.toIntExact(at)];
+      for (int d = shape.length - 1; d >= 0; d--) {
+        if (++counter[d] < shape[d]) {
+          break;
+        }
+        counter[d] = 0;
+      }
+    }
+    return box;
+  }
 }
