@@ -287,8 +287,8 @@ final class NetcdfFiles {
   static DType dtype(Variable v, String format) {
     DataType t = v.getDataType();
     if (v.isVariableLength()) {
-      DType base = t.isNumeric() && v.getRank() > 0 && v.getShape()[v.getRank() - 1] < 0 ? numericType(v, t, '<')
-          : null;
+      DType base = t.isNumeric() && v.getRank() > 0 && v.getShape()[v.getRank() - 1] < 0
+          ? numericType(v.isUnsigned(), t, '<') : null;
       if (base == null) {
         throw new UnsupportedException("netcdf-java variable '" + v.getFullName() + "' has a variable-length (vlen) "
             + "type of " + describe(t) + ", which zarrjvm does not hand over with netcdf-java (it hands over vlen "
@@ -296,20 +296,10 @@ final class NetcdfFiles {
       }
       return DType.list(base);
     }
-    boolean u = v.isUnsigned() || hdf5Facts(v).bitfield();
     char order = format.equals("netcdf3") ? '>' : '<';
-    if (t == DataType.BYTE) {
-      return new DType(u ? 'u' : 'i', 1, '|');
-    } else if (t == DataType.SHORT) {
-      return new DType(u ? 'u' : 'i', 2, order);
-    } else if (t == DataType.INT) {
-      return new DType(u ? 'u' : 'i', 4, order);
-    } else if (t == DataType.LONG) {
-      return new DType(u ? 'u' : 'i', 8, order);
-    } else if (t == DataType.FLOAT) {
-      return new DType('f', 4, order);
-    } else if (t == DataType.DOUBLE) {
-      return new DType('f', 8, order);
+    DType numeric = numericType(v.isUnsigned() || hdf5Facts(v).bitfield(), t, order);
+    if (numeric != null) {
+      return numeric;
     } else if (t == DataType.ENUM1 || t == DataType.ENUM2 || t == DataType.ENUM4) {
       int size = t == DataType.ENUM1 ? 1 : t == DataType.ENUM2 ? 2 : 4;
       return new DType(enumUnsigned(v) ? 'u' : 'i', size, size == 1 ? '|' : order);
@@ -372,7 +362,7 @@ final class NetcdfFiles {
     List<List<Object>> out = new ArrayList<>();
     int offset = 0;
     for (Variable m : s.getVariables()) {
-      DType d = m.getRank() == 0 && !m.isVariableLength() ? numericType(m, m.getDataType(), '<') : null;
+      DType d = m.getRank() == 0 && !m.isVariableLength() ? numericType(m.isUnsigned(), m.getDataType(), '<') : null;
       if (d == null) {
         return null;
       }
@@ -382,9 +372,8 @@ final class NetcdfFiles {
     return out;
   }
 
-  /** The numeric dtype of a CDM number type (signedness from the variable), or null. */
-  private static DType numericType(Variable v, DataType t, char order) {
-    boolean u = v.isUnsigned();
+  /** The numeric dtype of a CDM number type, or null. */
+  private static DType numericType(boolean u, DataType t, char order) {
     if (t == DataType.BYTE) {
       return new DType(u ? 'u' : 'i', 1, '|');
     } else if (t == DataType.SHORT) {
