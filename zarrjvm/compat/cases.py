@@ -461,6 +461,20 @@ def _v3_compressors(codec: str, dtype: np.dtype) -> list[Any]:
     return out
 
 
+def fill_json(case: Case) -> Any:
+    """The case's fill value as Zarr metadata spells it in JSON (None, a bool, an int, a float or the strings "NaN",
+    "Infinity", "-Infinity"): what tensorstore's specs and the out-of-process workers are given."""
+    f = case.fill_scalar()
+    if f is None:
+        return None
+    if case.np_dtype.kind == "b":
+        return bool(f)
+    if case.np_dtype.kind == "f":
+        v = float(f)
+        return "NaN" if np.isnan(v) else ("Infinity" if v == np.inf else "-Infinity" if v == -np.inf else v)
+    return int(f)
+
+
 def zarr_fill_for_writer(case: Case) -> Any:
     f = case.fill_scalar()
     return None if f is None else f

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .capabilities import PEER_READERS, WRITERS, Caps, java_readers
-from .cases import NETCDF_FORMATS, Case, write_netcdf4, write_zarr_python
+from .cases import NETCDF_FORMATS, Case, fill_json, write_netcdf4, write_zarr_python
 
 
 @dataclass
@@ -115,17 +115,6 @@ class TensorstoreWriter(Writer):
         return str(store), case.array_path, []
 
 
-def _ts_fill(case: Case) -> Any:
-    f = case.fill_scalar()
-    if f is None:
-        return None
-    if case.np_dtype.kind == "b":
-        return bool(f)
-    if case.np_dtype.kind == "f":
-        v = float(f)
-        return "NaN" if np.isnan(v) else ("Infinity" if v == np.inf else "-Infinity" if v == -np.inf else v)
-    return int(f)
-
 
 def tensorstore_spec(case: Case, store: str, create: bool = False) -> dict[str, Any]:
     """The tensorstore spec of ``case`` at ``store`` (with its metadata when ``create``)."""
@@ -135,7 +124,7 @@ def tensorstore_spec(case: Case, store: str, create: bool = False) -> dict[str, 
         if create:
             meta: dict[str, Any] = {
                 "shape": list(case.shape), "chunks": list(case.chunks), "dtype": case.np_dtype.str,
-                "order": case.order, "fill_value": _ts_fill(case), "compressor": _ts_v2_compressor(case.codec),
+                "order": case.order, "fill_value": fill_json(case), "compressor": _ts_v2_compressor(case.codec),
                 "filters": None,
             }
             if case.separator is not None:
@@ -156,7 +145,7 @@ def tensorstore_spec(case: Case, store: str, create: bool = False) -> dict[str, 
             "shape": list(case.shape), "data_type": _V3_NAMES[f"{dt.kind}{dt.itemsize}"],
             "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": chunk_shape}},
             "chunk_key_encoding": {"name": "default", "configuration": {"separator": case.separator or "/"}},
-            "fill_value": _ts_fill(case) if case.fill != "none" else 0, "codecs": codecs,
+            "fill_value": fill_json(case) if case.fill != "none" else 0, "codecs": codecs,
         }
         if case.attrs:
             meta["attributes"] = case.attrs

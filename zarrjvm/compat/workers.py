@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from .capabilities import Caps
-from .cases import Case
+from .cases import Case, fill_json
 from .implementations import Reader, ReadResult, Writer, _store_name
 
 #: seconds a single request may take (a write or read of one case) before the worker is killed
@@ -247,17 +247,6 @@ def _region(case: Case) -> list[list[int]]:
     return [[s.start or 0, n if s.stop is None else min(s.stop, n)] for s, n in zip(case.written_region(), case.shape)]
 
 
-def _fill_json(case: Case) -> Any:
-    f = case.fill_scalar()
-    if f is None:
-        return None
-    if case.np_dtype.kind == "b":
-        return bool(f)
-    if case.np_dtype.kind == "f":
-        v = float(f)
-        return "NaN" if np.isnan(v) else ("Infinity" if v == np.inf else "-Infinity" if v == -np.inf else v)
-    return int(f)
-
 
 # zarr-python 2 -------------------------------------------------------------------------------------------------------
 _ALL_KINDS = frozenset({"b1", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f4", "f8"})
@@ -304,7 +293,7 @@ class Zarr2Writer(WorkerImplementation, Writer):
         self._call({"op": "write", "store": str(store), "group": case.group, "data": str(data),
                     "region": _region(case), "shape": list(case.shape), "chunks": list(case.chunks),
                     "dtype": case.dtype, "compressor": _numcodecs_config(case.codec), "order": case.order,
-                    "separator": case.separator, "fill_value": _fill_json(case), "attrs": case.attrs})
+                    "separator": case.separator, "fill_value": fill_json(case), "attrs": case.attrs})
         data.unlink(missing_ok=True)
         return str(store), case.array_path, []
 
@@ -374,7 +363,7 @@ class ZarritaWriter(WorkerImplementation, Writer):
         self._call({"op": "write", "store": str(store), "path": case.array_path, "group": case.group,
                     "data": str(data), "region": _region(case), "shape": list(case.shape),
                     "chunks": list(case.chunks), "dtype": _V3_NAMES[f"{dt.kind}{dt.itemsize}"],
-                    "codecs": _zarrita_codecs(case), "fill_value": _fill_json(case), "separator": case.separator,
+                    "codecs": _zarrita_codecs(case), "fill_value": fill_json(case), "separator": case.separator,
                     "attrs": case.attrs})
         data.unlink(missing_ok=True)
         return str(store), case.array_path, []
