@@ -124,6 +124,14 @@ public abstract class ChunkedSource implements ChunkSource {
     return null;
   }
 
+  /**
+   * Optional: the reader writes a box's element bytes (little-endian, C order) straight into {@code dst} and returns
+   * true, or returns false to have {@link #decodeRegion} or the chunks read it. Tried first for every box.
+   */
+  protected boolean readRegionInto(long[] offset, int[] shape, ArrowBuf dst) throws Exception {
+    return false;
+  }
+
   /** Whether chunks of one region are decoded in parallel (readers that are not thread-safe say no). */
   protected boolean parallelDecode() {
     return true;
@@ -185,6 +193,10 @@ public abstract class ChunkedSource implements ChunkSource {
     try {
       if (n > 0) {
         ArrowBuf dst = out.getDataBuffer();
+        if (readRegionInto(offset, shape, dst)) {
+          boxesRead.incrementAndGet();
+          return out;
+        }
         ucar.ma2.Array direct = decodeRegion(offset, shape);
         if (direct != null) {
           boxesRead.incrementAndGet();

@@ -27,6 +27,12 @@ final class NetcdfVariableSource extends ChunkedSource {
    * the last dimension, which is not one of this array's dimensions but the byte length of its elements; else 0.
    */
   private final int stringLength;
+  /**
+   * With {@code decode="native"}, a NetCDF-3 numeric variable's stored (big-endian) bytes are copied by netCDF-Java's
+   * own {@code readToByteChannel} straight into Arrow memory and swapped there, instead of netCDF-Java decoding them
+   * element by element into a Java array that is then copied again (see {@link #readRegionInto}).
+   */
+  private final boolean rawBytes;
 
   /**
    * Takes ownership of {@code file} (closed with this source, or now if opening fails). {@code checks=false} lets
@@ -116,6 +122,12 @@ final class NetcdfVariableSource extends ChunkedSource {
       } else if (stringLength > 0) {
         b.note("char variable with _Encoding: its last dimension (" + stringLength + " characters) is read as "
             + "strings, as netCDF4-python's chartostring does");
+      }
+      rawBytes = options.nativeDecode() && format.equals("netcdf3") && dtype.isNumeric() && !dtype.isBool()
+          && stringLength == 0 && !(v instanceof ucar.nc2.Structure);
+      if (rawBytes) {
+        b.decoding("native: netCDF-Java copies the stored big-endian bytes (readToByteChannel) into Arrow memory, "
+            + "swapped there to little-endian");
       }
       setInfo(b.build());
     } catch (Throwable t) {
@@ -214,6 +226,30 @@ final class NetcdfVariableSource extends ChunkedSource {
             + var.getFullName() + "' (truncated file): " + e, e);
       }
     }
+  }
+
+  @Override
+  protected boolean readRegionInto(long[] offset, int[] shape, org.apache.arrow.memory.ArrowBuf dst) throws Exception {
+    if (!rawBytes) {
+      return false;
+    }
+    int[] origin = new int[offset.length];
+    for (int i = 0; i < offset.length; i++) {
+      origin[i] = Math.toIntExact(offset[i]);
+    }
+    int size = info().dtype.itemSize;
+    long need = Grid.size(shape) * size;
+    ArrowBufChannel into = new ArrowBufChannel(dst, need);
+    synchronized (nc) {
+      var.readToByteChannel(new ucar.ma2.Section(origin, shape), into);
+    }
+    if (into.written != need) {
+      throw new ChunkDecodeException("netcdf-java: " + nc.getLocation() + " gave " + into.written + " bytes for "
+          + java.util.Arrays.toString(shape) + " of '" + var.getFullName() + "', expected " + need
+          + " (truncated file?)");
+    }
+    ArrowBufChannel.toLittleEndian(dst, need, size);
+    return true;
   }
 
   /**
