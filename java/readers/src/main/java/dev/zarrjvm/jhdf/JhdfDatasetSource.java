@@ -216,6 +216,42 @@ final class JhdfDatasetSource extends ChunkedSource {
     return rows(chunkCoords, g);
   }
 
+  /**
+   * A whole row block of a contiguous dataset whose place in the region is contiguous: read from the file straight
+   * into it (no scratch buffer and second copy), when Arrow's bytes equal the stored ones (little-endian, not bool).
+   */
+  @Override
+  protected Into decodeChunkInto(long[] chunkCoords, org.apache.arrow.memory.ArrowBuf dst, long offset, int length)
+      throws java.io.IOException {
+    DType t = info().dtype;
+    if (!(dataset instanceof ContiguousDatasetImpl c) || t.byteOrder == '>' || t.isBool() || !t.isNumeric()
+        || info().grid().chunks.length == 0) {
+      return Into.UNSUPPORTED;
+    }
+    if (c.isEmpty()) {
+      return Into.ABSENT;
+    }
+    long first = chunkCoords[0] * info().grid().chunks[0];
+    if (first + info().grid().chunks[0] > info().shape[0] || (long) info().grid().chunks[0] * rowBytes != length) {
+      return Into.UNSUPPORTED; // the last block, shorter than a full one, goes through scratch memory
+    }
+    readFully(c.getDataAddress() + first * rowBytes, dst.nioBuffer(offset, length));
+    return Into.DECODED;
+  }
+
+  /** Fills {@code dst} from the file at HDF5 address {@code address} (after any user block) with positional reads. */
+  private void readFully(long address, ByteBuffer dst) throws java.io.IOException {
+    java.nio.channels.FileChannel ch = file.file().hdf.getHdfBackingStorage().getFileChannel();
+    long pos = file.file().hdf.getUserBlockSize() + address;
+    int start = dst.position();
+    while (dst.hasRemaining()) {
+      if (ch.read(dst, pos + dst.position() - start) < 0) {
+        throw new java.io.EOFException("jhdf: " + file.file().path + " ends before the data of '"
+            + dataset.getPath() + "' (truncated file)");
+      }
+    }
+  }
+
   /** A block of whole rows of a contiguous or compact dataset, padded to the full block at the end. */
   private ChunkBytes rows(long[] chunkCoords, Grid g) throws java.io.IOException {
     int full = Math.toIntExact(Grid.size(g.chunks) * (long) info().dtype.itemSize);
@@ -255,18 +291,10 @@ final class JhdfDatasetSource extends ChunkedSource {
    * mapping per block (mappings would pile up until a GC unmaps them).
    */
   private ChunkBytes readContiguous(long address, int length, int full) throws java.io.IOException {
-    java.nio.channels.FileChannel ch = file.file().hdf.getHdfBackingStorage().getFileChannel();
-    long pos = file.file().hdf.getUserBlockSize() + address;
     org.apache.arrow.memory.ArrowBuf scratch = allocator().buffer(full);
     try {
       ByteBuffer view = scratch.nioBuffer(0, full);
-      ByteBuffer dst = view.duplicate().limit(length);
-      while (dst.hasRemaining()) {
-        if (ch.read(dst, pos + dst.position()) < 0) {
-          throw new java.io.EOFException("jhdf: " + file.file().path + " ends before the data of '"
-              + dataset.getPath() + "' (truncated file)");
-        }
-      }
+      readFully(address, view.duplicate().limit(length));
       if (length < full) {
         scratch.setZero(length, full - length);
       }
