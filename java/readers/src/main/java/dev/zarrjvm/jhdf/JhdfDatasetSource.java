@@ -50,6 +50,13 @@ final class JhdfDatasetSource extends ChunkedSource {
    * length of the HDF5 dataset's last dimension, which is the byte length of this array's elements; else 0.
    */
   private final int stringLength;
+  /** With {@code decode="native"}: zarrjvm runs the chunk filters (deflate, shuffle) on off-heap memory; else null. */
+  private final JhdfNativeChunks nativeChunks;
+  /**
+   * When jHDF decodes a filtered dataset with {@code checks=true}: its chunk index, to refuse chunks stored with some
+   * filters skipped (HDF5's filter mask), which jHDF 0.10.0 decodes as if every filter had run (finding H5); else null.
+   */
+  private final java.util.Map<?, ?> maskCheck;
 
   /** Takes ownership of {@code file} (closed with this source, or now if opening fails). */
   JhdfDatasetSource(JhdfFile.Handle file, Dataset dataset, ReaderOptions options) {
@@ -118,6 +125,13 @@ final class JhdfDatasetSource extends ChunkedSource {
             + "strings, as netCDF4-python's chartostring does");
       }
       filters.forEach(b::codec);
+      this.nativeChunks = options.nativeDecode() && chunked != null && stringLength == 0 && dtype.isNumeric()
+          && !dtype.isBool() && !fletcher32 ? JhdfNativeChunks.of(file.file(), chunked) : null;
+      if (nativeChunks != null) {
+        b.decoding(nativeChunks.describe());
+      }
+      this.maskCheck = nativeChunks == null && chunked != null && options.checks() && !filters.isEmpty()
+          ? JhdfNativeChunks.chunkLookup(chunked) : null;
       JhdfAttributes.skipped(dataset, file.file()).forEach(b::note);
       if (chunked == null) {
         String layout = dataset.getDataLayout().name().toLowerCase(java.util.Locale.ROOT);
@@ -193,10 +207,32 @@ final class JhdfDatasetSource extends ChunkedSource {
   @Override
   protected ChunkBytes decodeChunkBytes(long[] chunkCoords) throws Exception {
     Grid g = info().grid();
+    if (nativeChunks != null) {
+      int full = Math.toIntExact(Grid.size(g.chunks) * (long) info().dtype.itemSize);
+      org.apache.arrow.memory.ArrowBuf scratch = allocator().buffer(Math.max(1, full));
+      try {
+        ByteBuffer view = scratch.nioBuffer(0, full);
+        if (!nativeChunks.decode(chunkOffset(chunkCoords), view, allocator(), chunkName(chunkCoords))) {
+          scratch.close();
+          return ABSENT;
+        }
+        return new ChunkBytes(view, scratch);
+      } catch (java.io.IOException | RuntimeException | Error t) {
+        scratch.close();
+        throw t;
+      }
+    }
     if (chunked != null) {
       int[] offset = new int[chunkCoords.length + (stringLength > 0 ? 1 : 0)];
       for (int i = 0; i < chunkCoords.length; i++) {
         offset[i] = Math.toIntExact(chunkCoords[i] * g.chunks[i]);
+      }
+      if (maskCheck != null && JhdfNativeChunks.misdecoded(chunked.getFilters(),
+          JhdfNativeChunks.skippedFilters(maskCheck, offset))) {
+        throw new UnsupportedException("jhdf: " + chunkName(chunkCoords) + " was stored with some of its filters "
+            + "skipped (HDF5 filter mask " + JhdfNativeChunks.skippedFilters(maskCheck, offset) + " of "
+            + dataset.getFilters() + "), which jHDF " + JhdfBackend.libraryName() + " decodes as if they had run "
+            + "(wrong numbers); read it with decode='native', which honours the mask, or pass checks=False");
       }
       try {
         byte[] bytes = chunked.getDecompressedChunk(offset);
@@ -224,8 +260,14 @@ final class JhdfDatasetSource extends ChunkedSource {
   protected Into decodeChunkInto(long[] chunkCoords, org.apache.arrow.memory.ArrowBuf dst, long offset, int length)
       throws java.io.IOException {
     DType t = info().dtype;
-    if (!(dataset instanceof ContiguousDatasetImpl c) || t.byteOrder == '>' || t.isBool() || !t.isNumeric()
-        || info().grid().chunks.length == 0) {
+    if (t.byteOrder == '>' || t.isBool() || !t.isNumeric() || info().grid().chunks.length == 0) {
+      return Into.UNSUPPORTED;
+    }
+    if (nativeChunks != null) {
+      return nativeChunks.decode(chunkOffset(chunkCoords), dst.nioBuffer(offset, length), allocator(),
+          chunkName(chunkCoords)) ? Into.DECODED : Into.ABSENT;
+    }
+    if (!(dataset instanceof ContiguousDatasetImpl c)) {
       return Into.UNSUPPORTED;
     }
     if (c.isEmpty()) {
@@ -235,21 +277,23 @@ final class JhdfDatasetSource extends ChunkedSource {
     if (first + info().grid().chunks[0] > info().shape[0] || (long) info().grid().chunks[0] * rowBytes != length) {
       return Into.UNSUPPORTED; // the last block, shorter than a full one, goes through scratch memory
     }
-    readFully(c.getDataAddress() + first * rowBytes, dst.nioBuffer(offset, length));
+    file.file().readFully(c.getDataAddress() + first * rowBytes, dst.nioBuffer(offset, length),
+        "'" + dataset.getPath() + "'");
     return Into.DECODED;
   }
 
-  /** Fills {@code dst} from the file at HDF5 address {@code address} (after any user block) with positional reads. */
-  private void readFully(long address, ByteBuffer dst) throws java.io.IOException {
-    java.nio.channels.FileChannel ch = file.file().hdf.getHdfBackingStorage().getFileChannel();
-    long pos = file.file().hdf.getUserBlockSize() + address;
-    int start = dst.position();
-    while (dst.hasRemaining()) {
-      if (ch.read(dst, pos + dst.position() - start) < 0) {
-        throw new java.io.EOFException("jhdf: " + file.file().path + " ends before the data of '"
-            + dataset.getPath() + "' (truncated file)");
-      }
+  /** The element offset of a chunk, as jHDF's chunk index keys it. */
+  private int[] chunkOffset(long[] chunkCoords) {
+    int[] chunks = info().grid().chunks;
+    int[] offset = new int[chunkCoords.length];
+    for (int i = 0; i < offset.length; i++) {
+      offset[i] = Math.toIntExact(chunkCoords[i] * chunks[i]);
     }
+    return offset;
+  }
+
+  private String chunkName(long[] chunkCoords) {
+    return "chunk " + Arrays.toString(chunkCoords) + " of '" + dataset.getPath() + "' in " + file.file().path;
   }
 
   /** A block of whole rows of a contiguous or compact dataset, padded to the full block at the end. */
@@ -294,7 +338,7 @@ final class JhdfDatasetSource extends ChunkedSource {
     org.apache.arrow.memory.ArrowBuf scratch = allocator().buffer(full);
     try {
       ByteBuffer view = scratch.nioBuffer(0, full);
-      readFully(address, view.duplicate().limit(length));
+      file.file().readFully(address, view.duplicate().limit(length), "'" + dataset.getPath() + "'");
       if (length < full) {
         scratch.setZero(length, full - length);
       }

@@ -83,6 +83,21 @@ final class JhdfFile {
   }
 
   /** {@code netcdf4} for a NetCDF-4 file, {@code hdf5} for any other HDF5 file. */
+  /**
+   * Fills {@code dst} from the file at HDF5 address {@code address} (after any user block) with positional reads;
+   * {@code what} names the data in the error when the file ends first.
+   */
+  void readFully(long address, java.nio.ByteBuffer dst, String what) throws java.io.IOException {
+    java.nio.channels.FileChannel ch = hdf.getHdfBackingStorage().getFileChannel();
+    long pos = hdf.getUserBlockSize() + address;
+    int start = dst.position();
+    while (dst.hasRemaining()) {
+      if (ch.read(dst, pos + dst.position() - start) < 0) {
+        throw new java.io.EOFException("jhdf: " + path + " ends before the data of " + what + " (truncated file)");
+      }
+    }
+  }
+
   String format() {
     return netcdf4 ? "netcdf4" : "hdf5";
   }

@@ -37,7 +37,7 @@ class ArchitectureTest {
     ALLOWED.put("zarrjava", List.of("zarr", "backend", "arrow", "model", "store", "errors", "runtime"));
     ALLOWED.put("jzarr", List.of("zarr", "backend", "arrow", "model", "store", "errors", "runtime"));
     ALLOWED.put("netcdf", List.of("backend", "arrow", "model", "store", "errors", "runtime"));
-    ALLOWED.put("jhdf", List.of("backend", "arrow", "model", "store", "errors", "runtime"));
+    ALLOWED.put("jhdf", List.of("backend", "codec", "arrow", "model", "store", "errors", "runtime"));
     ALLOWED.put("bridge", List.of("backend", "arrow", "model", "store", "errors", "runtime"));
   }
 
