@@ -122,6 +122,18 @@ def test_dimension_names_as_each_format_gives_them(tmp_path: Path) -> None:
     with zarrjvm.open_array(tmp_path / "d.nc", "v", backend="netcdf-java") as a:
         assert a.dimension_names == ("y", "x")
         assert a.info["dimension_names"] == ["y", "x"]
+    # and `zarrjvm info` prints them (its JSON is the array's info)
+    import json
+    import subprocess
+    import sys
+
+    cases = [("v3.zarr", [], ["time", None]), ("xr2.zarr", ["--path", "t", "--backend", "jzarr"], ["lat", "lon"]),
+             ("plain2.zarr", [], None), ("d.nc", ["--path", "v", "--backend", "netcdf-java"], ["y", "x"])]
+    for store, args, want in cases:
+        r = subprocess.run([sys.executable, "-m", "zarrjvm", "info", str(tmp_path / store), *args],
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["dimension_names"] == want, (store, r.stdout)
 
 
 def test_netcdf_java_prints_nothing_and_says_what_it_skipped(tmp_path: Path) -> None:

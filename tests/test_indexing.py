@@ -1,10 +1,12 @@
 """Indexing as NumPy and zarr-python spell it, through every Java backend, against NumPy on the peer's values.
 
-Arrays are written by zarr-python (v2, v3, sharded, with absent chunks) and netCDF4; Hypothesis draws selections of
-every kind (basic with any steps, Ellipsis and None; NumPy advanced indexing with integer and boolean arrays;
-``oindex``; ``vindex``; ``blocks``). Each result must equal NumPy's (or zarr-python's, for ``oindex``/``blocks``) on
-the peer's read, with the same shape, dtype and scalar-ness, and the reader must have read exactly the chunks that
-hold selected elements (Java's chunk-read counter; the expectation is NumPy's selection of a chunk-id array).
+Arrays are written by zarr-python (v2, v3, sharded, with absent chunks), netCDF4 and h5py (with unallocated chunks);
+Hypothesis draws selections of every kind (basic with any steps, Ellipsis and None; NumPy advanced indexing with
+integer and boolean arrays; ``oindex``; ``vindex``; ``blocks``). Each result must equal NumPy's (or zarr-python's, for
+``oindex``/``blocks``) on the peer's read, with the same shape, dtype and scalar-ness, and the reader must have read
+exactly the chunks that hold selected elements (Java's chunk-read counter; the expectation is NumPy's selection of a
+chunk-id array). netCDF-Java reads boxes itself, not chunks: it must have read exactly the boxes the selection is cut
+into (one per run of neighbouring chunks along each independent axis, times one per chunk holding points).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import h5py
 import netCDF4
 import numcodecs
 import numpy as np
@@ -25,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import zarrjvm
+from zarrjvm import indexing
 
 SETTINGS = settings(max_examples=60, derandomize=True, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -72,6 +76,15 @@ def _write(root: Path) -> dict[str, tuple[str, str, str, np.ndarray, tuple[int, 
         v = nc.createVariable("v", "i4", ("y", "x"), chunksizes=(5, 7), zlib=True)
         v[:] = x
     out["netcdf"] = (str(root / "f.nc"), "v", "netcdf-java", x, (5, 7))
+
+    x = _data((13, 16, 9), "f8", 6)
+    with h5py.File(root / "f.h5", "w") as h:
+        d = h.create_dataset("v", shape=x.shape, chunks=(4, 5, 3), dtype="f8", fillvalue=-2.5, compression="gzip",
+                             shuffle=True)
+        d[:8] = x[:8]
+        d[12:] = x[12:]  # the chunks along [8, 12) on axis 0 are never allocated: fill value
+    with h5py.File(root / "f.h5", "r") as h:
+        out["jhdf"] = (str(root / "f.h5"), "v", "jhdf", h["v"][...], (4, 5, 3))
     return out
 
 
@@ -89,7 +102,7 @@ def arrays(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[zarrjvm.
     return out
 
 
-NAMES = ["v3", "v2-zarr-java", "v2-jzarr", "sharded", "1d", "netcdf"]
+NAMES = ["v3", "v2-zarr-java", "v2-jzarr", "sharded", "1d", "netcdf", "jhdf"]
 
 
 # -- strategies ---------------------------------------------------------------------------------------------------
@@ -174,16 +187,31 @@ def _orthogonal_numpy(x: np.ndarray, key: tuple[Any, ...]) -> Any:
     return x[np.ix_(*arrays)][tuple(index)]
 
 
+def _boxes(sel: indexing.Selection, chunks: tuple[int, ...]) -> int:
+    """The boxes a selection is read in: along each independent axis one per run of neighbouring chunks it touches,
+    and one per chunk holding points (counted from the positions, not from the plan)."""
+    n = 1
+    for d, pos in sel.orth.items():
+        touched = np.unique(np.asarray(pos, dtype=np.intp) // chunks[d])
+        n *= int(touched.size and 1 + np.count_nonzero(np.diff(touched) > 1))
+    if sel.point_axes:
+        ids = np.stack([p // chunks[d] for d, p in zip(sel.point_axes, sel.points)], axis=-1)
+        n *= len(np.unique(ids, axis=0))
+    return n
+
+
 def _check(a: zarrjvm.JvmArray, want: np.ndarray, ids: np.ndarray, read: Callable[[], Any],
-           chunk_ids: np.ndarray) -> None:
-    """``read()`` equals ``want`` (shape, dtype, scalar or array) and read exactly the chunks in ``chunk_ids``."""
+           chunk_ids: np.ndarray, sel: indexing.Selection) -> None:
+    """``read()`` equals ``want`` (shape, dtype, scalar or array) and read exactly the chunks in ``chunk_ids`` (with
+    netCDF-Java, which reads boxes itself and no chunks: exactly the boxes ``sel`` is cut into)."""
     before = a.read_counts()
     got = read()
     after = a.read_counts()
     assert isinstance(got, np.ndarray) == isinstance(want, np.ndarray), (type(got), type(want))
     assert_same(np.asarray(got), np.asarray(want))
-    if a.backend != "netcdf-java":
-        assert after["chunks"] - before["chunks"] == len(np.unique(chunk_ids)), "chunks read"
+    boxes = _boxes(sel, a.chunks) if a.backend == "netcdf-java" else 0
+    chunks = 0 if a.backend == "netcdf-java" else len(np.unique(chunk_ids))
+    assert (after["chunks"] - before["chunks"], after["boxes"] - before["boxes"]) == (chunks, boxes), "chunks, boxes"
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -199,7 +227,7 @@ def test_numpy_indexing_equals_numpy(arrays: dict, name: str, data: st.DataObjec
             a[key]
         assert "out of bounds" in str(e) or "mismatch" in str(e) or "broadcast" in str(e), e
         return
-    _check(a, want, ids, lambda: a[key], ids[key])
+    _check(a, want, ids, lambda: a[key], ids[key], indexing.numpy_selection(key, a.shape))
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -210,17 +238,18 @@ def test_oindex_vindex_blocks_equal_numpy(arrays: dict, name: str, data: st.Data
     kind = data.draw(st.sampled_from(["oindex", "vindex", "blocks"]), label="kind")
     if kind == "oindex":
         key = data.draw(orthogonal_keys(x.shape), label="key")
-        _check(a, _orthogonal_numpy(x, key), ids, lambda: a.oindex[key], _orthogonal_numpy(ids, key))
+        _check(a, _orthogonal_numpy(x, key), ids, lambda: a.oindex[key], _orthogonal_numpy(ids, key),
+               indexing.orthogonal_selection(key, a.shape))
     elif kind == "vindex":
         key = data.draw(coordinate_keys(x.shape), label="key")
-        _check(a, x[key], ids, lambda: a.vindex[key], ids[key])
+        _check(a, x[key], ids, lambda: a.vindex[key], ids[key], indexing.coordinate_selection(key, a.shape))
     else:
         grid = a.cdata_shape
         key = tuple(data.draw(st.one_of(st.integers(-g, g - 1), st.builds(slice, st.none() | st.integers(-g, g),
                                                                             st.none() | st.integers(-g, g))))
                     for g in grid)
         box = tuple(_block_slice(k, g, c) for k, g, c in zip(key, grid, a.chunks))
-        _check(a, x[box], ids, lambda: a.blocks[key], ids[box])
+        _check(a, x[box], ids, lambda: a.blocks[key], ids[box], indexing.block_selection(key, a.shape, a.chunks))
 
 
 def _block_slice(k: Any, nblocks: int, chunk: int) -> slice:

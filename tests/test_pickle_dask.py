@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 import zarr
 from helpers import assert_same
+from remote_servers import RangeHTTPServer
 
 import zarrjvm
 
@@ -71,6 +72,33 @@ def test_arrays_pickle_and_reopen_here_and_in_a_spawned_process(stores: Path, wh
         got, backend, attrs = pool.submit(read_in_child, pickle.dumps(a)).result(timeout=120)
     assert_same(got, want)
     assert backend == a.backend and attrs == a.attrs
+
+
+def _headers(srv: RangeHTTPServer, name: str) -> set[str | None]:
+    return {{k.lower(): v for k, v in h.items()}.get(name) for _, _, _, h in srv.log()}
+
+
+def test_a_remote_array_pickles_with_its_storage_options(stores: Path) -> None:
+    """Over HTTP, the unpickled array (here and in a spawned process) reopens the URL with the storage options it was
+    opened with: every request it sends carries the header they set."""
+    want = _peer(stores, "v3")
+    with RangeHTTPServer(stores) as srv:
+        a = zarrjvm.open_array(f"{srv.url}/v3.zarr", backend="zarr-java",
+                               storage_options={"headers": {"X-Zarrjvm-Token": "t0k3n"}})
+        blob = pickle.dumps(a)
+        a.close()
+        srv.reset()
+        b = pickle.loads(blob)
+        assert (b.shape, b.chunks, b.backend) == ((60, 45), (16, 10), "zarr-java")
+        assert_same(b[...], want)
+        assert srv.requests >= 1 + 4 * 5 and _headers(srv, "x-zarrjvm-token") == {"t0k3n"}  # metadata, 20 chunks
+        srv.reset()
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            got, backend, _ = pool.submit(read_in_child, blob).result(timeout=120)
+        assert_same(got, want)
+        assert backend == "zarr-java"
+        assert srv.requests >= 1 + 4 * 5 and _headers(srv, "x-zarrjvm-token") == {"t0k3n"}
+        b.close()
 
 
 def test_groups_pickle_with_their_options(stores: Path) -> None:

@@ -5,7 +5,8 @@ addressing a GetObject is ``GET /<bucket>/<key>`` with an optional Range, which 
 request's method, path and headers, which moto does not show. So each option is seen where it acts: ``anon`` (no
 Authorization header), ``key``/``secret``/``token`` and ``region`` (the SigV4 credential scope and the session-token
 header), the SDK's default credential chain (Java system properties), ``path_style`` (false: the bucket becomes a host
-name), ``timeout`` (against a server that holds every request), and reads only ever GET or HEAD.
+name), ``timeout`` (against a server that holds every request), and reads only ever GET or HEAD. xarray's
+``engine="zarrjvm"`` hands its ``storage_options`` to the same store.
 """
 
 from __future__ import annotations
@@ -140,3 +141,26 @@ def test_reads_only_get_or_head_and_keys_stay_in_the_prefix(srv: RangeHTTPServer
                                                                                   "anon": True})
     assert srv.requests == 0  # refused before any request
 
+
+
+@pytest.mark.filterwarnings("ignore:Failed to open Zarr store with consolidated metadata",
+                            "ignore:Consolidated metadata is currently not part")
+@pytest.mark.parametrize("zarr_format,backend", [(2, "zarr-java"), (2, "jzarr"), (3, "zarr-java")])
+def test_xarray_engine_passes_storage_options_to_the_store(tmp_path_factory: pytest.TempPathFactory,
+                                                           zarr_format: int, backend: str) -> None:
+    import xarray as xr
+
+    root = tmp_path_factory.mktemp("s3-xarray")
+    local = root / "xr-bucket" / "ds.zarr"
+    ds = xr.Dataset({"v": (("y", "x"), DATA, {"units": "m"}), "w": (("x",), np.linspace(0, 1, 20))},
+                    coords={"x": np.arange(20) * 2}, attrs={"title": "over s3"})
+    ds.to_zarr(local, zarr_format=zarr_format, encoding={"v": {"chunks": (10, 10)}})
+    want = xr.open_dataset(local, engine="zarr").load()
+    with RangeHTTPServer(root, max_requests=2000) as s3:
+        options = {"endpoint_url": s3.url, "key": "AKIDXARRAY", "secret": "s", "region": "ap-south-1"}
+        got = within(LIMIT, lambda: xr.open_dataset("s3://xr-bucket/ds.zarr", engine="zarrjvm", backend=backend,
+                                                    storage_options=options).load())
+        xr.testing.assert_identical(got, want)
+        assert s3.requests >= 4 and all(p.startswith("/xr-bucket/ds.zarr/") for _, p, _, _ in s3.log())
+        auth = _auth(s3)
+        assert all(a is not None and "Credential=AKIDXARRAY/" in a and "/ap-south-1/s3/" in a for a in auth), auth

@@ -67,7 +67,8 @@ def tree() -> xr.DataTree:
 
 
 NETCDF = ["NETCDF4", "NETCDF4_CLASSIC", "NETCDF3_CLASSIC", "NETCDF3_64BIT"]
-FILES = [(f"{f}.nc", "netcdf4", ["netcdf-java"]) for f in NETCDF] + [
+FILES = [(f"{f}.nc", "netcdf4", ["netcdf-java", "jhdf"] if f.startswith("NETCDF4") else ["netcdf-java"])
+         for f in NETCDF] + [
     ("v2.zarr", "zarr", ["zarr-java", "jzarr"]), ("v3.zarr", "zarr", ["zarr-java"])]
 
 
@@ -113,19 +114,24 @@ def test_decoding_options_pass_through(written: Path, name: str, engine: str, ba
         xr.testing.assert_identical(got, want)
 
 
-@pytest.mark.parametrize("name,engine,backend", [("tree.nc", "netcdf4", "netcdf-java"),
+@pytest.mark.parametrize("decode_cf", [True, False])
+@pytest.mark.parametrize("name,engine,backend", [("tree.nc", "netcdf4", "netcdf-java"), ("tree.nc", "netcdf4", "jhdf"),
                                                  ("tree.zarr", "zarr", "zarr-java"),  # v3: xarray's default
+                                                 ("tree-v2.zarr", "zarr", "zarr-java"),
                                                  ("tree-v2.zarr", "zarr", "jzarr")])
-def test_open_datatree_and_groups_identical(written: Path, name: str, engine: str, backend: str) -> None:
-    xr.testing.assert_identical(xr.open_datatree(written / name, engine="zarrjvm", backend=backend),
-                                xr.open_datatree(written / name, engine=engine))
-    got = xr.open_groups(written / name, engine="zarrjvm", backend=backend)
-    want = xr.open_groups(written / name, engine=engine)
+def test_open_datatree_and_groups_identical(written: Path, name: str, engine: str, backend: str,
+                                            decode_cf: bool) -> None:
+    xr.testing.assert_identical(
+        xr.open_datatree(written / name, engine="zarrjvm", backend=backend, decode_cf=decode_cf),
+        xr.open_datatree(written / name, engine=engine, decode_cf=decode_cf))
+    got = xr.open_groups(written / name, engine="zarrjvm", backend=backend, decode_cf=decode_cf)
+    want = xr.open_groups(written / name, engine=engine, decode_cf=decode_cf)
     assert sorted(got) == sorted(want) == ["/", "/child", "/child/grand"]
     for k in want:
         xr.testing.assert_identical(got[k], want[k])
-    sub = xr.open_dataset(written / name, engine="zarrjvm", backend=backend, group="child/grand")
-    xr.testing.assert_identical(sub, xr.open_dataset(written / name, engine=engine, group="child/grand"))
+    sub = xr.open_dataset(written / name, engine="zarrjvm", backend=backend, group="child/grand", decode_cf=decode_cf)
+    xr.testing.assert_identical(sub, xr.open_dataset(written / name, engine=engine, group="child/grand",
+                                                     decode_cf=decode_cf))
 
 
 def test_backend_is_chosen_from_the_location_and_guess_can_open(written: Path) -> None:
@@ -186,6 +192,21 @@ def test_chunks_follow_storage_and_a_dataset_pickles(written: Path) -> None:
     assert ds["temp"].chunks == z["temp"].chunks
     back = pickle.loads(pickle.dumps(ds))
     xr.testing.assert_identical(back.load(), z.load())
+
+
+def test_chunks_of_a_sharded_array_are_its_shards(tmp_path: Path) -> None:
+    ds = xr.Dataset({"v": (("y", "x"), np.arange(360, dtype="u2").reshape(20, 18))})
+    ds.to_zarr(tmp_path / "sharded.zarr", zarr_format=3, encoding={"v": {"chunks": (3, 3), "shards": (6, 9)}})
+    got = xr.open_dataset(tmp_path / "sharded.zarr", engine="zarrjvm", chunks={})
+    want = xr.open_dataset(tmp_path / "sharded.zarr", engine="zarr", chunks={})
+    # a dask chunk per shard, clipped at the edges (xarray's zarr engine prefers the inner chunks instead, (3, 3):
+    # with it, every dask task reads one inner chunk of a shard)
+    assert got["v"].chunks == ((6, 6, 6, 2), (9, 9))
+    assert got["v"].encoding["preferred_chunks"] == {"y": 6, "x": 9}
+    stored = {"chunks": (3, 3), "shards": (6, 9)}
+    assert {k: got["v"].encoding[k] for k in stored} == {k: want["v"].encoding[k] for k in stored} == stored
+    xr.testing.assert_identical(got.load(), want.load())
+    xr.testing.assert_identical(got.load(), ds)
 
 
 def test_unreadable_variable_names_itself_and_drop_variables_opens_the_rest(tmp_path: Path) -> None:
