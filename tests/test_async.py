@@ -140,20 +140,23 @@ def test_five_thousand_reads_in_flight_on_a_bounded_pool(local: tuple[Path, np.n
     # the async pool ran exactly its bound of threads (a ThreadPoolExecutor adds a thread per submission up to its core
     # size, so 5000 submissions reach it) and never more
     read_pool = jpype.JClass("dev.zarrjvm.runtime.Pools")
-    assert int(read_pool.asyncLargestPoolSize()) == int(read_pool.asyncThreads()) == 32
+    assert int(read_pool.asyncLargestPoolSize()) == int(read_pool.asyncThreads()) == zarrjvm.config.get("threads.async")
     a.close()
     assert settle(allocator_baseline) == 0
 
 
 def test_thousands_in_flight_then_cancelled_release_java_work_and_memory(
         server: RangeHTTPServer, allocator_baseline: Callable[[], int]) -> None:
-    """2000 reads of a remote store whose server holds every request: Java holds them all (at most its async pool's
-    32 running, the rest queued); cancelling them all ends the queued ones without a request, and every byte goes back.
+    """2000 reads of a remote store whose server holds every request: Java holds them all, exactly its async pool's
+    width running (each blocked at the server), the rest queued; cancelling them all ends the queued ones without a
+    request, and every byte goes back.
 
-    Event-driven: no read can finish while the server's gate is closed, so the count in flight is exact."""
+    Event-driven: no read can finish while the server's gate is closed, so the counts in flight and at the server are
+    exact; the test waits for the server to hold one request per pool thread before it cancels."""
     import jpype
 
-    pools = jpype.JClass("dev.zarrjvm.runtime.Pools")
+    width = zarrjvm.config.get("threads.async")
+    assert int(jpype.JClass("dev.zarrjvm.runtime.Pools").asyncThreads()) == width
     a = zarrjvm.open_array(f"{server.url}/v2.zarr")
     server.reset()
     server.hold()
@@ -162,13 +165,13 @@ def test_thousands_in_flight_then_cancelled_release_java_work_and_memory(
     async def main() -> tuple[int, list]:
         tasks = [asyncio.ensure_future(a.read_chunk_async((i % 4, i % 3))) for i in range(n)]
         await asyncio.sleep(0)  # each task ran up to its submission to Java
-        arrived = await asyncio.to_thread(server.wait_for, lambda: server.stats.active >= 1, LIMIT)
-        assert arrived, "no request reached the server"
+        arrived = await asyncio.to_thread(server.wait_for, lambda: server.stats.active == width, LIMIT)
+        assert arrived, f"{server.active} requests held at the server, not {width}"
         in_flight = _async.in_flight()
         for t in tasks:
             t.cancel()
-        # every task is over once its cancellation reached Java (the future's Java-cancel callback runs before the
-        # task wakes); only then may the held requests finish and the pool's threads look at the queue
+        # every task is over once its cancellation reached Java (the task calls the Java cancel before it ends); only
+        # then may the held requests finish and the pool's threads look at the queue
         await asyncio.wait(tasks)
         server.release()
         return in_flight, await asyncio.gather(*tasks, return_exceptions=True)
@@ -180,8 +183,9 @@ def test_thousands_in_flight_then_cancelled_release_java_work_and_memory(
     assert in_flight == n  # all of them in Java at once, none finished (the server held every request)
     assert all(isinstance(r, asyncio.CancelledError) for r in results), {type(r) for r in results}
     assert settle(allocator_baseline) == 0
-    # only reads already running on the async pool reached the server; the queued ones were dropped without a request
-    assert 1 <= server.requests <= int(pools.asyncThreads()) == 32, server.requests
+    # only the reads running on the async pool reached the server, one request each; the queued ones were dropped
+    # without a request
+    assert server.requests == width, server.requests
     a.close()
 
 
