@@ -1,7 +1,7 @@
 """Upstream defects behind zarrjvm's hostile-input guards, reproduced on the readers' own APIs (through JPype, without
 zarrjvm's adapters): each returns plausible wrong numbers, or wraps a value, where it should fail. zarrjvm refuses
 these inputs (``test_hostile.py``); if an upstream release fixes one, its test here fails and the guard can go.
-Entries Z11–Z13, J8–J12, N3–N4 of docs/findings.md.
+Entries Z11–Z13, J8–J12, N3–N4 and H1 of docs/findings.md.
 """
 
 from __future__ import annotations
@@ -192,3 +192,51 @@ def test_n4_netcdf_java_does_not_verify_fletcher32(jvm, tmp_path: Path) -> None:
         zarrjvm.open_array(f, "v", backend="netcdf-java")
     with zarrjvm.open_array(f, "v", backend="netcdf-java", checks=False) as a:
         assert int((a[...] != data).sum()) == 1
+
+
+def test_h1_jhdf_neither_verifies_nor_strips_fletcher32(jvm, tmp_path: Path) -> None:
+    """jHDF's Fletcher32 filter returns its input: on jHDF's own API a chunk of a ``fletcher32=True`` dataset comes back
+    4 bytes longer than the chunk (its stored checksum still at the end), and a damaged chunk reads as wrong numbers
+    where HDF5 (h5py) refuses it. zarrjvm refuses such datasets unless checks=False, then drops the 4 bytes."""
+    import h5py
+    from helpers import in_thread
+
+    f = tmp_path / "f32.h5"
+    data = np.arange(400, dtype="<i4").reshape(20, 20)
+
+    def write() -> None:
+        with h5py.File(f, "w") as h:
+            h.create_dataset("v", data=data, chunks=(10, 10), fletcher32=True)
+
+    in_thread(write)  # h5py writes on a worker thread once the JVM runs on this one (helpers.in_thread)
+    with h5py.File(f, "r") as h:
+        assert h["v"].fletcher32 and h["v"][...].tolist() == data.tolist()
+    raw = bytearray(f.read_bytes())
+    chunk = data[:10, :10].tobytes()
+    at = raw.find(chunk)
+    assert at > 0 and raw.find(chunk, at + 1) < 0
+    stored_checksum = bytes(raw[at + len(chunk):at + len(chunk) + 4])
+    raw[at + 8] ^= 0x01  # element [0, 2]: 2 -> 3
+    f.write_bytes(bytes(raw))
+    damaged = data.copy()
+    damaged[0, 2] = 3
+    with h5py.File(f, "r") as h, pytest.raises(OSError, match="filter returned failure during read"):
+        h["v"][...]
+
+    hdf = jvm.JClass("io.jhdf.HdfFile")(_jpath(jvm, f))
+    try:
+        ds = hdf.getDatasetByPath("/v")
+        assert [str(x.getName()).lower() for x in ds.getFilters()] == ["fletcher32"]
+        got_chunk = bytes(ds.getDecompressedChunk(jvm.JArray(jvm.JInt)([0, 0])))
+        # the chunk (damaged as written) and then the 4 checksum bytes, unverified and not stripped
+        assert len(got_chunk) == len(chunk) + 4
+        assert got_chunk == damaged[:10, :10].tobytes() + stored_checksum
+        got = np.array([list(row) for row in ds.getData()])
+    finally:
+        hdf.close()
+    assert got.tolist() == damaged.tolist()  # the damaged value, no error
+
+    with pytest.raises(zarrjvm.UnsupportedError, match="jhdf does not verify HDF5 Fletcher32 checksums"):
+        zarrjvm.open_array(f, "v", backend="jhdf")
+    with zarrjvm.open_array(f, "v", backend="jhdf", checks=False) as a:
+        assert a[...].tolist() == damaged.tolist()

@@ -4,10 +4,14 @@ A read is submitted to Java's bounded async pool (the bridge's ``AsyncReads``) w
 allocated here; the event loop is never blocked. Java puts the id of every read that is over (exported, failed or
 cancelled) on one queue, exactly once. One daemon thread here (the pump) waits on that queue inside Java — JPype
 releases the GIL meanwhile — and hands each id to its loop with ``call_soon_threadsafe``; the loop imports the result.
-Java never calls into Python, and the structs are freed only after their id came back.
+Java never calls into Python, and the structs are freed only once the read is over (Java has written its outcome and
+never touches them again).
 
 Cancelling an awaiting task cancels the Java read: a queued read is skipped, a running one closes its result instead of
-exporting it, and one already exported is imported and dropped here, which hands its memory back to Java.
+exporting it, and one already over (exported or opened) is taken and dropped by the cancelled task itself, which hands
+its memory back to Java then — not whenever its id comes back through the pump: by then the loop may be closed, and a
+callback left on a closed loop never runs (the export would never be released). A read stays in ``_pending`` until it
+is settled; whoever takes it out (the loop, the cancelled task, or the pump for a read nobody awaits) settles it, once.
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ class _Pending:
 _pending: dict[int, _Pending] = {}
 _ids = itertools.count(1)
 _lock = threading.Lock()
+#: notified whenever a read leaves ``_pending`` (tests wait on it for every read to be settled)
+_settled = threading.Condition()
 _pump: list[threading.Thread] = []
 _stop = threading.Event()
 #: reads whose future was cancelled after Java had exported them: imported and dropped here (diagnostics, tests)
@@ -73,14 +79,22 @@ def _run_pump(reads: Any) -> None:
         except Exception:  # the JVM is going away
             return
         for rid in ids:
-            p = _pending.pop(int(rid), None)
-            if p is None:
-                continue
-            try:
-                p.loop.call_soon_threadsafe(_settle, p)
-            except RuntimeError:  # the loop is closed: nobody awaits this any more, release it here
-                _settle(p)
-            del p  # this thread must not keep the last result (and its Java memory) alive while it waits
+            _deliver(int(rid))
+
+
+def _deliver(rid: int) -> None:
+    """On the pump: hands read ``rid``, which is over, to its loop (a function, so that this thread keeps no reference
+    to the result, and its Java memory, while it waits)."""
+    p = _pending.get(rid)
+    if p is None:  # settled already, by its cancelled task
+        return
+    if p.future.cancelled():  # nobody awaits it: release it here, whatever its loop does meanwhile
+        _settle(rid)
+        return
+    try:
+        p.loop.call_soon_threadsafe(_settle, rid)
+    except RuntimeError:  # the loop is closed: nobody awaits this any more, release it here
+        _settle(rid)
 
 
 def _shutdown() -> None:
@@ -93,39 +107,38 @@ def _shutdown() -> None:
         pass
 
 
-def _settle(p: _Pending) -> None:
-    """On the loop thread: turns Java's outcome into the future's result (or drops it when the future was cancelled)."""
-    java = p.java
-    if java is None:  # submission failed; nothing was exported
-        return
-    state = java.state()
-    states = _bridge.read_state()
-    fut = p.future
-    if state == states.EXPORTED:
-        arr = import_structs(p.c_array, p.c_schema, p.type)
-        if fut.done():  # cancelled after Java exported: dropping the import releases the memory
-            global dropped_after_export
-            dropped_after_export += 1
-            del arr
+def _settle(rid: int) -> None:
+    """Turns Java's outcome of read ``rid`` into its future's result (on the loop thread), or drops it when nobody can
+    take it any more — the future was cancelled or its loop is closed — (on any thread); nothing when the read was
+    settled already. Call it only once the read is over. Taking the read out and dropping it happen under one lock, so
+    when a cancelled task finds its read taken (by the pump), the read is fully released before the task ends."""
+    global dropped_after_export
+    with _settled:
+        p = _pending.pop(rid, None)  # exactly one caller settles a read
+        _settled.notify_all()
+        if p is None or p.java is None:  # settled already; or the submission failed, and nothing was exported
             return
-        try:
-            fut.set_result(p.finish(arr))
-        except BaseException as e:
-            fut.set_exception(e)
-    elif state == states.OPENED:
-        opened = java.opened()
-        if fut.done():
-            _bridge.close(opened)
+        java, fut = p.java, p.future
+        states = _bridge.read_state()
+        state = java.state()
+        value = (import_structs(p.c_array, p.c_schema, p.type) if state == states.EXPORTED
+                 else java.opened() if state == states.OPENED else None)
+        if fut.done() or p.loop.is_closed():  # nobody can take it: dropping the import releases the memory
+            if state == states.EXPORTED:
+                dropped_after_export += 1
+            elif state == states.OPENED:
+                _bridge.close(value)
+            del value  # released before the lock is, so the settlement is complete for whoever waited on it
             return
-        try:
-            fut.set_result(p.finish(opened))
-        except BaseException as e:
-            fut.set_exception(e)
-    elif state == states.FAILED:
-        if not fut.done():
-            fut.set_exception(from_java(java.error()))
-    elif not fut.done():  # cancelled on the Java side (zarrjvm shutting down)
+    if state == states.FAILED:
+        fut.set_exception(from_java(java.error()))
+    elif value is None:  # cancelled on the Java side (zarrjvm shutting down)
         fut.cancel()
+    else:
+        try:
+            fut.set_result(p.finish(value))
+        except BaseException as e:
+            fut.set_exception(e)
 
 
 async def submit(start: Callable[[int, int, int], Any], finish: Callable[[Any], Any], type: Any = None) -> Any:
@@ -140,19 +153,28 @@ async def submit(start: Callable[[int, int, int], Any], finish: Callable[[Any], 
     try:
         p.java = _bridge.java_call(lambda: start(rid, *addresses(p.c_array, p.c_schema)))
     except BaseException:
-        _pending.pop(rid, None)
+        _settle(rid)  # java is None: only leaves _pending
         raise
-    p.future.add_done_callback(lambda f: _cancel_java(p) if f.cancelled() else None)
-    return await p.future
-
-
-def _cancel_java(p: _Pending) -> None:
     try:
-        p.java.cancel()
-    except Exception:  # the read is over already, or the JVM is going away
-        pass
+        return await p.future
+    except asyncio.CancelledError:
+        _cancel(rid, p)
+        raise
+
+
+def _cancel(rid: int, p: _Pending) -> None:
+    """The awaiting task was cancelled: stops the Java read, or, when it is over already, settles it now (its result is
+    dropped, its memory handed back) instead of leaving that to a callback its loop may never run."""
+    p.future.cancel()  # cancelled already, unless the task was cancelled after its result came (then it is settled)
+    try:
+        stopping = p.java.cancel()  # False: the read is over (it wrote its outcome before saying so)
+    except Exception:  # the JVM is going away
+        return
+    if not stopping:
+        _settle(rid)
 
 
 def in_flight() -> int:
-    """Reads submitted whose outcome has not reached Python yet (Java's count, for tests and diagnostics)."""
+    """Reads submitted whose id Java has not yet put on its completion queue (Java's count, for tests and diagnostics);
+    a read stays in ``_pending`` after that until it is settled here."""
     return int(async_reads().outstanding())

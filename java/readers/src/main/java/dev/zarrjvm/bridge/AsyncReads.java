@@ -23,11 +23,13 @@ import org.apache.arrow.vector.FieldVector;
  * structs Python allocated before submitting. When a read is over — exported, failed, or cancelled — the caller's id is
  * put on one completion queue, exactly once; a single Python thread drains it ({@link #completed}) and hands each id to
  * its event loop, where the result is imported. Java never calls into Python here, and Python frees the structs only
- * after the id came back, so Java never writes into freed memory.
+ * once the read is over (its state is final: Java wrote its outcome before and never touches them again), so Java
+ * never writes into freed memory.
  *
  * <p>Cancelling a read that has not started skips it; cancelling a running one stops a region read between chunks and
  * closes the decoded vector instead of exporting it. A read cancelled after its export has already happened is
- * reported as exported: Python then imports it and drops it, which hands the memory back.
+ * reported as exported ({@link Request#cancel} returns false): Python then imports it and drops it at once, which hands
+ * the memory back.
  */
 public final class AsyncReads {
   private static final LinkedBlockingQueue<Long> DONE = new LinkedBlockingQueue<>();
