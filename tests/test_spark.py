@@ -414,6 +414,39 @@ def test_only_pruning_predicates_are_pushed(spark: SparkSession, stores: dict[st
     assert "PushedFilters: [(dim_0 < 5) OR (dim_0 > 30)]" in plan
 
 
+def test_filters_on_a_non_monotonic_coordinate_are_not_pushed(spark: SparkSession, tmp_path: Path) -> None:
+    """A coordinate whose values are not monotonic cannot become index ranges: its filters prune nothing, so they are
+    not listed as pushed, every chunk is read, and Spark's own filtering still returns exactly numpy's rows."""
+    import zarr
+
+    x = np.array([5.0, 1.0, 9.0, 3.0, 7.0, 0.0, 8.0, 2.0, 6.0, 4.0, 11.0, 10.0])  # shuffled
+    y = np.arange(10, dtype="<i8") * 10  # increasing: prunes
+    v = np.arange(12 * 10, dtype="<i4").reshape(12, 10)
+    g = zarr.open_group(str(tmp_path / "shuffled.zarr"), mode="w", zarr_format=3)
+    g.create_array("x", shape=(12,), chunks=(12,), dtype="<f8", dimension_names=["x"])[:] = x
+    g.create_array("y", shape=(10,), chunks=(10,), dtype="<i8", dimension_names=["y"])[:] = y
+    g.create_array("v", shape=v.shape, chunks=(4, 5), dtype="<i4", dimension_names=["x", "y"])[:] = v
+    df = zarrjvm.spark.read_zarr(spark, tmp_path / "shuffled.zarr", arrays="v")
+    assert df.columns == ["x", "y", "v"]
+
+    def rows_of(mask: np.ndarray) -> list[tuple[float, int, int]]:
+        i, j = np.nonzero(mask)
+        return sorted(zip(x[i].tolist(), y[j].tolist(), v[i, j].tolist()))
+
+    q = df.filter("x < 4.5")
+    assert "PushedFilters: []" in q._jdf.queryExecution().executedPlan().toString()
+    assert sorted((r.x, r.y, r.v) for r in q.collect()) == rows_of(np.broadcast_to(x[:, None] < 4.5, v.shape))
+    agg = q.agg(F.count("*"), F.sum("v"))  # the sum reads the array
+    assert agg.collect()[0] == (5 * 10, int(v[x < 4.5].sum()))
+    assert scan_metrics(agg) == {"chunksRead": 6, "chunksPlanned": 6, "chunksTotal": 6}  # 3 x 2 chunks: all read
+    both = df.filter("x IN (0.0, 11.0) AND y >= 50")  # only y's filter prunes, and only it is pushed
+    assert "PushedFilters: [y >= 50]" in both._jdf.queryExecution().executedPlan().toString()
+    assert sorted((r.x, r.y, r.v) for r in both.collect()) == rows_of(np.isin(x, [0.0, 11.0])[:, None] & (y >= 50))
+    agg = both.agg(F.count("*"), F.sum("v"))
+    assert agg.collect()[0] == (2 * 5, int(v[np.isin(x, [0.0, 11.0])][:, 5:].sum()))
+    assert scan_metrics(agg) == {"chunksRead": 3, "chunksPlanned": 3, "chunksTotal": 6}  # y 50..90: 3 of 3 x 2
+
+
 def test_streaming_and_writing_are_refused(spark: SparkSession, stores: dict[str, Any], tmp_path: Path) -> None:
     with pytest.raises(Exception, match="zarr does not support streamed reading"):
         spark.readStream.format("zarr").load(stores["a3"])
