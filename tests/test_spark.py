@@ -512,6 +512,26 @@ def test_corrupt_chunk_names_store_array_and_chunk(spark: SparkSession, tmp_path
         with zarrjvm.spark.typed_errors():
             df.agg(F.sum("value")).collect()
     assert "zstd" in str(e.value).lower()
+    # an array of a group: named by its path in the group, whatever the reader's own message already names
+    g = zarr.open_group(str(tmp_path / "grp.zarr"), mode="w", zarr_format=3)
+    g.create_array("temp", shape=v.shape, chunks=(10, 8), dtype="<i4")[:] = v
+    (tmp_path / "grp.zarr" / "temp" / "c" / "3" / "0").write_bytes(b"not zstd either" * 4)
+    df = zarrjvm.spark.read_zarr(spark, tmp_path / "grp.zarr", arrays="temp", chunksPerPartition=1)
+    assert df.filter("dim_0 < 30").agg(F.sum("temp")).collect()[0][0] == int(v[:30].astype(np.int64).sum())
+    with pytest.raises(zarrjvm.ChunkDecodeError,
+                       match=r"reading chunk \[3, 0\] of array 'temp' in .*grp\.zarr") as e:
+        with zarrjvm.spark.typed_errors():
+            df.agg(F.sum("temp")).collect()
+    assert "zstd" in str(e.value).lower()
+    from remote_servers import RangeHTTPServer
+
+    with RangeHTTPServer(tmp_path) as srv:  # the store's own message names the chunk's URL: array and chunk still named
+        srv.fail("/grp.zarr/temp/c/0/1", 403)
+        df = zarrjvm.spark.read_zarr(spark, f"{srv.url}/grp.zarr", arrays="temp", chunksPerPartition=1)
+        with pytest.raises(zarrjvm.StoreError, match=r"reading chunk \[0, 1\] of array 'temp' in http://") as e:
+            with zarrjvm.spark.typed_errors():
+                df.agg(F.sum("temp")).collect()
+    assert "403" in str(e.value)
 
 
 def test_mask_and_scale_like_netcdf4(spark: SparkSession, tmp_path: Path) -> None:
