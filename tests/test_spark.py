@@ -447,6 +447,35 @@ def test_filters_on_a_non_monotonic_coordinate_are_not_pushed(spark: SparkSessio
     assert scan_metrics(agg) == {"chunksRead": 3, "chunksPlanned": 3, "chunksTotal": 6}  # y 50..90: 3 of 3 x 2
 
 
+def test_v2_array_dimensions_name_the_columns(spark: SparkSession, tmp_path: Path) -> None:
+    """xarray writes Zarr v2 dimension names as the ``_ARRAY_DIMENSIONS`` attribute: they name the columns, and the
+    coordinate variable ``time`` gives its values."""
+    import xarray as xr
+
+    t2m = (np.arange(6 * 4 * 5, dtype="<f4").reshape(6, 4, 5) * 0.5).astype("<f4")
+    time = np.arange(6, dtype="<i8") * 6 + 100
+    ds = xr.Dataset({"t2m": (("time", "lat", "lon"), t2m)}, coords={"time": time})
+    ds["t2m"].encoding.update(chunks=(3, 2, 5))
+    ds.to_zarr(str(tmp_path / "v2.zarr"), zarr_format=2, consolidated=False)
+    import zarr
+
+    assert zarr.open_array(str(tmp_path / "v2.zarr" / "t2m"), mode="r").attrs["_ARRAY_DIMENSIONS"] == [
+        "time", "lat", "lon"]
+    df = zarrjvm.spark.read_zarr(spark, tmp_path / "v2.zarr", arrays="t2m")
+    assert df.columns == ["time", "lat", "lon", "t2m"]
+    assert [f.dataType.simpleString() for f in df.schema.fields] == ["bigint", "bigint", "bigint", "float"]
+    assert df.schema["time"].metadata["zarr.coordinate"] == "time"  # values; lat and lon (no variable) are indices
+    assert "zarr.coordinate" not in df.schema["lat"].metadata
+    want = xr.open_zarr(str(tmp_path / "v2.zarr"), consolidated=False)
+    got = np.full(t2m.shape, np.nan, dtype="<f4")
+    index = {int(t): i for i, t in enumerate(want["time"].values)}
+    rows = df.collect()
+    assert len(rows) == t2m.size
+    for r in rows:
+        got[index[r.time], r.lat, r.lon] = r.t2m
+    np.testing.assert_array_equal(got, want["t2m"].values)
+
+
 def test_streaming_and_writing_are_refused(spark: SparkSession, stores: dict[str, Any], tmp_path: Path) -> None:
     with pytest.raises(Exception, match="zarr does not support streamed reading"):
         spark.readStream.format("zarr").load(stores["a3"])
