@@ -494,6 +494,10 @@ def test_the_readmes_refusals(spark: SparkSession, stores: dict[str, Any], tmp_p
 
     with pytest.raises(Exception, match="recursiveFileLookup is not supported: a store is a directory"):
         spark.read.format("zarr").option("recursiveFileLookup", "true").load(stores["a3"]).collect()
+    with pytest.raises(Exception, match="option recursiveFileLookup must be true or false, got 'yes'"):
+        spark.read.format("zarr").option("recursiveFileLookup", "yes").load(stores["a3"]).collect()  # strict
+    off = spark.read.format("zarr").option("recursiveFileLookup", " FALSE").load(stores["a3"])
+    assert off.count() == SHAPE[0] * SHAPE[1]  # case and spaces aside, false is false
     with pytest.raises(Exception, match="the schema is given by the arrays' metadata"):
         spark.read.format("zarr").schema("x INT").load(stores["a3"]).collect()
     with pytest.raises(Exception, match="option fileSystem must be auto, hadoop or zarrjvm, got 'ftp'"):
