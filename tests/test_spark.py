@@ -414,6 +414,68 @@ def test_only_pruning_predicates_are_pushed(spark: SparkSession, stores: dict[st
     assert "PushedFilters: [(dim_0 < 5) OR (dim_0 > 30)]" in plan
 
 
+def test_filters_on_a_non_monotonic_coordinate_are_not_pushed(spark: SparkSession, tmp_path: Path) -> None:
+    """A coordinate whose values are not monotonic cannot become index ranges: its filters prune nothing, so they are
+    not listed as pushed, every chunk is read, and Spark's own filtering still returns exactly numpy's rows."""
+    import zarr
+
+    x = np.array([5.0, 1.0, 9.0, 3.0, 7.0, 0.0, 8.0, 2.0, 6.0, 4.0, 11.0, 10.0])  # shuffled
+    y = np.arange(10, dtype="<i8") * 10  # increasing: prunes
+    v = np.arange(12 * 10, dtype="<i4").reshape(12, 10)
+    g = zarr.open_group(str(tmp_path / "shuffled.zarr"), mode="w", zarr_format=3)
+    g.create_array("x", shape=(12,), chunks=(12,), dtype="<f8", dimension_names=["x"])[:] = x
+    g.create_array("y", shape=(10,), chunks=(10,), dtype="<i8", dimension_names=["y"])[:] = y
+    g.create_array("v", shape=v.shape, chunks=(4, 5), dtype="<i4", dimension_names=["x", "y"])[:] = v
+    df = zarrjvm.spark.read_zarr(spark, tmp_path / "shuffled.zarr", arrays="v")
+    assert df.columns == ["x", "y", "v"]
+
+    def rows_of(mask: np.ndarray) -> list[tuple[float, int, int]]:
+        i, j = np.nonzero(mask)
+        return sorted(zip(x[i].tolist(), y[j].tolist(), v[i, j].tolist()))
+
+    q = df.filter("x < 4.5")
+    assert "PushedFilters: []" in q._jdf.queryExecution().executedPlan().toString()
+    assert sorted((r.x, r.y, r.v) for r in q.collect()) == rows_of(np.broadcast_to(x[:, None] < 4.5, v.shape))
+    agg = q.agg(F.count("*"), F.sum("v"))  # the sum reads the array
+    assert agg.collect()[0] == (5 * 10, int(v[x < 4.5].sum()))
+    assert scan_metrics(agg) == {"chunksRead": 6, "chunksPlanned": 6, "chunksTotal": 6}  # 3 x 2 chunks: all read
+    both = df.filter("x IN (0.0, 11.0) AND y >= 50")  # only y's filter prunes, and only it is pushed
+    assert "PushedFilters: [y >= 50]" in both._jdf.queryExecution().executedPlan().toString()
+    assert sorted((r.x, r.y, r.v) for r in both.collect()) == rows_of(np.isin(x, [0.0, 11.0])[:, None] & (y >= 50))
+    agg = both.agg(F.count("*"), F.sum("v"))
+    assert agg.collect()[0] == (2 * 5, int(v[np.isin(x, [0.0, 11.0])][:, 5:].sum()))
+    assert scan_metrics(agg) == {"chunksRead": 3, "chunksPlanned": 3, "chunksTotal": 6}  # y 50..90: 3 of 3 x 2
+
+
+def test_v2_array_dimensions_name_the_columns(spark: SparkSession, tmp_path: Path) -> None:
+    """xarray writes Zarr v2 dimension names as the ``_ARRAY_DIMENSIONS`` attribute: they name the columns, and the
+    coordinate variable ``time`` gives its values."""
+    import xarray as xr
+
+    t2m = (np.arange(6 * 4 * 5, dtype="<f4").reshape(6, 4, 5) * 0.5).astype("<f4")
+    time = np.arange(6, dtype="<i8") * 6 + 100
+    ds = xr.Dataset({"t2m": (("time", "lat", "lon"), t2m)}, coords={"time": time})
+    ds["t2m"].encoding.update(chunks=(3, 2, 5))
+    ds.to_zarr(str(tmp_path / "v2.zarr"), zarr_format=2, consolidated=False)
+    import zarr
+
+    assert zarr.open_array(str(tmp_path / "v2.zarr" / "t2m"), mode="r").attrs["_ARRAY_DIMENSIONS"] == [
+        "time", "lat", "lon"]
+    df = zarrjvm.spark.read_zarr(spark, tmp_path / "v2.zarr", arrays="t2m")
+    assert df.columns == ["time", "lat", "lon", "t2m"]
+    assert [f.dataType.simpleString() for f in df.schema.fields] == ["bigint", "bigint", "bigint", "float"]
+    assert df.schema["time"].metadata["zarr.coordinate"] == "time"  # values; lat and lon (no variable) are indices
+    assert "zarr.coordinate" not in df.schema["lat"].metadata
+    want = xr.open_zarr(str(tmp_path / "v2.zarr"), consolidated=False)
+    got = np.full(t2m.shape, np.nan, dtype="<f4")
+    index = {int(t): i for i, t in enumerate(want["time"].values)}
+    rows = df.collect()
+    assert len(rows) == t2m.size
+    for r in rows:
+        got[index[r.time], r.lat, r.lon] = r.t2m
+    np.testing.assert_array_equal(got, want["t2m"].values)
+
+
 def test_streaming_and_writing_are_refused(spark: SparkSession, stores: dict[str, Any], tmp_path: Path) -> None:
     with pytest.raises(Exception, match="zarr does not support streamed reading"):
         spark.readStream.format("zarr").load(stores["a3"])
@@ -432,6 +494,10 @@ def test_the_readmes_refusals(spark: SparkSession, stores: dict[str, Any], tmp_p
 
     with pytest.raises(Exception, match="recursiveFileLookup is not supported: a store is a directory"):
         spark.read.format("zarr").option("recursiveFileLookup", "true").load(stores["a3"]).collect()
+    with pytest.raises(Exception, match="option recursiveFileLookup must be true or false, got 'yes'"):
+        spark.read.format("zarr").option("recursiveFileLookup", "yes").load(stores["a3"]).collect()  # strict
+    off = spark.read.format("zarr").option("recursiveFileLookup", " FALSE").load(stores["a3"])
+    assert off.count() == SHAPE[0] * SHAPE[1]  # case and spaces aside, false is false
     with pytest.raises(Exception, match="the schema is given by the arrays' metadata"):
         spark.read.format("zarr").schema("x INT").load(stores["a3"]).collect()
     with pytest.raises(Exception, match="option fileSystem must be auto, hadoop or zarrjvm, got 'ftp'"):
@@ -479,6 +545,26 @@ def test_corrupt_chunk_names_store_array_and_chunk(spark: SparkSession, tmp_path
         with zarrjvm.spark.typed_errors():
             df.agg(F.sum("value")).collect()
     assert "zstd" in str(e.value).lower()
+    # an array of a group: named by its path in the group, whatever the reader's own message already names
+    g = zarr.open_group(str(tmp_path / "grp.zarr"), mode="w", zarr_format=3)
+    g.create_array("temp", shape=v.shape, chunks=(10, 8), dtype="<i4")[:] = v
+    (tmp_path / "grp.zarr" / "temp" / "c" / "3" / "0").write_bytes(b"not zstd either" * 4)
+    df = zarrjvm.spark.read_zarr(spark, tmp_path / "grp.zarr", arrays="temp", chunksPerPartition=1)
+    assert df.filter("dim_0 < 30").agg(F.sum("temp")).collect()[0][0] == int(v[:30].astype(np.int64).sum())
+    with pytest.raises(zarrjvm.ChunkDecodeError,
+                       match=r"reading chunk \[3, 0\] of array 'temp' in .*grp\.zarr") as e:
+        with zarrjvm.spark.typed_errors():
+            df.agg(F.sum("temp")).collect()
+    assert "zstd" in str(e.value).lower()
+    from remote_servers import RangeHTTPServer
+
+    with RangeHTTPServer(tmp_path) as srv:  # the store's own message names the chunk's URL: array and chunk still named
+        srv.fail("/grp.zarr/temp/c/0/1", 403)
+        df = zarrjvm.spark.read_zarr(spark, f"{srv.url}/grp.zarr", arrays="temp", chunksPerPartition=1)
+        with pytest.raises(zarrjvm.StoreError, match=r"reading chunk \[0, 1\] of array 'temp' in http://") as e:
+            with zarrjvm.spark.typed_errors():
+                df.agg(F.sum("temp")).collect()
+    assert "403" in str(e.value)
 
 
 def test_mask_and_scale_like_netcdf4(spark: SparkSession, tmp_path: Path) -> None:

@@ -249,12 +249,14 @@ def test_s3_store_with_options_or_s3a_settings(spark: SparkSession, data: dict[s
     with moto_s3(data["cube"], "cube") as s3:
         so = s3["storage_options"]
         df = zarrjvm.spark.read_zarr(spark, "s3://cube/temp", storageOptions=so)
-        assert df.columns == ["time", "lat", "lon", "value"] or df.columns == ["dim_0", "dim_1", "dim_2", "value"]
+        # the array's dimension_names name the columns; the array alone is no group, so they are indices (bigint)
+        assert df.columns == ["time", "lat", "lon", "value"]
+        assert [f.dataType.simpleString() for f in df.schema.fields] == ["bigint", "bigint", "bigint", "float"]
         rows = df.collect()
+        assert len(rows) == temp.size
         got = np.zeros(SHAPE, dtype=np.float32)
-        names = df.columns[:3]
         for r in rows:
-            got[r[names[0]], r[names[1]], r[names[2]]] = r.value
+            got[r.time, r.lat, r.lon] = r.value
         np.testing.assert_array_equal(got, temp)
         # the S3A settings a Spark user already has (here as fs.* options of the read)
         via_s3a = (spark.read.format("zarr").option("fs.s3a.endpoint", so["endpoint_url"])

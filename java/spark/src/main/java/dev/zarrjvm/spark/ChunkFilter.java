@@ -41,13 +41,20 @@ public final class ChunkFilter implements Serializable {
 
   /**
    * The constraint the predicates (AND-ed, as Spark pushes them) put on the dimensions named {@code dimNames} (a
-   * dimension column's name in the schema), whose Spark types are {@code integral} or not.
+   * dimension column's name in the schema), whose Spark types are {@code integral} or not. Only dimensions that are
+   * {@code prunable} (an index, or a coordinate monotonic in some store) take part: a predicate on another dimension
+   * cannot become index ranges, so it prunes nothing and is not reported as pushed.
    */
-  public static ChunkFilter of(Predicate[] predicates, List<String> dimNames, boolean[] integral) {
+  public static ChunkFilter of(Predicate[] predicates, List<String> dimNames, boolean[] integral,
+      boolean[] prunable) {
+    List<String> usable = new ArrayList<>(dimNames.size()); // a dimension that cannot prune matches no column
+    for (int d = 0; d < dimNames.size(); d++) {
+      usable.add(prunable[d] ? dimNames.get(d) : null);
+    }
     Map<Integer, double[][]> box = new HashMap<>();
     List<Predicate> used = new ArrayList<>();
     for (Predicate p : predicates) {
-      Map<Integer, double[][]> c = translate(p, dimNames, integral);
+      Map<Integer, double[][]> c = translate(p, usable, integral);
       if (c != null && !c.isEmpty()) {
         box = and(box, c);
         used.add(p);
@@ -76,6 +83,9 @@ public final class ChunkFilter implements Serializable {
   public long[][] indexRanges(int d, long extent, double[] coordinate) {
     if (allowed[d] == null) {
       return null;
+    }
+    if (allowed[d].length == 0) {
+      return new long[0][]; // nothing passes, whatever the values
     }
     List<long[]> out = new ArrayList<>();
     if (coordinate == null) {
@@ -182,7 +192,10 @@ public final class ChunkFilter implements Serializable {
 
   // -- predicates → per-dimension value intervals ------------------------------------------------------------------
 
-  /** The intervals a predicate allows per dimension (an empty map: no constraint), or null when it cannot be used. */
+  /**
+   * The intervals a predicate allows per dimension (an empty map: no constraint), or null when it cannot be used;
+   * {@code dims} holds null for a dimension that cannot prune.
+   */
   static Map<Integer, double[][]> translate(Predicate p, List<String> dims, boolean[] integral) {
     String name = p.name();
     Expression[] ch = p.children();
@@ -211,7 +224,12 @@ public final class ChunkFilter implements Serializable {
         return out;
       }
       case "ALWAYS_FALSE" -> {
-        return dims.isEmpty() ? null : Map.of(0, new double[0][]);
+        for (int d = 0; d < dims.size(); d++) {
+          if (dims.get(d) != null) {
+            return Map.of(d, new double[0][]); // nothing passes: any prunable dimension says so
+          }
+        }
+        return null;
       }
       case "IN" -> {
         int d = dim(ch[0], dims, integral);

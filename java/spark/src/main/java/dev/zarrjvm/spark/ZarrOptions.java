@@ -94,7 +94,7 @@ public final class ZarrOptions implements Serializable {
     String so = o.get("storageoptions");
     this.storageOptions = so == null || so.isBlank() ? null : so;
     this.coordinates = bool(o, "coordinates", true);
-    this.maskAndScale = bool(o, "maskandscale", false);
+    this.maskAndScale = bool(o, "maskAndScale", false);
     this.pathGlobFilter = o.get("pathglobfilter");
     Map<String, String> h = new LinkedHashMap<>();
     o.forEach((k, v) -> {
@@ -121,7 +121,7 @@ public final class ZarrOptions implements Serializable {
     });
     for (String k : o.keySet()) {
       if (k.equals("recursivefilelookup")) {
-        if (Boolean.parseBoolean(o.get(k).strip())) {
+        if (bool(o, "recursiveFileLookup", false)) {
           throw new InvalidArgumentException("zarr: recursiveFileLookup is not supported: a store is a directory "
               + "tree already; name the stores (globs allowed), or a group with option arrays");
         }
@@ -180,14 +180,15 @@ public final class ZarrOptions implements Serializable {
     return n;
   }
 
-  private static boolean bool(Map<String, String> o, String key, boolean dflt) {
-    String v = o.get(key);
+  /** Option {@code name} (looked up lower-cased, as the options are kept): strictly true or false. */
+  private static boolean bool(Map<String, String> o, String name, boolean dflt) {
+    String v = o.get(name.toLowerCase(Locale.ROOT));
     if (v == null) {
       return dflt;
     }
     String s = v.strip().toLowerCase(Locale.ROOT);
     if (!s.equals("true") && !s.equals("false")) {
-      throw new InvalidArgumentException("zarr: option " + key + " must be true or false, got '" + v + "'");
+      throw new InvalidArgumentException("zarr: option " + name + " must be true or false, got '" + v + "'");
     }
     return s.equals("true");
   }

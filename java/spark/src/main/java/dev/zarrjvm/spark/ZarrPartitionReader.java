@@ -133,7 +133,8 @@ final class ZarrPartitionReader implements PartitionReader<ColumnarBatch> {
           + "'") + " in " + source.location() + " (rows " + Arrays.toString(boxOrigin) + " + "
           + Arrays.toString(boxShape) + ")";
       ZarrJvmException e = Errors.translate(t, Errors.Phase.READ, where);
-      throw String.valueOf(e.getMessage()).contains(source.location()) ? e : e.in(where);
+      // a reader's own message may name the store's location but not the array and the box's chunks: always add them
+      throw String.valueOf(e.getMessage()).startsWith(where) ? e : e.in(where);
     }
   }
 

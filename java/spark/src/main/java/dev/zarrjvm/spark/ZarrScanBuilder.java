@@ -9,9 +9,10 @@ import org.apache.spark.sql.connector.read.SupportsPushDownV2Filters;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Takes Spark's pushdown: predicates on dimension columns (indices, or monotonic coordinates) prune boxes
- * ({@link ChunkFilter}); only those are reported as pushed. Every predicate is handed back to Spark too, since pruning
- * is per box, not per row. The required columns decide which arrays are read at all.
+ * Takes Spark's pushdown: predicates on dimension columns (indices, or coordinates monotonic in some store) prune
+ * boxes ({@link ChunkFilter}); only those are reported as pushed (a filter on a non-monotonic coordinate is not).
+ * Every predicate is handed back to Spark too, since pruning is per box, not per row. The required columns decide
+ * which arrays are read at all.
  */
 final class ZarrScanBuilder implements SupportsPushDownV2Filters, SupportsPushDownRequiredColumns {
   private final ZarrTableMeta meta;
@@ -34,7 +35,7 @@ final class ZarrScanBuilder implements SupportsPushDownV2Filters, SupportsPushDo
       ZarrTableMeta.Dim dim = meta.dims.get(d);
       integral[d] = !dim.isCoordinate() || dev.zarrjvm.model.DType.parseNumpy(dim.coordDtype()).kind != 'f';
     }
-    filter = ChunkFilter.of(predicates, names, integral);
+    filter = ChunkFilter.of(predicates, names, integral, meta.prunable());
     return predicates;
   }
 

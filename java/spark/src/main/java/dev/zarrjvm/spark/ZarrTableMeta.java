@@ -114,6 +114,21 @@ public final class ZarrTableMeta implements Serializable {
     return "dim_" + d;
   }
 
+  /**
+   * The dimensions whose filters can prune (driver side): an index always, a coordinate when its values are monotonic
+   * in at least one store (in the others such a filter prunes nothing, see {@link ChunkFilter#indexRanges}).
+   */
+  public boolean[] prunable() {
+    boolean[] out = new boolean[ndim()];
+    for (int d = 0; d < ndim(); d++) {
+      out[d] = !dims.get(d).isCoordinate();
+      for (Source s : sources) {
+        out[d] |= s.coords[d] != null && ChunkFilter.monotonic(s.coords[d].doubles()) != 0;
+      }
+    }
+    return out;
+  }
+
   /** The first store (for names and messages). */
   public String store() {
     return sources.get(0).location();

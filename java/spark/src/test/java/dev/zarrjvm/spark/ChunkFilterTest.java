@@ -29,6 +29,7 @@ class ChunkFilterTest {
   private static final int[] CHUNKS = {5, 4, 5};
   private static final List<String> DIMS = List.of("dim_0", "dim_1", "dim_2");
   private static final boolean[] INTEGRAL = {true, true, true};
+  private static final boolean[] PRUNABLE = {true, true, true};
 
   private static Predicate cmp(String op, String col, Object v) {
     return new Predicate(op, new Expression[] {Expressions.column(col), Expressions.literal(v)});
@@ -89,7 +90,7 @@ class ChunkFilterTest {
 
   /** The chunks a filter leaves: along each dimension those meeting its index ranges. */
   private static Set<String> selected(Predicate... ps) {
-    ChunkFilter f = ChunkFilter.of(ps, DIMS, INTEGRAL);
+    ChunkFilter f = ChunkFilter.of(ps, DIMS, INTEGRAL, PRUNABLE);
     List<Set<Long>> along = new java.util.ArrayList<>();
     for (int d = 0; d < 3; d++) {
       Set<Long> s = new TreeSet<>();
@@ -175,7 +176,7 @@ class ChunkFilterTest {
     Predicate c = in("dim_1", 0L, 16L);
     Predicate onValue = cmp(">", "value", 3.0);
     Predicate crossOr = new Or(cmp("<", "dim_0", 100L), cmp("<", "dim_1", 100L)); // no box: prunes nothing
-    ChunkFilter f = ChunkFilter.of(new Predicate[] {a, b, c, onValue, crossOr}, DIMS, INTEGRAL);
+    ChunkFilter f = ChunkFilter.of(new Predicate[] {a, b, c, onValue, crossOr}, DIMS, INTEGRAL, PRUNABLE);
     assertEquals(List.of(a, b, c), Arrays.asList(f.usedPredicates()));
     assertArrayEquals(new long[][] {{10, 14}}, f.indexRanges(0, SHAPE[0], null));
     assertArrayEquals(new long[][] {{0, 0}, {16, 16}}, f.indexRanges(1, SHAPE[1], null));
@@ -184,7 +185,8 @@ class ChunkFilterTest {
 
   @Test
   void doubleLiteralsPruneByTheIndicesTheyAllow() {
-    ChunkFilter f = ChunkFilter.of(new Predicate[] {cmp("<", "dim_0", 2.5), cmp(">", "dim_1", 3.0)}, DIMS, INTEGRAL);
+    Predicate[] ps = {cmp("<", "dim_0", 2.5), cmp(">", "dim_1", 3.0)};
+    ChunkFilter f = ChunkFilter.of(ps, DIMS, INTEGRAL, PRUNABLE);
     assertArrayEquals(new long[][] {{0, 2}}, f.indexRanges(0, SHAPE[0], null));
     assertArrayEquals(new long[][] {{4, 16}}, f.indexRanges(1, SHAPE[1], null));
   }
@@ -201,16 +203,44 @@ class ChunkFilterTest {
   void coordinatesBecomeIndexRangesWhenMonotonic() {
     List<String> dims = List.of("lat");
     boolean[] integral = {false};
+    boolean[] prunable = {true};
     double[] up = {-1.5, 0.0, 2.5, 2.5, 7.0, 9.25};
     double[] down = {9.25, 7.0, 2.5, 2.5, 0.0, -1.5};
-    ChunkFilter f = ChunkFilter.of(new Predicate[] {cmp(">=", "lat", 0.0), cmp("<", "lat", 7.0)}, dims, integral);
+    Predicate[] ps = {cmp(">=", "lat", 0.0), cmp("<", "lat", 7.0)};
+    ChunkFilter f = ChunkFilter.of(ps, dims, integral, prunable);
     assertArrayEquals(new long[][] {{1, 3}}, f.indexRanges(0, 6, up));
     assertArrayEquals(new long[][] {{2, 4}}, f.indexRanges(0, 6, down));
-    ChunkFilter eq = ChunkFilter.of(new Predicate[] {in("lat", 2.5, 100.0)}, dims, integral);
+    ChunkFilter eq = ChunkFilter.of(new Predicate[] {in("lat", 2.5, 100.0)}, dims, integral, prunable);
     assertArrayEquals(new long[][] {{2, 3}}, eq.indexRanges(0, 6, up));
     assertArrayEquals(new long[0][], eq.indexRanges(0, 6, new double[] {0, 1, 2, 3, 4, 5}));
     // not monotonic (or NaN): no pruning
     assertNull(f.indexRanges(0, 6, new double[] {0, 3, 1, 4, 5, 6}));
     assertNull(f.indexRanges(0, 6, new double[] {0, 1, Double.NaN, 4, 5, 6}));
+  }
+
+  @Test
+  void predicatesOnANonMonotonicCoordinateAreNotPushed() {
+    // lat is a coordinate monotonic in no store: its predicates cannot become index ranges
+    List<String> dims = List.of("lat", "time");
+    boolean[] integral = {false, true};
+    boolean[] prunable = {false, true};
+    Predicate onLat = cmp(">=", "lat", 0.0);
+    Predicate inLat = in("lat", 1.0, 2.0);
+    Predicate onTime = cmp("<", "time", 3L);
+    Predicate either = new Or(cmp("<", "lat", 5.0), cmp("<", "time", 3L)); // lat's side allows every index
+    Predicate both = new And(cmp(">", "lat", 5.0), cmp(">", "time", 1L)); // time's side prunes
+    ChunkFilter f = ChunkFilter.of(new Predicate[] {onLat, inLat, onTime, either, both}, dims, integral, prunable);
+    assertEquals(List.of(onTime, both), Arrays.asList(f.usedPredicates()));
+    assertNull(f.allowedAlong(0));
+    assertNull(f.indexRanges(0, 6, new double[] {0, 3, 1, 4, 5, 6}));
+    assertArrayEquals(new long[][] {{2, 2}}, f.indexRanges(1, 6, null));
+    // nothing passes: said along the prunable dimension, so every store prunes everything
+    Predicate never = new Predicate("ALWAYS_FALSE", new Expression[0]);
+    ChunkFilter none = ChunkFilter.of(new Predicate[] {never}, dims, integral, prunable);
+    assertEquals(List.of(never), Arrays.asList(none.usedPredicates()));
+    assertNull(none.allowedAlong(0));
+    assertArrayEquals(new long[0][], none.indexRanges(1, 6, null));
+    ChunkFilter latOnly = ChunkFilter.of(new Predicate[] {never}, List.of("lat"), integral, new boolean[] {false});
+    assertEquals(0, latOnly.usedPredicates().length);
   }
 }
