@@ -135,6 +135,22 @@ def test_zarrjvm_spark_is_a_pure_wheel_holding_the_jar_maven_built(built: dict[s
     assert f'Requires-Dist: zarrjvm-spark=={version}; extra == "spark"' in requires, requires
 
 
+def test_zarrjvm_spark_without_the_maven_jar_says_how_to_build_it(tmp_path: Path) -> None:
+    """spark-dist/ of a checkout where Maven never ran (HEAD's files, no java/spark/target): the build stops and names
+    the missing jar and the command that builds it."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD", "spark-dist", "java/pom.xml"],
+                             capture_output=True, check=True, timeout=60).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as t:
+        t.extractall(tmp_path, filter="data")
+    r = subprocess.run([sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", str(tmp_path / "dist"),
+                        str(tmp_path / "spark-dist")], capture_output=True, text=True, timeout=300)
+    assert r.returncode != 0
+    missing = tmp_path / "java" / "spark" / "target" / f"zarrjvm-spark-{zarrjvm.__version__}.jar"
+    assert (f"error: zarrjvm-spark packages the Spark jar Maven builds, and {missing} is missing: run `make setup` (or "
+            "`bash tools/build_jars.sh`) in the zarrjvm checkout first") in r.stdout + r.stderr, r.stdout + r.stderr
+    assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").iterdir())
+
+
 def _glibc_needed(wheel: Path) -> tuple[int, int]:
     """The newest GLIBC symbol version any native library for this machine needs, read from the ELF files inside the
     wheel's jars (pyelftools, independently of setup.py's auditwheel policy)."""
