@@ -12,10 +12,11 @@ ZARR2_VENV := .venv-zarr2
 ZARR2_STAMP := $(ZARR2_VENV)/.stamp
 ZARRITA_DIR := zarrjvm/compat/_workers/zarrita
 ZARRITA_STAMP := $(ZARRITA_DIR)/node_modules/.stamp
+SPARK_DIST_STAMP := $(VENV)/.spark-dist-stamp
 
 .PHONY: setup demo test lint pytest mvn-test test-jdk25 bench clean jars
 
-setup: $(DEPS_STAMP) $(JARS_STAMP) $(VENV)/.install-stamp $(ZARR2_STAMP) $(ZARRITA_STAMP)
+setup: $(DEPS_STAMP) $(JARS_STAMP) $(VENV)/.install-stamp $(SPARK_DIST_STAMP) $(ZARR2_STAMP) $(ZARRITA_STAMP)
 
 # The compatibility matrix's out-of-process implementations (zarrjvm/compat/workers.py): zarr-python 2 in a venv of its
 # own (it cannot share .venv with zarr-python 3) and zarrita run by node, from the committed lock file. Either one
@@ -45,6 +46,11 @@ $(VENV)/.install-stamp: pyproject.toml setup.py $(JARS_STAMP) | $(DEPS_STAMP)
 	$(VPY) -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
+# zarrjvm-spark (spark-dist/): the Spark jar Maven just built, as the distribution zarrjvm's `spark` extra installs
+$(SPARK_DIST_STAMP): $(JARS_STAMP) $(wildcard spark-dist/*.toml spark-dist/*.py spark-dist/zarrjvm_spark/*.py) | $(DEPS_STAMP)
+	$(VPY) -m pip install -q --no-deps --no-build-isolation ./spark-dist
+	touch $@
+
 demo: setup
 	$(VPY) -m zarrjvm demo
 
@@ -52,7 +58,7 @@ test: setup lint mvn-test pytest
 
 # ruff (lint) and mypy (types) on the Python side; Java's lint (checkstyle) runs in every Maven build
 lint: setup
-	$(VENV)/bin/ruff check zarrjvm tests bench tools
+	$(VENV)/bin/ruff check zarrjvm tests bench tools spark-dist
 	$(VENV)/bin/mypy
 
 # JUnit 5 (the architecture test included) and checkstyle, for every module
@@ -78,4 +84,4 @@ bench: setup
 	$(VPY) -m bench.decode_modes
 
 clean:
-	rm -rf build java/*/target zarrjvm/_jars $(VENV) $(ZARR2_VENV) $(ZARRITA_DIR)/node_modules .pytest_cache
+	rm -rf build java/*/target zarrjvm/_jars spark-dist/build spark-dist/zarrjvm_spark/*.jar $(VENV) $(ZARR2_VENV) $(ZARRITA_DIR)/node_modules .pytest_cache

@@ -1,5 +1,7 @@
 """Builds the Java side (tools/build_jars.sh: native blosc, then Maven) and copies its jars into zarrjvm/_jars before
-packaging, so a wheel carries every jar and a user needs only pip and a JDK. The version comes from java/pom.xml.
+packaging, so a wheel carries every jar reading needs and a user needs only pip and a JDK. The version comes from
+java/pom.xml. The Spark jar is not among them: it is the distribution zarrjvm-spark (spark-dist/), which the ``spark``
+extra pins to this version (so the extras are set here, where the version is known).
 
 The jars hold native libraries (jzarr's libblosc, built here; zarr-java's blosc and zstd JNI libraries; Arrow's C Data
 JNI library), so the wheel is not pure: its platform tag is the manylinux policy that every native library for this
@@ -34,7 +36,8 @@ def version() -> str:
 class BuildPyWithJars(build_py):
     def run(self):
         if not any(JARS.glob("zarrjvm-readers-*.jar")) or os.environ.get("ZARRJVM_REBUILD_JARS"):
-            subprocess.check_call(["bash", str(ROOT / "tools" / "build_jars.sh"), sys.executable], cwd=ROOT)
+            subprocess.check_call(["bash", str(ROOT / "tools" / "build_jars.sh"), sys.executable, "--without-spark"],
+                                  cwd=ROOT)
         # build_py copies package data but never deletes: jars dropped since an earlier build must not come along
         shutil.rmtree(Path(self.build_lib) / "zarrjvm" / "_jars", ignore_errors=True)
         super().run()
@@ -93,4 +96,18 @@ class PlatformWheel(bdist_wheel):
         return "py3", "none", manylinux_tag(JARS)
 
 
-setup(version=version(), distclass=NativeContent, cmdclass={"build_py": BuildPyWithJars, "bdist_wheel": PlatformWheel})
+def extras(version: str) -> dict[str, list[str]]:
+    return {
+        # the compatibility matrix (zarrjvm.compat, `zarrjvm compat`, its pytest plugin) and `zarrjvm demo` drive these
+        "compat": ["zarr>=3", "numcodecs", "crc32c", "tensorstore", "netCDF4", "h5py", "h5netcdf", "scipy", "xarray",
+                   "zarrs"],
+        "test": ["zarrjvm[compat]", "pytest", "hypothesis"],
+        # zarrjvm.spark: the Spark jar comes in zarrjvm-spark (spark-dist/), of exactly this version
+        "spark": [f"zarrjvm-spark=={version}", "pyspark>=4.0,<4.1", "pandas>=2"],
+        # engine="zarrjvm" (zarrjvm.xarray_backend, registered in pyproject.toml); dask for chunks={}
+        "xarray": ["xarray>=2024.10", "dask[array]"],
+    }
+
+
+setup(version=version(), extras_require=extras(version()), distclass=NativeContent,
+      cmdclass={"build_py": BuildPyWithJars, "bdist_wheel": PlatformWheel})

@@ -2,7 +2,9 @@
 the sdist, build requirements in an isolated environment), the wheel installed with only its declared dependencies
 into a new venv outside the repository, and there: import, read Zarr v2, Zarr v3 and NetCDF through every backend and
 compare with what the peers (zarr-python, netCDF4) read here; the wheel's tag checked against what its native
-libraries need; and an unrelated project's pytest run that never imports zarrjvm."""
+libraries need; and an unrelated project's pytest run that never imports zarrjvm. The Spark jar is a distribution of
+its own, zarrjvm-spark (spark-dist/, the ``spark`` extra): built the same way, and found by ``zarrjvm.spark.jars()``
+in that venv only once it is installed."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -20,30 +23,48 @@ import numpy as np
 import pytest
 
 import zarrjvm
+import zarrjvm.spark
 
 ROOT = Path(__file__).resolve().parents[1]
-SKIP = {".venv", "build", "dist", "_jars", "target", ".git", ".pytest_cache", "__pycache__", ".hypothesis", "out"}
 #: Jars that reading never loads (test runners, other HTTP clients): the wheel must not carry them.
 UNUSED_JARS = ("junit-", "hamcrest-", "netty-", "apache-client-", "okhttp-", "okio-", "jcommander-")
 
 pytestmark = pytest.mark.slow
 
 
+def _build(source: Path, out: Path) -> None:
+    r = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(source)], capture_output=True,
+                       text=True, timeout=1800)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """``python -m build`` on a copy of the source tree without any built jar: sdist, then the wheel from the sdist."""
-    import shutil
-
+    """``python -m build`` on a ``git clone`` of the repository at HEAD, as a user gets it (no built jar, nothing
+    untracked): sdist, then the wheel from the sdist. Locally this builds the committed HEAD, not uncommitted edits; in
+    CI the checkout is itself a fresh clone. Then zarrjvm-spark the same way from spark-dist/ of that clone, after
+    putting this checkout's Maven-built Spark jar where `make setup` leaves it (the clone's own Maven build would only
+    repeat it)."""
     tmp = tmp_path_factory.mktemp("packaging")
     src = tmp / "src"
-    shutil.copytree(ROOT, src, ignore=lambda d, names: [n for n in names if n in SKIP or n.endswith(".egg-info")])
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    subprocess.run(["git", "clone", "-q", "--no-checkout", str(ROOT), str(src)], check=True, timeout=300)
+    # HEAD itself, also when it is detached (on no branch the clone would bring)
+    subprocess.run(["git", "-C", str(src), "fetch", "-q", str(ROOT), "HEAD"], check=True, timeout=300)
+    subprocess.run(["git", "-C", str(src), "checkout", "-q", "--detach", head], check=True, timeout=300)
     out = tmp / "dist"
-    r = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(src)], capture_output=True, text=True,
-                       timeout=1800)
-    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    _build(src, out)
     (sdist,) = out.glob("zarrjvm-*.tar.gz")
     (wheel,) = out.glob("zarrjvm-*.whl")
-    return {"sdist": sdist, "wheel": wheel, "tmp": tmp}
+    jar = ROOT / "java" / "spark" / "target" / f"zarrjvm-spark-{zarrjvm.__version__}.jar"
+    (src / "java" / "spark" / "target").mkdir(parents=True)
+    shutil.copy2(jar, src / "java" / "spark" / "target" / jar.name)
+    _build(src / "spark-dist", out)
+    (spark_sdist,) = out.glob("zarrjvm_spark-*.tar.gz")
+    (spark_wheel,) = out.glob("zarrjvm_spark-*.whl")
+    return {"sdist": sdist, "wheel": wheel, "spark_sdist": spark_sdist, "spark_wheel": spark_wheel, "jar": jar,
+            "tmp": tmp}
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +87,7 @@ def test_the_sdist_holds_what_builds_the_wheel(built: dict[str, Path]) -> None:
                    "java/readers/src/main/resources/META-INF/services/dev.zarrjvm.backend.Backend"):
         assert needed in names, needed
     assert not [n for n in names if "/target/" in n or n.startswith("zarrjvm/_jars")], "no build output in the sdist"
+    assert not [n for n in names if n.endswith(".jar")], "no jar in the sdist (the Spark jar is zarrjvm-spark's)"
 
 
 def test_the_wheel_carries_what_reading_needs_and_nothing_else(built: dict[str, Path]) -> None:
@@ -73,9 +95,10 @@ def test_the_wheel_carries_what_reading_needs_and_nothing_else(built: dict[str, 
     version = zarrjvm.__version__
     jars = [n for n in names if n.endswith(".jar")]
     readers = f"zarrjvm/_jars/zarrjvm-readers-{version}.jar"
-    for needed in (readers, f"zarrjvm/_jars/compat/zarrjvm-compat-{version}.jar",
-                   f"zarrjvm/_jars/spark/zarrjvm-spark-{version}.jar"):
+    for needed in (readers, f"zarrjvm/_jars/compat/zarrjvm-compat-{version}.jar"):
         assert needed in jars, needed
+    # the Spark jar is zarrjvm-spark's: only users who ask for Spark (the `spark` extra) download it
+    assert not [j for j in jars if "zarrjvm-spark" in j or "/_jars/spark/" in j], jars
     for lib in ("zarr-java-0.0.9", "jzarr-0.4.2", "arrow-c-data-18.1.0", "cdm-4.5.5"):
         assert any(f"/{lib}.jar" in j for j in jars), lib
     assert [j for j in jars if j.rsplit("/", 1)[1].startswith(UNUSED_JARS)] == []
@@ -88,6 +111,44 @@ def test_the_wheel_carries_what_reading_needs_and_nothing_else(built: dict[str, 
         inner = zipfile.ZipFile(f).namelist()
     assert "linux-x86-64/libblosc.so" in inner
     assert not any(n.startswith("dev/zarrjvm/compat/") for n in inner), "the matrix's writers stay out of the readers"
+
+
+def test_zarrjvm_spark_is_a_pure_wheel_holding_the_jar_maven_built(built: dict[str, Path]) -> None:
+    """zarrjvm-spark: the Spark jar (byte for byte Maven's) as package data, zarrjvm's version, a py3-none-any wheel
+    (the jar runs in Spark's JVM); zarrjvm's `spark` extra pins it to that version."""
+    version = zarrjvm.__version__
+    assert built["spark_wheel"].name == f"zarrjvm_spark-{version}-py3-none-any.whl"
+    jar = f"zarrjvm_spark/zarrjvm-spark-{version}.jar"
+    with zipfile.ZipFile(built["spark_wheel"]) as w:
+        names = w.namelist()
+        assert w.read(jar) == built["jar"].read_bytes()
+        metadata = w.read(f"zarrjvm_spark-{version}.dist-info/METADATA").decode()
+    assert sorted(n for n in names if ".dist-info/" not in n) == sorted(
+        [jar, "zarrjvm_spark/__init__.py", "zarrjvm_spark/py.typed"])
+    assert "Requires-Dist" not in metadata
+    with tarfile.open(built["spark_sdist"]) as t:
+        sdist_names = [n.split("/", 1)[1] for n in t.getnames() if "/" in n]
+    assert jar in sdist_names and "PKG-INFO" in sdist_names and "setup.py" in sdist_names
+    with zipfile.ZipFile(built["wheel"]) as w:
+        (meta,) = [n for n in w.namelist() if n.endswith(".dist-info/METADATA")]
+        requires = [line for line in w.read(meta).decode().splitlines() if line.startswith("Requires-Dist:")]
+    assert f'Requires-Dist: zarrjvm-spark=={version}; extra == "spark"' in requires, requires
+
+
+def test_zarrjvm_spark_without_the_maven_jar_says_how_to_build_it(tmp_path: Path) -> None:
+    """spark-dist/ of a checkout where Maven never ran (HEAD's files, no java/spark/target): the build stops and names
+    the missing jar and the command that builds it."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD", "spark-dist", "java/pom.xml"],
+                             capture_output=True, check=True, timeout=60).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as t:
+        t.extractall(tmp_path, filter="data")
+    r = subprocess.run([sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", str(tmp_path / "dist"),
+                        str(tmp_path / "spark-dist")], capture_output=True, text=True, timeout=300)
+    assert r.returncode != 0
+    missing = tmp_path / "java" / "spark" / "target" / f"zarrjvm-spark-{zarrjvm.__version__}.jar"
+    assert (f"error: zarrjvm-spark packages the Spark jar Maven builds, and {missing} is missing: run `make setup` (or "
+            "`bash tools/build_jars.sh`) in the zarrjvm checkout first") in r.stdout + r.stderr, r.stdout + r.stderr
+    assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").iterdir())
 
 
 def _glibc_needed(wheel: Path) -> tuple[int, int]:
@@ -194,3 +255,40 @@ def test_an_unrelated_pytest_run_does_not_import_zarrjvm(built: dict[str, Path],
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "1 passed" in r.stdout
+
+
+def test_the_spark_jar_is_found_once_zarrjvm_spark_is_installed(built: dict[str, Path], venv: Path) -> None:
+    """In the new venv with zarrjvm alone, ``zarrjvm.spark.jars()`` says how to get the jar; after installing the
+    zarrjvm-spark wheel it returns that package's jar, of zarrjvm's version."""
+    script = """
+import json, zipfile, zarrjvm.spark
+try:
+    jars = zarrjvm.spark.jars()
+except Exception as e:
+    print(json.dumps({"type": type(e).__name__, "message": str(e), "name": getattr(e, "name", None)}))
+    raise SystemExit(0)
+(jar,) = jars
+with zipfile.ZipFile(jar) as z:
+    props = z.read("META-INF/maven/dev.zarrjvm/zarrjvm-spark/pom.properties").decode()
+print(json.dumps({"jars": [jar], "pom_version": [l[8:] for l in props.splitlines() if l.startswith("version=")]}))
+"""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+    def run() -> dict:
+        r = subprocess.run([str(venv), "-c", script], capture_output=True, text=True, timeout=300,
+                           cwd=str(built["tmp"]), env=env)
+        assert r.returncode == 0, r.stdout + r.stderr
+        return json.loads(r.stdout.splitlines()[0])
+
+    assert run() == {"type": "ImportError", "name": "zarrjvm_spark",
+                     "message": "zarrjvm's Spark jar comes in the distribution zarrjvm-spark, which is not installed: "
+                                "pip install 'zarrjvm[spark]'"}
+    r = subprocess.run([str(venv), "-m", "pip", "install", "-q", str(built["spark_wheel"])], capture_output=True,
+                       text=True, timeout=600)
+    assert r.returncode == 0, r.stdout + r.stderr
+    got = run()
+    (jar,) = got["jars"]
+    assert Path(jar).is_file() and Path(jar).read_bytes() == built["jar"].read_bytes()
+    assert Path(jar).name == zarrjvm.spark.SPARK_JAR_NAME and Path(jar).parent.name == "zarrjvm_spark"
+    assert Path(jar).is_relative_to(venv.parent.parent), "the venv's zarrjvm_spark, not the repository's"
+    assert got["pom_version"] == [zarrjvm.__version__]

@@ -124,7 +124,7 @@ def test_jars_is_the_built_spark_jar() -> None:
     jars = zarrjvm.spark.jars()
     assert len(jars) == 1
     assert Path(jars[0]).is_file()
-    assert Path(jars[0]).parent.name == "spark"  # not in _jars/ itself, where JPype's classpath globs
+    assert Path(jars[0]).parent.name == "zarrjvm_spark"  # zarrjvm-spark's, not in _jars/ where JPype's classpath globs
 
 
 @pytest.mark.parametrize("fmt", ["a3", "a2"])

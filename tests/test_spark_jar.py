@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pyspark
+import pytest
 
 import zarrjvm.spark
 from zarrjvm.jvm import jars_dir
@@ -89,12 +90,26 @@ def test_spark_stays_out_of_the_python_classpath() -> None:
     assert not [n for n in top if n.startswith(("spark-", "scala-", "zarrjvm-spark"))], top
 
 
-def test_the_wheel_carries_the_spark_jar() -> None:
-    from pathlib import PurePosixPath
+def test_the_jar_is_zarrjvm_sparks_of_zarrjvms_version() -> None:
+    """The Spark jar comes in the distribution zarrjvm-spark (make setup installs it) of zarrjvm's version (the `spark`
+    extra pins it: tests/test_packaging.py reads the wheel's metadata); it is not in zarrjvm's package."""
+    from importlib import metadata
 
-    import tomllib
+    import zarrjvm_spark
 
-    pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
-    patterns = pyproject["tool"]["setuptools"]["package-data"]["zarrjvm"]
-    jar = PurePosixPath("_jars/spark") / zarrjvm.spark.SPARK_JAR_NAME
-    assert any(jar.match(p) and len(PurePosixPath(p).parts) == len(jar.parts) for p in patterns), patterns
+    (jar,) = zarrjvm.spark.jars()
+    assert Path(jar) == zarrjvm_spark.jar() and Path(jar).parent == Path(zarrjvm_spark.__file__).resolve().parent
+    assert Path(jar).name == zarrjvm.spark.SPARK_JAR_NAME
+    assert metadata.version("zarrjvm-spark") == zarrjvm.__version__
+    assert not list(jars_dir().rglob("zarrjvm-spark-*.jar"))
+
+
+def test_another_zarrjvm_spark_version_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import zarrjvm_spark
+
+    monkeypatch.setattr(zarrjvm_spark, "__version__", "0.0.1")
+    with pytest.raises(ImportError) as e:
+        zarrjvm.spark.jars()
+    assert str(e.value) == (f"zarrjvm-spark 0.0.1 is installed, but zarrjvm is {zarrjvm.__version__}: the Spark jar "
+                            f"must be zarrjvm's version: pip install 'zarrjvm[spark]=={zarrjvm.__version__}'")
+    assert e.value.name == "zarrjvm_spark"

@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 
 from . import errors
 from ._version import __version__
-from .jvm import jars_dir
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -43,15 +42,29 @@ SPARK_JAR_NAME = f"zarrjvm-spark-{__version__}.jar"
 
 
 def jars() -> list[str]:
-    """What to pass as ``spark.jars`` (join with commas): the path of zarrjvm's Spark jar.
+    """What to pass as ``spark.jars`` (join with commas): the path of zarrjvm's Spark jar, which comes in the
+    distribution zarrjvm-spark (``pip install 'zarrjvm[spark]'``), package ``zarrjvm_spark``.
 
-    Raises :class:`zarrjvm.JavaNotFoundError` when the jar was never built (``make setup`` builds it).
+    Raises :class:`ImportError` when zarrjvm-spark is not installed or is not zarrjvm's version, and
+    :class:`zarrjvm.JavaNotFoundError` when its jar is missing.
     """
-    jar = jars_dir() / "spark" / SPARK_JAR_NAME
-    if not jar.is_file():
-        raise errors.JavaNotFoundError(
-            f"zarrjvm's Spark jar is missing ({jar}): build it with `make setup` (or install a built wheel)"
+    try:
+        import zarrjvm_spark
+    except ImportError:
+        raise ImportError(
+            "zarrjvm's Spark jar comes in the distribution zarrjvm-spark, which is not installed: "
+            "pip install 'zarrjvm[spark]'",
+            name="zarrjvm_spark",
+        ) from None
+    if zarrjvm_spark.__version__ != __version__:
+        raise ImportError(
+            f"zarrjvm-spark {zarrjvm_spark.__version__} is installed, but zarrjvm is {__version__}: the Spark jar must "
+            f"be zarrjvm's version: pip install 'zarrjvm[spark]=={__version__}'",
+            name="zarrjvm_spark",
         )
+    jar = zarrjvm_spark.jar()
+    if not jar.is_file():
+        raise errors.JavaNotFoundError(f"zarrjvm's Spark jar is missing ({jar}): reinstall zarrjvm-spark")
     return [str(jar)]
 
 
