@@ -78,11 +78,12 @@ def main() -> None:
     zarrjvm.jvm.ensure_started()
     want = xr.open_dataset(paths["nc"], engine="netcdf4")["field"].load()
     # the engines must agree before they are timed
-    for engine, path, kw in [("zarrjvm", paths["nc"], {}), ("zarrjvm", paths["zarr"], {}), ("zarr", paths["zarr"], {})]:
+    for engine, path, kw in [("zarrjvm", paths["nc"], {}), ("zarrjvm", paths["nc"], {"backend": "jhdf"}),
+                             ("zarrjvm", paths["zarr"], {}), ("zarr", paths["zarr"], {})]:
         xr.testing.assert_identical(xr.open_dataset(path, engine=engine, **kw)["field"].load(), want)
 
-    def load(path: Path, engine: str) -> Callable[[], Any]:
-        return lambda: xr.open_dataset(path, engine=engine)["field"].load()
+    def load(path: Path, engine: str, **kw: Any) -> Callable[[], Any]:
+        return lambda: xr.open_dataset(path, engine=engine, **kw)["field"].load()
 
     def raw(path: Path, backend: str, var: str | None) -> Callable[[], Any]:
         def run() -> None:
@@ -92,21 +93,24 @@ def main() -> None:
 
     nc_load = rotating({"netcdf4": load(paths["nc"], "netcdf4"), "h5netcdf": load(paths["nc"], "h5netcdf"),
                      "zarrjvm (netcdf-java)": load(paths["nc"], "zarrjvm"),
-                     "zarrjvm JvmArray[...] (netcdf-java, no xarray)": raw(paths["nc"], "netcdf-java", "field")},
+                     "zarrjvm (jhdf)": load(paths["nc"], "zarrjvm", backend="jhdf"),
+                     "zarrjvm JvmArray[...] (netcdf-java, no xarray)": raw(paths["nc"], "netcdf-java", "field"),
+                     "zarrjvm JvmArray[...] (jhdf, no xarray)": raw(paths["nc"], "jhdf", "field")},
                     args.runs)
     zarr_load = rotating({"zarr": load(paths["zarr"], "zarr"), "zarrjvm (zarr-java)": load(paths["zarr"], "zarrjvm"),
                        "zarrjvm JvmArray[...] (zarr-java, no xarray)": raw(paths["zarr"] / "field", "zarr-java", None)},
                       args.runs)
 
-    def meta(path: Path, engine: str) -> Callable[[], Any]:
+    def meta(path: Path, engine: str, **kw: Any) -> Callable[[], Any]:
         def run() -> None:
-            ds = xr.open_dataset(path, engine=engine)
+            ds = xr.open_dataset(path, engine=engine, **kw)
             assert len(ds.data_vars) == args.variables
             ds.close()
         return run
 
     open_nc = rotating({"netcdf4": meta(paths["many_nc"], "netcdf4"), "h5netcdf": meta(paths["many_nc"], "h5netcdf"),
-                     "zarrjvm (netcdf-java)": meta(paths["many_nc"], "zarrjvm")}, args.runs)
+                     "zarrjvm (netcdf-java)": meta(paths["many_nc"], "zarrjvm"),
+                     "zarrjvm (jhdf)": meta(paths["many_nc"], "zarrjvm", backend="jhdf")}, args.runs)
     open_v3 = rotating({"zarr": meta(paths["many_v3"], "zarr"),
                         "zarrjvm (zarr-java)": meta(paths["many_v3"], "zarrjvm")}, args.runs)
     open_v2 = rotating({"zarr": meta(paths["many_v2"], "zarr"),
