@@ -82,6 +82,7 @@ bench: setup
 	$(VPY) -m bench
 	$(VPY) -m bench.xarray_open
 	$(VPY) -m bench.decode_modes
+	$(VPY) -m bench.small_reads
 
 clean:
 	rm -rf build java/*/target zarrjvm/_jars spark-dist/build spark-dist/zarrjvm_spark/*.jar $(VENV) $(ZARR2_VENV) $(ZARRITA_DIR)/node_modules .pytest_cache

@@ -164,8 +164,13 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--runs", type=int, default=7)
     args = p.parse_args()
+    import netCDF4
+
     import zarrjvm
 
+    # netCDF-C's default chunk cache off for files opened from now on: HDF5 shares an open dataset between the several
+    # Datasets of one file open here, so a cache turned off through one stays on through another
+    netCDF4.set_chunk_cache(size=0)
     zarrjvm.jvm.ensure_started()
     with tempfile.TemporaryDirectory(prefix="zarrjvm-bench-jhdf-") as d:
         nc, h5 = Path(d) / "nc4.nc", Path(d) / "v3.h5"
