@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -23,8 +24,14 @@ public final class LocalByteStore implements ByteStore {
   /** The largest value one read returns: a Java byte array's limit. */
   static final long MAX_VALUE_BYTES = Integer.MAX_VALUE - 16;
 
+  /** How many directories' real paths a store remembers (one per chunk directory of a nested key space). */
+  private static final int MAX_REAL_DIRS = 4096;
+
   private final Path root;
   private final Path realRoot;
+  /** Directories inside the store (as keys resolve them) → their real paths, checked inside {@link #realRoot}. */
+  private final java.util.concurrent.ConcurrentHashMap<Path, Path> realDirs =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public LocalByteStore(Path root) {
     Path abs = root.toAbsolutePath().normalize();
@@ -52,21 +59,49 @@ public final class LocalByteStore implements ByteStore {
     return Files.isRegularFile(root) ? root : null;
   }
 
-  /** The file for {@code key}, or null when it does not exist; refuses anything that resolves outside the root. */
-  private Path resolve(String key) {
+  /** A key's real path, and its attributes when the key itself is not a symbolic link (else null). */
+  private record Found(Path real, BasicFileAttributes attrs) {
+  }
+
+  /**
+   * The real path for {@code key}, or null when it does not exist; refuses anything that resolves outside the root. A
+   * key that is not itself a link in a directory already resolved costs one {@code lstat}: the directory's real path
+   * is remembered (a chunk read used to resolve every path component again with {@code realpath}).
+   */
+  private Found find(String key) {
     Path p = root.resolve(StoreKeys.checkKey(key)).normalize();
     if (!p.startsWith(root)) {
       throw new StoreException("key '" + key + "' resolves outside the store " + root);
     }
-    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
       return null;
+    } catch (java.nio.file.FileSystemException e) {
+      if ("Not a directory".equals(e.getReason())) {
+        return null; // a key below a file (a one-file store's root, or a value where a group was looked for)
+      }
+      throw new StoreException("cannot resolve '" + key + "' in " + root + ": " + e, e);
+    } catch (IOException e) {
+      throw new StoreException("cannot resolve '" + key + "' in " + root + ": " + e, e);
+    }
+    Path parent = p.getParent();
+    if (!a.isSymbolicLink() && parent != null) {
+      Path realParent = realDirs.get(parent);
+      if (realParent != null) {
+        return new Found(realParent.resolve(p.getFileName()), a);
+      }
     }
     try {
       Path real = p.toRealPath();
       if (!real.startsWith(realRoot)) {
         throw new StoreException("key '" + key + "' is a link to " + real + ", outside the store " + realRoot);
       }
-      return real;
+      if (!a.isSymbolicLink() && parent != null && real.getParent() != null && realDirs.size() < MAX_REAL_DIRS) {
+        realDirs.putIfAbsent(parent, real.getParent());
+      }
+      return new Found(real, a.isSymbolicLink() ? null : a);
     } catch (NoSuchFileException e) {
       return null; // a dangling link points nowhere: the key is absent
     } catch (IOException e) {
@@ -74,16 +109,26 @@ public final class LocalByteStore implements ByteStore {
     }
   }
 
+  /** The file for {@code key}, or null when it does not exist; refuses anything that resolves outside the root. */
+  private Path resolve(String key) {
+    Found f = find(key);
+    return f == null ? null : f.real();
+  }
+
   /**
    * The regular file behind {@code key}, or null when absent. A directory, a FIFO, a device or a socket where a value
    * should be is an error (reading a FIFO would block forever).
    */
   private Path resolveFile(String key) {
-    Path p = resolve(key);
-    if (p != null && Files.isDirectory(p)) {
+    Found f = find(key);
+    if (f == null) {
+      return null;
+    }
+    Path p = f.real();
+    if (f.attrs() != null ? f.attrs().isDirectory() : Files.isDirectory(p)) {
       throw new StoreException("'" + key + "' in " + root + " is a directory where a file is expected");
     }
-    if (p != null && !Files.isRegularFile(p)) {
+    if (!(f.attrs() != null ? f.attrs().isRegularFile() : Files.isRegularFile(p))) {
       throw new StoreException("'" + key + "' in " + root + " is not a regular file (a FIFO, device or socket?)");
     }
     return p;
