@@ -13,7 +13,7 @@ import tempfile
 import numpy as np
 
 import zarrjvm
-from zarrjvm.compat.capabilities import READERS, java_reader_limitation, known_defect
+from zarrjvm.compat.capabilities import java_reader_limitation, java_readers, known_defect
 from zarrjvm.compat.cases import ALL_CASES, write_python
 
 JAVA = ("zarr-java", "jzarr", "netcdf-java")
@@ -41,7 +41,7 @@ def main() -> None:
         store, path = write_python(case, root)
         expected = case.expected()
         for reader in JAVA:
-            if case.format not in READERS[reader].formats:
+            if case.format not in java_readers()[reader].formats:
                 continue
             for shims in (True, False):
                 o = outcome(reader, case, store, path, shims, expected)
