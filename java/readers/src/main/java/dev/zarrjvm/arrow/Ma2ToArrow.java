@@ -58,15 +58,23 @@ public final class Ma2ToArrow {
       } else if (!swap) {
         dst.setBytes(t * size, run);
       } else {
-        ByteBuffer w = dst.nioBuffer(t * size, (int) (n * size)).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer r = run.slice().order(ByteOrder.BIG_ENDIAN);
-        switch (size) {
-          case 2 -> w.asShortBuffer().put(r.asShortBuffer());
-          case 4 -> w.asIntBuffer().put(r.asIntBuffer());
-          default -> w.asLongBuffer().put(r.asLongBuffer());
-        }
+        swapToLittleEndian(run.slice(), dst.nioBuffer(t * size, (int) (n * size)), size);
       }
     });
+  }
+
+  /**
+   * Copies the big-endian elements of {@code size} bytes in {@code src} into {@code dst} as little-endian (2 and 4 as
+   * such, larger sizes as 8-byte words); both may be the same memory (an in-place swap).
+   */
+  public static void swapToLittleEndian(ByteBuffer src, ByteBuffer dst, int size) {
+    ByteBuffer r = src.duplicate().order(ByteOrder.BIG_ENDIAN);
+    ByteBuffer w = dst.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    switch (size) {
+      case 2 -> w.asShortBuffer().put(r.asShortBuffer());
+      case 4 -> w.asIntBuffer().put(r.asIntBuffer());
+      default -> w.asLongBuffer().put(r.asLongBuffer());
+    }
   }
 
   /**

@@ -227,10 +227,10 @@ final class JhdfDatasetSource extends ChunkedSource {
       for (int i = 0; i < chunkCoords.length; i++) {
         offset[i] = Math.toIntExact(chunkCoords[i] * g.chunks[i]);
       }
-      if (maskCheck != null && JhdfNativeChunks.misdecoded(chunked.getFilters(),
-          JhdfNativeChunks.skippedFilters(maskCheck, offset))) {
+      java.util.BitSet skipped = maskCheck == null ? null : JhdfNativeChunks.skippedFilters(maskCheck, offset);
+      if (skipped != null && JhdfNativeChunks.misdecoded(chunked.getFilters(), skipped)) {
         throw new UnsupportedException("jhdf: " + chunkName(chunkCoords) + " was stored with some of its filters "
-            + "skipped (HDF5 filter mask " + JhdfNativeChunks.skippedFilters(maskCheck, offset) + " of "
+            + "skipped (HDF5 filter mask " + skipped + " of "
             + dataset.getFilters() + "), which jHDF " + JhdfBackend.libraryName() + " decodes as if they had run "
             + "(wrong numbers); read it with decode='native', which honours the mask, or pass checks=False");
       }

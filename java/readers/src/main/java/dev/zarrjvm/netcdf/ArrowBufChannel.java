@@ -1,7 +1,7 @@
 package dev.zarrjvm.netcdf;
 
+import dev.zarrjvm.arrow.Ma2ToArrow;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.WritableByteChannel;
 import org.apache.arrow.memory.ArrowBuf;
 
@@ -45,13 +45,6 @@ final class ArrowBufChannel implements WritableByteChannel {
       return;
     }
     ByteBuffer b = buf.nioBuffer(0, Math.toIntExact(n));
-    ByteBuffer big = b.duplicate().order(ByteOrder.BIG_ENDIAN);
-    ByteBuffer little = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    switch (size) {
-      case 2 -> little.asShortBuffer().put(big.asShortBuffer());
-      case 4 -> little.asIntBuffer().put(big.asIntBuffer());
-      case 8 -> little.asLongBuffer().put(big.asLongBuffer());
-      default -> throw new IllegalArgumentException("element size " + size);
-    }
+    Ma2ToArrow.swapToLittleEndian(b, b, size);
   }
 }
