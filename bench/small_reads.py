@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from .common import RESULTS, machine, rotating
-from .jhdf_read import _h5py, _h5py_open
+from .jhdf_read import _h5py, _h5py_open, _netcdf4, _netcdf4_open, _zarrjvm, _zarrjvm_open, milliseconds, start_uncached
 
 #: variable name -> rows of 256 float32 values
 SIZES = {"64KiB": 64, "256KiB": 256, "1MiB": 1024, "4MiB": 4096}
@@ -55,50 +55,6 @@ def write(path: Path, fmt: str, chunked: bool) -> None:
             v[:] = _data(rows)
 
 
-def _netcdf4_variable(ds: Any, name: str) -> Any:
-    ds.set_auto_maskandscale(False)
-    v = ds[name]
-    if ds.data_model.startswith("NETCDF4"):
-        v.set_var_chunk_cache(size=0)
-    return v
-
-
-def _netcdf4(path: Path, name: str) -> Callable[[], Any]:
-    import netCDF4
-
-    v = _netcdf4_variable(netCDF4.Dataset(path), name)
-    return lambda: v[...]
-
-
-def _netcdf4_open(path: Path, name: str) -> Callable[[], Any]:
-    import netCDF4
-
-    def run() -> Any:
-        with netCDF4.Dataset(path) as ds:
-            return _netcdf4_variable(ds, name)[...]
-    return run
-
-
-def _zarrjvm(backend: str, decode: str) -> Callable[[Path, str], Callable[[], Any]]:
-    def make(path: Path, name: str) -> Callable[[], Any]:
-        import zarrjvm
-
-        a = zarrjvm.open_array(path, name, backend=backend, decode=decode)
-        return lambda: a[...]
-    return make
-
-
-def _zarrjvm_open(backend: str, decode: str) -> Callable[[Path, str], Callable[[], Any]]:
-    def make(path: Path, name: str) -> Callable[[], Any]:
-        import zarrjvm
-
-        def run() -> Any:
-            with zarrjvm.open_array(path, name, backend=backend, decode=decode) as a:
-                return np.array(a[...])
-        return run
-    return make
-
-
 #: reader -> (read from an open variable, open + read + close), and whether it reads NetCDF-3
 READERS: dict[str, tuple[Callable[[Path, str], Callable[[], Any]], Callable[[Path, str], Callable[[], Any]], bool]] = {
     "netCDF4-python": (_netcdf4, _netcdf4_open, True),
@@ -123,8 +79,7 @@ def run(path: Path, netcdf3: bool, runs: int) -> dict[str, Any]:
                 assert got.dtype.newbyteorder("=") == want.dtype and np.array_equal(got, want), (reader, name)
                 fns[f"{reader}|{how}"] = fn
         times = rotating(fns, runs)
-        out[size] = {k: {"median_ms": round(v["median_s"] * 1e3, 3), "min_ms": round(v["min_s"] * 1e3, 3),
-                         "max_ms": round(v["max_s"] * 1e3, 3)} for k, v in times.items()}
+        out[size] = {k: milliseconds(v) for k, v in times.items()}
     return out
 
 
@@ -132,15 +87,7 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--runs", type=int, default=31)
     args = p.parse_args()
-    import netCDF4
-
-    import zarrjvm
-
-    # netCDF-C's default chunk cache for every variable of files opened from now on: off. Several Datasets of one file
-    # are open at once here, and HDF5 shares an open dataset between them, so one variable's cache turned off through
-    # one Dataset is still on through another (measured: 4 MiB of zlib chunks "read" in 1 ms from the cache)
-    netCDF4.set_chunk_cache(size=0)
-    zarrjvm.jvm.ensure_started()
+    start_uncached()
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="zarrjvm-bench-small-") as d:
         for label, (fmt, chunked) in FILES.items():
