@@ -264,6 +264,27 @@ def test_netcdf_java_refuses_superblock_3_by_name(tmp_path: Path, libver: str) -
         zarrjvm.open_group(f, backend="netcdf-java")
 
 
+def test_netcdf_java_failing_in_its_own_code_is_not_called_damage(tmp_path: Path) -> None:
+    """An HDF5 attribute of a 16-byte integer type (PyTables' attr-u16.h5 has one): netCDF-Java 4.5.5 has no DataType
+    for it and fails with a NullPointerException while parsing the file; h5py and jhdf read the dataset."""
+    f = tmp_path / "u16.h5"
+
+    def write() -> None:
+        with h5py.File(f, "w") as h:
+            h["v"] = np.arange(5, dtype="i4")
+            wide = h5py.h5t.STD_U64BE.copy()
+            wide.set_size(16)
+            attr = h5py.h5a.create(h["v"].id, b"wide", wide, h5py.h5s.create(h5py.h5s.SCALAR))
+            attr.write(np.frombuffer(bytes(range(16)), "V16").reshape(()), mtype=wide)
+
+    in_thread(write)
+    with pytest.raises(UnsupportedError, match=r"netCDF-Java 4\.5\.5 cannot read .*u16\.h5: it fails in its own "
+                                               r"code \(java\.lang\.NullPointerException: .*DataType.*"
+                                               r"\(try backend='jhdf'\)"):
+        zarrjvm.open_array(f, "v", backend="netcdf-java")
+    assert_same(_read(f, "v"), _h5(f, "v"))
+
+
 def test_netcdf_java_reads_superblock_2(tmp_path: Path) -> None:
     f = _libver_file(tmp_path, "v108")
     assert_same(_read(f, "chunked", "netcdf-java"), _h5(f, "chunked"))
@@ -430,6 +451,29 @@ def test_szip_refused_by_name_and_nothing_printed(tmp_path: Path, capfd: pytest.
     with pytest.raises(UnsupportedError, match="jhdf cannot decode dataset '/sz'.*name='szip'"):
         zarrjvm.open_array(f, "sz", backend="jhdf")
     assert_same(_read(f, "ok", "netcdf-java"), _read(f, "ok"))
+    assert capfd.readouterr() == ("", "")
+
+
+def test_types_netcdf_java_skips_are_refused_by_name(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """float16 and long double datasets (PyTables' float.h5 has both): netCDF-Java 4.5.5 skips them while reading the
+    header; zarrjvm refuses their names with that cause instead of "no member", and prints nothing."""
+    f = tmp_path / "floats.h5"
+
+    def write() -> None:
+        with h5py.File(f, "w") as h:
+            h["half"] = np.linspace(-2, 2, 9, dtype="f2")
+            h["ok"] = np.arange(3, dtype="f4")
+
+    in_thread(write)
+    capfd.readouterr()
+    with zarrjvm.open_group(f, backend="netcdf-java") as g:
+        assert g.members() == {"ok": "array"}
+        assert any(n.startswith("netCDF-Java: SKIPPING DataType") and n.endswith("for variable half") for n in g.notes)
+        with pytest.raises(UnsupportedError, match=r"netCDF-Java 4\.5\.5 skips variable 'half' .*has no netCDF-Java "
+                                                   r"DataType"):
+            g["half"]
+    with pytest.raises(UnsupportedError, match=r"skips variable 'half'"):
+        zarrjvm.open_array(f, "half", backend="netcdf-java")
     assert capfd.readouterr() == ("", "")
 
 

@@ -495,6 +495,30 @@ def test_vlen_sequences_as_h5py(tmp_path: Path) -> None:
             assert pa.types.is_large_list(a.read_chunk_arrow((0,) * a.ndim).type)
 
 
+@pytest.mark.parametrize("backend", ["jhdf", "netcdf-java"])
+def test_one_element_and_scalar_vlen_as_h5py(tmp_path: Path, backend: str) -> None:
+    """netCDF-Java 4.5.5 models a one-element vlen dataset (h5py: shape (1,)) and a scalar one (shape ()) alike, as a
+    bare sequence; zarrjvm keeps h5py's shapes (found by tools/corpus.py on PyTables' vlunicode_endian.h5)."""
+    f = tmp_path / "vlen_small.h5"
+
+    def write() -> None:
+        with h5py.File(f, "w") as h:
+            one = h.create_dataset("one", shape=(1,), dtype=h5py.vlen_dtype(np.dtype("i4")))
+            one[0] = np.arange(4, dtype="i4") - 1
+            scalar = h.create_dataset("scalar", shape=(), dtype=h5py.vlen_dtype(np.dtype("u2")))
+            scalar[()] = np.array([7, 65535, 0], "u2")
+
+    in_thread(write)
+    for name in ("one", "scalar"):
+        with h5py.File(f, "r") as h:
+            shape, values = h[name].shape, h[name][()]
+        want = [values.tolist()] if shape == () else [x.tolist() for x in values]  # h5py: a scalar's sequence itself
+        with zarrjvm.open_array(f, name, backend=backend) as a:
+            got = a[...]
+        assert got.shape == shape, name
+        assert [x.tolist() for x in got.ravel()] == want, name
+
+
 def test_xarray_vlen_as_the_netcdf4_engine(tmp_path: Path) -> None:
     xr = pytest.importorskip("xarray")
     f = tmp_path / "others.nc"

@@ -133,6 +133,13 @@ final class NetcdfFiles {
       if (f.local() != null && !Files.isReadable(f.local())) {
         throw new StoreException("netcdf-java cannot open " + where + ": " + e, e);
       }
+      // a null or wrong-class reference inside the CDM is a defect of the reader meeting something it has no model for
+      // (e.g. an HDF5 attribute of a 16-byte integer type: no ucar.ma2.DataType), met on files h5py and jhdf read
+      if (root instanceof NullPointerException || root instanceof ClassCastException) {
+        throw new UnsupportedException("netCDF-Java " + cdmVersion() + " cannot read " + where + ": it fails in its "
+            + "own code (" + root.getClass().getName() + ": " + root.getMessage() + "), as on HDF5 types it has no "
+            + "DataType for; that is no sign of damage (try backend='jhdf')", e);
+      }
       // the file is there and readable: the reader failed in its own parsing (an IllegalStateException from a damaged
       // HDF5 message, a negative seek offset read from a damaged address, ...)
       throw new MetadataException("netcdf-java cannot read " + where + ": damaged NetCDF/HDF5 structure: "
@@ -182,8 +189,9 @@ final class NetcdfFiles {
 
   /**
    * A refusal for {@code path} when netCDF-Java skipped a variable of that name while reading the header because it is
-   * SZIP-compressed (cdm 4.5.5 has no SZIP filter; it says so in {@code messages}, naming the variable by its short
-   * name only), or null. Without it such a variable would look absent.
+   * SZIP-compressed (cdm 4.5.5 has no SZIP filter) or of an HDF5 type it has no DataType for (float16, long double):
+   * it says so in {@code messages}, naming the variable by its short name only; or null. Without it such a variable
+   * would look absent.
    */
   static UnsupportedException szipSkipped(List<String> messages, String path, String file) {
     String[] parts = String.valueOf(path).replaceAll("^/+|/+$", "").split("/");
@@ -192,6 +200,10 @@ final class NetcdfFiles {
       if (m.contains("SKIPPING variable with SZIP") && m.endsWith("for variable " + name)) {
         return new UnsupportedException("netCDF-Java " + cdmVersion() + " has no SZIP filter (HDF5 filter 4): it "
             + "skips variable '" + name + "' of " + file + " while reading the file (jhdf has no SZIP either)");
+      }
+      if (m.startsWith("SKIPPING DataType") && m.endsWith("for variable " + name)) { // e.g. float16, long double
+        return new UnsupportedException("netCDF-Java " + cdmVersion() + " skips variable '" + name + "' of " + file
+            + " while reading the file: its HDF5 type has no netCDF-Java DataType (" + m + ")");
       }
     }
     return null;
@@ -280,6 +292,20 @@ final class NetcdfFiles {
       return new Hdf5Facts(nullSpace, bitfield, fixedString);
     } catch (ReflectiveOperationException | RuntimeException e) {
       return Hdf5Facts.NONE;
+    }
+  }
+
+  /** The HDF5 dataspace's dimensions as netCDF-Java's header records hold them, or null where they cannot be read. */
+  static int[] hdf5Dataspace(Variable v) {
+    Object vinfo = v.getSPobject();
+    if (vinfo == null || !vinfo.getClass().getName().endsWith("H5header$Vinfo")) {
+      return null;
+    }
+    try {
+      Object mds = field(vinfo, "mds");
+      return mds == null ? null : ((int[]) field(mds, "dimLength")).clone();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
     }
   }
 

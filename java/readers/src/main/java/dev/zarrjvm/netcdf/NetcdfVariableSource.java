@@ -66,6 +66,12 @@ final class NetcdfVariableSource extends ChunkedSource {
         for (int i = 0; i < ichunks.length; i++) {
           ichunks[i] = Math.max(1, Math.min(ichunks[i], ishape[i]));
         }
+        int[] hdf5 = NetcdfFiles.hdf5Dataspace(v);
+        if (hdf5 != null && hdf5.length != ishape.length && Grid.size(hdf5) == 1 && Grid.size(ishape) == 1) {
+          // netCDF-Java 4.5.5 shows a one-element vlen dataset (h5py: shape (1,)) as a scalar: h5py's shape is kept
+          ishape = hdf5;
+          ichunks = hdf5.clone();
+        }
       }
       if (v.getDataType() == ucar.ma2.DataType.STRING) {
         refuseChunkOrderedStrings(v, ishape, ichunks);
@@ -302,12 +308,28 @@ final class NetcdfVariableSource extends ChunkedSource {
     Object[] all;
     synchronized (nc) {
       if (allSequences == null) {
-        ucar.ma2.Array whole = var.read();
-        Object[] flat = new Object[Math.toIntExact(whole.getSize())];
-        ucar.ma2.IndexIterator it = whole.getIndexIterator();
-        for (int i = 0; i < flat.length; i++) {
-          Object o = it.getObjectNext();
-          flat[i] = o instanceof ucar.ma2.Array a ? a.copyTo1DJavaArray() : o;
+        ucar.ma2.Array whole;
+        try {
+          whole = var.read();
+        } catch (IllegalStateException e) {
+          if (!(e.getCause() instanceof ucar.ma2.InvalidRangeException)) {
+            throw e;
+          }
+          // measured on PyTables' VLArray datasets (h5py and jhdf read them): H5iosp builds a section of the wrong rank
+          throw new UnsupportedException("netCDF-Java " + NetcdfFiles.cdmVersion() + " cannot read the vlen variable '"
+              + var.getFullName() + "': its HDF5 layer fails with '" + e.getCause().getMessage() + "' on every read of "
+              + "it (try backend='jhdf')", e);
+        }
+        Object[] flat;
+        if (whole.getDataType() != ucar.ma2.DataType.OBJECT && Grid.size(info().shape) == 1) {
+          flat = new Object[] {whole.copyTo1DJavaArray()}; // a single sequence is handed over as itself
+        } else {
+          flat = new Object[Math.toIntExact(whole.getSize())];
+          ucar.ma2.IndexIterator it = whole.getIndexIterator();
+          for (int i = 0; i < flat.length; i++) {
+            Object o = it.getObjectNext();
+            flat[i] = o instanceof ucar.ma2.Array a ? a.copyTo1DJavaArray() : o;
+          }
         }
         if (flat.length != Grid.size(info().shape)) {
           throw new ChunkDecodeException("netcdf-java read " + flat.length + " sequences of '" + var.getFullName()
