@@ -313,9 +313,10 @@ RULES += (
          "file opened read-only", "error", frozenset({"netcdf4-python"}), frozenset({"h5py", "h5netcdf"}),
          lambda f: f.get("kind") == "string" and f.get("format") == "netcdf4" and bool(f.get("missing")),
          stage="read", exception="OSError", message=r"Can't synchronously read data \(no write intent on file\)"),
-    Rule("N5", "defect", "netCDF-Java 4.5.5 fails on an empty element of a vlen variable ('Illegal Heap address')",
-         "error", None, frozenset({"netcdf-java"}), lambda f: f.get("kind") == "vlen", stage="read",
-         exception="StoreError", message=r"Illegal Heap address, HeapObject =  nelems=0 heapAddress=0"),
+    Rule("N5", "defect", "netCDF-Java 4.5.5 fails on an empty element of a vlen variable ('Illegal Heap address'): "
+         "zarrjvm refuses the variable", "error", None, frozenset({"netcdf-java"}), lambda f: f.get("kind") == "vlen",
+         stage="read", exception="UnsupportedError", java_class=r"java\.io\.IOException",
+         message=r"cannot read the vlen variable .* empty sequence .*Illegal Heap address, HeapObject =  nelems=0"),
 )
 
 #: Each finding's explanation, carried in the package so a report from an installed wheel is complete (the
@@ -384,8 +385,8 @@ TEXTS: dict[str, str] = {
            "netCDF4-python, netCDF-Java and jHDF read the absent chunks as empty strings.",
     "N5": "netCDF-Java 4.5.5 cannot read a vlen variable with an empty element: HDF5 stores an empty sequence with "
           "heap address 0, and H5header.getHeapDataArray throws 'Illegal Heap address, HeapObject = nelems=0 "
-          "heapAddress=0' (an IOException, which zarrjvm passes on as StoreError). jHDF, h5py and netCDF4-python "
-          "read it.",
+          "heapAddress=0' (an IOException); zarrjvm refuses the variable with that cause (UnsupportedError, 'try "
+          "backend=jhdf'). jHDF, h5py and netCDF4-python read it.",
     "B1": "tensorstore's default v2 compressor is blosc with shuffle -1 (numcodecs' AUTOSHUFFLE: byte shuffle, "
           "bit shuffle for 1-byte types); zarr-java (index -1 out of bounds) and jzarr ('shuffle type not "
           "supported') refuse it.",
