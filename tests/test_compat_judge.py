@@ -14,8 +14,45 @@ from zarrjvm.compat.capabilities import PEER_READERS
 from zarrjvm.compat.cases import CASES_BY_NAME, Case
 from zarrjvm.compat.findings import annotate
 from zarrjvm.compat.implementations import ReadResult, ZarrPythonReader, ZarrPythonWriter
-from zarrjvm.compat.judge import compare_attrs, compare_values, error_detail, judge
+from zarrjvm.compat.judge import compare_attrs, compare_kind, compare_values, error_detail, judge
 from zarrjvm.compat.runner import run_matrix
+
+
+def test_compare_kind_text_element_wise_whatever_the_container() -> None:
+    """Strings equal as str whether the reader hands out numpy StringDType, object or U; bytes must stay bytes."""
+    want = CASES_BY_NAME["zarr-v3-text-string-missing"].expected()
+    assert compare_kind(want.astype(np.dtypes.StringDType()), want, "string") is None
+    assert compare_kind(want.astype(object), want, "string") is None
+    got = want.copy()
+    got[2, 1] = "héllo?"
+    d = compare_kind(got, want, "string")
+    assert d is not None and d["reason"] == "values" and d["index"] == [2, 1] and d["n_differ"] == 1
+    as_bytes = np.array([w.encode() for w in want.reshape(-1)], dtype=object).reshape(want.shape)
+    d = compare_kind(as_bytes, want, "string")  # bytes for a string case: a fail, naming the element's type
+    assert d is not None and d["got_type"] == "bytes"
+    fixed = CASES_BY_NAME["zarr-v2-text-bytes-S8"].expected()
+    assert compare_kind(fixed.astype(object), fixed, "bytes") is None
+    as_text = np.array([w.decode("latin-1") for w in fixed], dtype="U8")
+    assert compare_kind(as_text, fixed, "bytes")["got_type"] == "str_"
+    assert compare_kind(fixed[:-1], fixed, "bytes") == {"reason": "shape", "expected": [11], "got": [10]}
+
+
+def test_compare_kind_compound_enum_vlen() -> None:
+    comp = CASES_BY_NAME["netcdf4-compound"].expected()
+    aligned = np.dtype({"names": ["id", "x"], "formats": ["<i4", "<f8"], "offsets": [0, 8], "itemsize": 16})
+    got = comp.astype(aligned)  # netCDF4-python's aligned layout: compared per field, NaN equal to NaN
+    assert compare_kind(got, comp, "compound") is None
+    got["x"][5] = 1.0
+    assert compare_kind(got, comp, "compound")["field"] == "x"
+    enum = CASES_BY_NAME["netcdf4-enum-u1"].expected()
+    assert compare_kind(enum.copy(), enum, "enum") is None
+    assert compare_kind(enum.astype("i8"), enum, "enum")["reason"] == "dtype"
+    vlen = CASES_BY_NAME["netcdf4-vlen-i4"].expected()
+    assert compare_kind(vlen.copy(), vlen, "vlen") is None
+    wide = np.empty_like(vlen)
+    wide[:] = [v.astype("i8") for v in vlen]
+    d = compare_kind(wide, vlen, "vlen")  # same numbers in another width: a fail
+    assert d is not None and d["n_differ"] == len(vlen)
 
 
 def test_compare_values() -> None:
