@@ -713,6 +713,12 @@ def write_netcdf4_text(case: Case, ds: Any) -> None:
     else:
         raise ValueError(f"netCDF has no spelling of kind {case.kind!r}")
     var.set_auto_maskandscale(False)
+    write_text_region(case, var)
+
+
+def write_text_region(case: Case, var: Any) -> None:
+    """Writes a text case's written region into ``var`` (a netCDF4, h5py or h5netcdf variable): vlen element by element
+    (a slice assignment of an object array of arrays is not taken the same way by every library)."""
     data = case.data()
     region = case.written_region()
     if case.kind == "vlen":

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .capabilities import PEER_READERS, WRITERS
-from .cases import Case, _v2_compressor, _v3_compressors, nc4_filters, write_zarr_python
+from .cases import Case, _v2_compressor, _v3_compressors, nc4_filters, write_text_region, write_zarr_python
 from .implementations import Reader, ReadResult, Writer, ZarrPythonReader, _plain, _store_name
 
 
@@ -108,14 +108,7 @@ def h5_text_dtype(case: Case) -> Any:
 
 def _h5_text(case: Case, create: Any, dtype: Any) -> None:
     """Creates the dataset ``v`` of a text case with ``create`` (h5py's or h5netcdf's) and writes its region."""
-    v = create("v", dtype=dtype, **_h5_filters(case))
-    region = case.written_region()
-    data = case.data()
-    if case.kind == "vlen":
-        for i in range(*region[0].indices(case.shape[0])):
-            v[i] = data[i]
-    else:
-        v[region] = data[region]
+    write_text_region(case, create("v", dtype=dtype, **_h5_filters(case)))
 
 
 class H5pyReader(Reader):
