@@ -7,7 +7,16 @@ import numpy as np
 import pytest
 
 from zarrjvm.compat.capabilities import PEER_READERS, WRITERS, java_readers, limitation
-from zarrjvm.compat.cases import ALL_CASES, CASES_BY_NAME, DEFAULT_CASES, NETCDF_CASES, ZARR_CASES, Case, select
+from zarrjvm.compat.cases import (
+    ALL_CASES,
+    CASES_BY_NAME,
+    DEFAULT_CASES,
+    NETCDF_CASES,
+    TEXT_CASES,
+    ZARR_CASES,
+    Case,
+    select,
+)
 from zarrjvm.compat.javawrite import numpy_to_arrow, write_spec
 
 
@@ -16,8 +25,10 @@ def test_case_counts_are_exact_and_names_unique() -> None:
     import re
     from pathlib import Path
 
-    assert (len(ZARR_CASES), len(NETCDF_CASES), len(DEFAULT_CASES), len(ALL_CASES)) == (186, 65, 16, 267)
-    assert ALL_CASES == [*ZARR_CASES, *NETCDF_CASES, *DEFAULT_CASES]
+    assert (len(ZARR_CASES), len(NETCDF_CASES), len(DEFAULT_CASES), len(TEXT_CASES), len(ALL_CASES)) == \
+        (186, 65, 16, 11, 278)
+    assert ALL_CASES == [*ZARR_CASES, *NETCDF_CASES, *DEFAULT_CASES, *TEXT_CASES]
+    assert all(c.kind is not None for c in TEXT_CASES) and not any(c.kind for c in ALL_CASES[:-len(TEXT_CASES)])
     assert all(c.name.startswith(f"default-{c.writer}") for c in DEFAULT_CASES)
     assert all(c.writer is None for c in [*ZARR_CASES, *NETCDF_CASES])
     readme = (Path(__file__).parent.parent / "README.md").read_text()

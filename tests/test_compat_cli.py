@@ -76,9 +76,9 @@ def test_compat_list_cases(capsys: pytest.CaptureFixture) -> None:
     lines = capsys.readouterr().out.splitlines()
     from zarrjvm.compat.cases import ALL_CASES
 
-    # every case, once, in order, with its format, dtype and codec (267: test_compat_cases pins the count)
+    # every case, once, in order, with its format, dtype and codec (278: test_compat_cases pins the count)
     assert [line.split() for line in lines] == [[c.name, c.format, c.dtype, c.codec] for c in ALL_CASES]
-    assert len(lines) == 267
+    assert len(lines) == 278
 
 
 def test_command_line_mistakes_are_one_line_errors(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .cases import Case
+from .cases import TEXT_KINDS, Case
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,8 @@ class Caps:
     chunks_over_shape: bool = True
     #: reads a Zarr array at the store's root (not inside a group)
     root_array: bool = True
+    #: text and variable-length data it handles, as "<format>:<kind>" (kinds: :data:`.cases.TEXT_KINDS`)
+    kinds: frozenset[str] = frozenset()
     #: where the source of a declaration is, for the report
     source: str = ""
 
@@ -82,6 +84,7 @@ def java_readers() -> dict[str, Caps]:
             v2_orders=frozenset(c["v2_orders"]), v2_byteorders=frozenset(c["v2_byteorders"]),
             v2_zero_dim=bool(c["v2_zero_dim"]), sharding=bool(c["sharding"]),
             netcdf_variants=frozenset(c["netcdf_variants"]), notes=tuple(c["notes"]),
+            kinds=frozenset(c.get("text_kinds", ())),
             source=f"declared by the {b.name} backend in Java (Backend.capabilities())",
         )
     return out
@@ -93,6 +96,9 @@ _NUMCODECS_MORE = frozenset({"lz4", "bz2", "lzma"})
 _ALL_V3 = frozenset({"bytes", "transpose", "blosc", "gzip", "zstd", "crc32c", "sharding_indexed"})
 _NC_KINDS = _ALL_KINDS - {"b1"}
 _NC3_VARIANTS = frozenset({"classic", "64bit_offset", "64bit_data"})
+#: text and variable-length kinds (:data:`.cases.TEXT_KINDS`) by format
+_ZARR_V2_TEXT = frozenset({"zarr-v2:bytes", "zarr-v2:unicode", "zarr-v2:string"})
+_NC4_TEXT = frozenset({"netcdf4:char", "netcdf4:string", "netcdf4:enum", "netcdf4:compound", "netcdf4:vlen"})
 
 #: The Python readers, compared like the Java ones (they are also the references of ``zarrjvm compat --store``).
 PEER_READERS: dict[str, Caps] = {
@@ -100,34 +106,47 @@ PEER_READERS: dict[str, Caps] = {
         name="zarr-python", library="zarr", formats=frozenset({"zarr-v2", "zarr-v3"}), dtypes=_ALL_KINDS,
         # v2: any numcodecs compressor or filter (the matrix's cases use shuffle as the only filter)
         v2_codecs=_ALL_V2 | _NUMCODECS_MORE | {"shuffle"}, v3_codecs=_ALL_V3, v2_orders=frozenset({"C", "F"}),
-        sharding=True, source="zarr 3.1.6 docs: zarr.open_array (v2 numcodecs compressors, v3 core codecs, sharding)",
+        sharding=True, kinds=_ZARR_V2_TEXT | {"zarr-v3:string", "zarr-v3:bytes"},
+        source="zarr 3.1.6 docs: zarr.open_array (v2 numcodecs compressors, v3 core codecs, sharding); data types "
+               "(NullTerminatedBytes, FixedLengthUTF32, VariableLengthUTF8 in v2 and v3)",
     ),
     "tensorstore": Caps(
         name="tensorstore", library="tensorstore", formats=frozenset({"zarr-v2", "zarr-v3"}), dtypes=_ALL_KINDS,
         v2_codecs=_ALL_V2 | {"bz2"}, v3_codecs=_ALL_V3, v2_orders=frozenset({"C", "F"}), sharding=True,
         attrs_formats=frozenset({"zarr-v3"}),
-        notes=("the 'zarr' driver has no attributes API (.zattrs); the 'zarr3' driver's metadata carries them",),
-        source="tensorstore docs: 'zarr' driver (compressors zlib, gzip, zstd, blosc, bz2) and 'zarr3' driver codecs",
+        notes=("the 'zarr' driver has no attributes API (.zattrs); the 'zarr3' driver's metadata carries them",
+               "no text kinds: the 'zarr' driver has no '<U' or '|O' dtype and treats '|S<n>' as an array of char "
+               "with an extra inner dimension (not byte strings); the 'zarr3' driver's data types have no string "
+               "or bytes type"),
+        source="tensorstore docs: 'zarr' driver (compressors zlib, gzip, zstd, blosc, bz2) and 'zarr3' driver codecs "
+               "and data types; '|S<n>' as char arrays: the maintainers in tensorstore issue 43",
     ),
     "netcdf4-python": Caps(
         name="netcdf4-python", library="netCDF4", formats=frozenset({"netcdf3", "netcdf4"}), dtypes=_NC_KINDS,
-        netcdf_variants=_NC3_VARIANTS,
-        source="netCDF4 docs: Dataset formats NETCDF3_CLASSIC/64BIT_OFFSET/64BIT_DATA, NETCDF4",
+        netcdf_variants=_NC3_VARIANTS, kinds=_NC4_TEXT | {"netcdf3:char"},
+        source="netCDF4 docs: Dataset formats NETCDF3_CLASSIC/64BIT_OFFSET/64BIT_DATA, NETCDF4; createVariable "
+               "('S1' char, str), createEnumType, createCompoundType, createVLType",
     ),
     "h5py": Caps(
         name="h5py", library="h5py", formats=frozenset({"netcdf4"}), dtypes=_NC_KINDS,
-        notes=("reads any HDF5 dataset by its path (the matrix's NetCDF-4 cases are HDF5 files)",),
-        source="h5py 3.16 docs: File, Dataset (chunks, gzip filter, fillvalue, maxshape), AttributeManager",
+        notes=("reads any HDF5 dataset by its path (the matrix's NetCDF-4 cases are HDF5 files)",
+               "variable-length strings read with Dataset.asstr() (h5py hands out bytes otherwise)"),
+        kinds=_NC4_TEXT,
+        source="h5py 3.16 docs: File, Dataset (chunks, gzip filter, fillvalue, maxshape), AttributeManager; strings "
+               "(string_dtype, asstr), special types (enum_dtype, vlen_dtype), compound dtypes",
     ),
     "h5netcdf": Caps(
         name="h5netcdf", library="h5netcdf", formats=frozenset({"netcdf4"}), dtypes=_NC_KINDS,
-        source="h5netcdf 1.8 docs: h5netcdf.File (the new API): dimensions, create_variable, groups, attrs",
+        kinds=_NC4_TEXT, notes=("variable-length strings read with decode_vlen_strings=True",),
+        source="h5netcdf 1.8 docs: h5netcdf.File (the new API): dimensions, create_variable, groups, attrs; "
+               "user types (create_enumtype, create_cmptype, create_vltype, since 1.4)",
     ),
     "scipy": Caps(
         name="scipy", library="scipy.io.netcdf_file", formats=frozenset({"netcdf3"}),
         # netcdf_file: 'b', 'c', 'h', 'i', 'f', 'd' (the NetCDF-3 classic types); version=1 classic, 2 64-bit offset
         dtypes=frozenset({"i1", "i2", "i4", "f4", "f8"}), netcdf_variants=frozenset({"classic", "64bit_offset"}),
-        groups=False, source="SciPy docs: scipy.io.netcdf_file (version 1 or 2, NetCDF-3 types, record dimension)",
+        groups=False, kinds=frozenset({"netcdf3:char"}),
+        source="SciPy docs: scipy.io.netcdf_file (version 1 or 2, NetCDF-3 types 'c' char included, record dimension)",
     ),
     "zarrs": Caps(
         name="zarrs", library="zarrs 0.23 (Rust crate) through the zarrs Python package's codec pipeline",
@@ -136,7 +155,10 @@ PEER_READERS: dict[str, Caps] = {
         # ZarrsCodecPipeline.read: "Non-native byte order not supported"; utils: FillValueNoneError
         v2_byteorders=frozenset({"|", "<"}), v3_big_endian=False, v2_fill_none=False,
         notes=("chunks are read and written by the zarrs crate (codec_pipeline.strict: no fallback to zarr-python's "
-               "pipeline); the metadata is parsed by zarr-python and handed to zarrs re-serialized",),
+               "pipeline); the metadata is parsed by zarr-python and handed to zarrs re-serialized",
+               "no text kinds: ZarrsCodecPipeline raises UnsupportedDataTypeError for numpy kinds V, S, U, M, m, O "
+               "and T (zarrs/pipeline.py: 'does not support variable-length objects due to limitations on "
+               "decode_into')"),
         source="zarrs-python 0.2 README and zarrs/pipeline.py (ZarrsCodecPipeline, strict mode); zarrs 0.23 docs",
     ),
 }
@@ -147,8 +169,10 @@ PEER_READERS["nczarr"] = Caps(
     v2_fill_none=False, attrs_formats=frozenset(), root_array=False,
     notes=("Dataset('file://…#mode=zarr,file'): pure Zarr v2 (no _nczarr_* metadata needed); a netCDF dataset is a "
            "group, so an array at the store's root is not a variable of it",
-           "netCDF attributes are numbers, strings or 1-d arrays: nested JSON attributes not compared"),
-    source="netCDF-C NCZarr docs (mode=zarr,file; zlib filter; groups and variables); netCDF4 Dataset",
+           "netCDF attributes are numbers, strings or 1-d arrays: nested JSON attributes not compared",
+           "no text kinds: NCZarr's type table maps '|S1' to char and '|S<n>' to its own fixed-length string "
+           "(NC_STRING, _nczarr_maxstrlen), neither as byte strings; '<U' and '|O' have no netCDF type"),
+    source="netCDF-C NCZarr docs (mode=zarr,file; zlib filter; groups and variables; type mapping); netCDF4 Dataset",
 )
 
 #: Every writer. Java writers go through zarrjvm (numpy → Arrow C Data → the library's own API).
@@ -162,6 +186,7 @@ WRITERS: dict[str, Caps] = {
     "zarr-java": Caps(
         name="zarr-java", library="dev.zarr:zarr-java:0.0.9", formats=frozenset({"zarr-v2", "zarr-v3"}),
         dtypes=_ALL_KINDS, v2_codecs=frozenset({"zlib", "blosc"}), v3_codecs=_ALL_V3,
+        # no text kinds: v2/DataType and v3/DataType have no string or bytes types
         # v2 ArrayMetadataBuilder.withOrder(Order.C | Order.F)
         v2_orders=frozenset({"C", "F"}),
         # v2/DataType enum has no big-endian spellings
@@ -176,6 +201,7 @@ WRITERS: dict[str, Caps] = {
         # CompressorFactory: null, zlib, blosc; ArrayParams has no order; createChunkFilename needs ≥ 1 dimension
         v2_codecs=frozenset({"zlib", "blosc"}), v2_orders=frozenset({"C"}), v2_zero_dim=False,
         attrs_formats=frozenset({"zarr-v2"}),
+        # no text kinds: com.bc.zarr.DataType has no string or bytes types
         source="jzarr 0.4.2: ArrayParams, CompressorFactory, ZarrGroup.createSubGroup/createArray, ZarrArray.write",
     ),
     "netcdf4-python": replace(PEER_READERS["netcdf4-python"],
@@ -185,7 +211,9 @@ WRITERS: dict[str, Caps] = {
         # NetCDF-3 classic types through NetcdfFileWriter (Version.netcdf3); NetCDF-4 writing needs netCDF-C (JNI)
         dtypes=frozenset({"i1", "i2", "i4", "f4", "f8"}), netcdf_variants=frozenset({"classic", "64bit_offset"}),
         groups=False,
-        notes=("NetCDF-4 writing goes through the netCDF-C library (Nc4Iosp, JNA), not bundled: not declared",),
+        notes=("NetCDF-4 writing goes through the netCDF-C library (Nc4Iosp, JNA), not bundled: not declared",
+               "no text kinds: zarrjvm's Java writers (dev.zarrjvm.compat.WriteSpec) are fed numbers through Arrow "
+               "(javawrite.numpy_to_arrow); NetcdfFileWriter's DataType.CHAR is not wired"),
         source="netCDF-Java 4.5.5: ucar.nc2.NetcdfFileWriter (Version.netcdf3, setLargeFile)",
     ),
     "h5py": replace(PEER_READERS["h5py"], notes=("a plain HDF5 dataset: no dimension scales",),
@@ -203,8 +231,12 @@ WRITERS: dict[str, Caps] = {
         v3_codecs=_ALL_V3 - {"transpose"}, v2_orders=frozenset({"C"}), sharding=True,
         v2_fill_none=False, netcdf_variants=frozenset({"classic", "64bit_offset"}), v2_zero_dim=True,
         attrs_formats=frozenset({"netcdf3", "netcdf4"}),
+        kinds=_ZARR_V2_TEXT | {"zarr-v3:string", "zarr-v3:bytes", "netcdf3:char", "netcdf4:char", "netcdf4:string",
+                               "netcdf4:enum"},
         notes=("Dataset.to_zarr(consolidated=True, zarr_format=2|3), the variable 'arr' in the root group; "
-               "to_netcdf (netCDF4 engine)", "Zarr attributes are CF attributes of the variable: not compared"),
+               "to_netcdf (netCDF4 engine)", "Zarr attributes are CF attributes of the variable: not compared",
+               "text: str, bytes and S1 char variables; enums through encoding dtype metadata ('enum', "
+               "'enum_name'); no encoding for compound or vlen variables"),
         source="xarray docs: Dataset.to_zarr (encoding: chunks, compressors, shards, chunk_key_encoding, "
                "fill_value / _FillValue), Dataset.to_netcdf (format, encoding, unlimited_dims)",
     ),
@@ -217,6 +249,8 @@ WRITERS: dict[str, Caps] = {
         v2_zero_dim=False, v2_fill_none=False, separators=frozenset({"."}), attrs_formats=frozenset(),
         chunks_over_shape=False,
         notes=("Dataset('file://…#mode=nczarr,file', 'w'): Zarr v2 plus NCZarr's _nczarr_* metadata",
+               "no text kinds: NCZarr writes char as '|S1' and strings as '|S<_nczarr_maxstrlen>', not the cases' "
+               "'|S8' bytes, '<U6' or vlen-utf8",
                "the variable 'arr' in the root group; every dimension named",
                "netCDF attributes are numbers, strings or 1-d arrays: no nested JSON attributes",
                "netCDF4 createVariable: chunksizes cannot exceed the dimension sizes"),
@@ -268,10 +302,12 @@ def limitations(caps: Caps, case: Case, role: str = "reader") -> Iterator[str]:
     if case.format not in caps.formats:
         yield f"{who} does not {verb} {case.format}"
         return
-    kind = _kind(case.dtype)
-    if kind not in caps.dtypes:
-        yield f"{who} has no dtype {kind}"
-    if case.format == "zarr-v2":
+    if case.kind is not None:
+        if f"{case.format}:{case.kind}" not in caps.kinds:
+            yield f"{who} does not {verb} {_FORMAT_NAMES[case.format]} {TEXT_KINDS[case.kind]}"
+    elif _kind(case.dtype) not in caps.dtypes:
+        yield f"{who} has no dtype {_kind(case.dtype)}"
+    if case.format == "zarr-v2" and case.kind is None:
         if np.dtype(case.dtype).byteorder not in caps.v2_byteorders and np.dtype(case.dtype).byteorder != "=":
             yield f"{who} has no big-endian Zarr v2 dtypes"
         if not case.shape and not caps.v2_zero_dim:
@@ -286,7 +322,7 @@ def limitations(caps: Caps, case: Case, role: str = "reader") -> Iterator[str]:
                 yield f"{who} ignores the v2 'order' field ('{case.order}' would read transposed)"
         if case.fill == "none" and not caps.v2_fill_none:
             yield f"{who} has no Zarr v2 'fill_value: null'"
-    elif case.format == "zarr-v3":
+    elif case.format == "zarr-v3" and case.kind is None:
         for name in case_v3_codec_names(case):
             if name not in caps.v3_codecs:
                 yield f"{who} has no Zarr v3 codec '{name}'"
@@ -317,6 +353,7 @@ def limitation(caps: Caps, case: Case, role: str = "reader") -> str | None:
 
 
 _DEFAULT_SEPARATOR = {"zarr-v2": ".", "zarr-v3": "/"}
+_FORMAT_NAMES = {"zarr-v2": "Zarr v2", "zarr-v3": "Zarr v3", "netcdf3": "NetCDF-3", "netcdf4": "NetCDF-4"}
 
 
 def _order_matters(case: Case) -> bool:
@@ -349,6 +386,7 @@ _DEFECT_PREDICATES = {
     "zarr-java-infinity-fill": lambda c: c.format.startswith("zarr") and c.fill == "inf",
     "netcdf-java-fletcher32": lambda c: c.format == "netcdf4" and "fletcher32" in c.codec.split("+"),
     "jhdf-fletcher32": lambda c: c.format == "netcdf4" and "fletcher32" in c.codec.split("+"),
+    "netcdf-java-empty-vlen": lambda c: c.kind == "vlen",
 }
 
 DEFECTS: tuple[Defect, ...] = (
@@ -366,6 +404,10 @@ DEFECTS: tuple[Defect, ...] = (
     Defect("jhdf", "jhdf-fletcher32", "UnsupportedError",
            "jHDF 0.10.0 neither verifies nor strips Fletcher32 checksums (findings H1): zarrjvm refuses the dataset",
            r"jhdf does not verify HDF5 Fletcher32 checksums"),
+    Defect("netcdf-java", "netcdf-java-empty-vlen", "UnsupportedError",
+           "netCDF-Java 4.5.5 fails on an empty vlen element (heap address 0): 'Illegal Heap address' (findings N5); "
+           "zarrjvm refuses the variable with that cause",
+           r"cannot read the vlen variable .* empty sequence .*Illegal Heap address"),
 )
 
 

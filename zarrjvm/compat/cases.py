@@ -58,10 +58,17 @@ class Case:
     unlimited: bool = False
     #: a writer's defaults case (:mod:`.defaults`): only this writer writes it, passing nothing but the data
     writer: str | None = None
+    #: text and variable-length data (:data:`TEXT_KINDS`): ``dtype`` is then the element type as numpy spells it
+    #: ("|S8", "<U6", "|O" for strings, "|S1" for char, the base integer for enum and vlen, "<i4,<f8" for compound)
+    kind: str | None = None
 
     # -- derived ---------------------------------------------------------------------------------------------------
     @property
     def np_dtype(self) -> np.dtype:
+        if self.kind == "compound":
+            return np.dtype([(f, t) for f, t in zip(COMPOUND_FIELDS, self.dtype.split(","))])
+        if self.kind == "vlen":
+            return np.dtype(object)
         return np.dtype(self.dtype)
 
     @property
@@ -81,6 +88,7 @@ class Case:
             "codec": self.codec, "order": self.order, "separator": self.separator, "fill": _jsonable(self.fill),
             "shards": None if self.shards is None else list(self.shards), "missing": self.missing,
             "attrs": bool(self.attrs), "group": self.group, "variant": self.variant, "writer": self.writer,
+            "kind": self.kind,
         }
 
     def fill_scalar(self) -> Any:
@@ -89,6 +97,8 @@ class Case:
         f = self.fill
         if f == "none":
             return None
+        if self.kind is not None:
+            return _text_fill(self)
         if f == "zero":
             return dt.type(0)
         if f == "nan":
@@ -110,6 +120,8 @@ class Case:
         dt = self.np_dtype
         n = int(np.prod(self.shape))
         rng = np.random.default_rng(self.seed())
+        if self.kind is not None:
+            return _text_data(self, rng)
         if dt.kind == "b":
             flat = rng.random(n) < 0.5
         elif dt.kind in "iu":
@@ -377,12 +389,103 @@ def _netcdf_cases() -> list[Case]:
     return cases
 
 
+#: the kinds of text and variable-length data a case can hold, as "<format>:<kind>" declarations name them
+#: (:attr:`.capabilities.Caps.kinds`): fixed-length bytes (Zarr ``|S<n>``, v3 ``null_terminated_bytes``), fixed-length
+#: UTF-32 (``<U<n>``), variable-length UTF-8 strings (Zarr v2 ``|O`` with vlen-utf8, v3 ``string``, NetCDF-4
+#: ``string``), NetCDF ``char`` (``S1`` with a trailing character dimension), enum, compound and vlen sequences
+TEXT_KINDS = {"bytes": "fixed-length bytes", "unicode": "fixed-length UTF-32 text",
+              "string": "variable-length UTF-8 strings", "char": "char arrays", "enum": "enum types",
+              "compound": "compound types", "vlen": "variable-length sequences"}
+#: the compound case's field names (its ``dtype`` gives their types)
+COMPOUND_FIELDS = ("id", "x")
+#: the enum case's members
+ENUM_MEMBERS = {"clear": 0, "cumulus": 1, "stratus": 2, "missing": 255}
+#: text with what readers get wrong: empty strings, non-ASCII (accents, CJK, emoji), control characters, long strings
+TEXT_WORDS = ("", "a", "héllo", "wörld", "日本語", "Ωμέγα", "tab\tnl\n", "end", "x" * 40, "🌊 wave", "zz")
+#: bytes: empty, UTF-8 of non-ASCII text, bytes that are not UTF-8, all 8 bytes used
+TEXT_BYTES = (b"", b"a", "héllo".encode(), "日本".encode(), b"\xff\xfe\x80", b"tab\tnl\n", b"12345678", b"zz")
+
+
+def _text_fill(case: Case) -> Any:
+    """A text case's fill value (what absent chunks read as): the writers' default for the kind."""
+    if case.kind in ("string", "unicode"):
+        return ""
+    if case.kind in ("bytes", "char"):
+        return b""
+    return case.np_dtype.type(0) if case.kind == "enum" else None
+
+
+def _text_data(case: Case, rng: np.random.Generator) -> np.ndarray:
+    n = int(np.prod(case.shape))
+    pick = rng.integers(0, 1 << 30, size=n)
+    if case.kind == "string":
+        flat: Any = np.array([TEXT_WORDS[i % len(TEXT_WORDS)] for i in pick], dtype=object)
+        flat[:len(TEXT_WORDS)] = TEXT_WORDS[:n]  # every word at least once
+    elif case.kind == "unicode":
+        size = case.np_dtype.itemsize // 4
+        words = [w[:size] for w in TEXT_WORDS]
+        flat = np.array([words[i % len(words)] for i in pick], dtype=case.np_dtype)
+        flat[:len(words)] = words[:n]
+    elif case.kind in ("bytes", "char"):
+        size = case.shape[-1] if case.kind == "char" else case.np_dtype.itemsize
+        chunks = [w[:size] for w in TEXT_BYTES]
+        rows = n // size if case.kind == "char" else n
+        fixed = np.array([chunks[i % len(chunks)] for i in pick[:rows]], dtype=f"S{size}")
+        fixed[:len(chunks)] = chunks[:rows]
+        if case.kind == "bytes":
+            return fixed.reshape(case.shape)
+        return np.frombuffer(fixed.tobytes(), "S1").reshape(case.shape).copy()  # NetCDF: one byte per element
+    elif case.kind == "enum":
+        values = np.array(sorted(ENUM_MEMBERS.values()), dtype=case.np_dtype)
+        flat = values[pick % len(values)]
+    elif case.kind == "compound":
+        flat = np.zeros(n, case.np_dtype)
+        info = np.iinfo(np.dtype(case.dtype.split(",")[0]))
+        flat["id"] = rng.integers(info.min, info.max, size=n, endpoint=True)
+        flat["x"] = rng.standard_normal(n) * 1e3
+        if n >= 3:
+            flat["id"][0], flat["id"][1], flat["x"][2] = info.min, info.max, np.nan
+    elif case.kind == "vlen":
+        base = np.dtype(case.dtype)
+        flat = np.empty(n, dtype=object)
+        for i in range(n):  # lengths 0..5, the first element empty
+            flat[i] = rng.integers(-1000, 1000, size=int(pick[i] % 6) if i else 0).astype(base.newbyteorder("="))
+    else:
+        raise ValueError(f"unknown kind {case.kind!r}")
+    return flat.reshape(case.shape)
+
+
+def _text_cases() -> list[Case]:
+    """Text and variable-length data, one case per kind and format: Zarr v2 ``|S8``, ``<U6`` (absent chunks) and
+    vlen-utf8 (zarr-python's default for ``str`` in v2), Zarr v3 ``string`` (its default in v3, absent chunks) and
+    fixed-length bytes; NetCDF-3 ``char``; NetCDF-4 ``string`` (absent chunks), ``char``, enum, compound and vlen."""
+    return [
+        Case("zarr-v2-text-bytes-S8", "zarr-v2", dtype="|S8", shape=(11,), chunks=(4,), codec="zlib", kind="bytes"),
+        Case("zarr-v2-text-unicode-U6-missing", "zarr-v2", dtype="<U6", shape=(11,), chunks=(4,), codec="zlib",
+             missing=True, kind="unicode"),
+        Case("zarr-v2-text-vlen-utf8", "zarr-v2", dtype="|O", shape=(7, 5), chunks=(3, 2), codec="zlib",
+             kind="string"),
+        Case("zarr-v3-text-string-missing", "zarr-v3", dtype="|O", shape=(7, 5), chunks=(3, 2), codec="zstd",
+             missing=True, kind="string"),
+        Case("zarr-v3-text-bytes-S8", "zarr-v3", dtype="|S8", shape=(11,), chunks=(4,), codec="zstd", kind="bytes"),
+        Case("netcdf3-text-char", "netcdf3", dtype="|S1", shape=(9, 8), chunks=(9, 8), kind="char"),
+        Case("netcdf4-text-string-missing", "netcdf4", dtype="|O", shape=(11,), chunks=(4,), missing=True,
+             kind="string"),
+        Case("netcdf4-text-char", "netcdf4", dtype="|S1", shape=(9, 8), chunks=(3, 8), codec="zlib", kind="char"),
+        Case("netcdf4-enum-u1", "netcdf4", dtype="|u1", shape=(40,), chunks=(16,), codec="zlib", kind="enum"),
+        Case("netcdf4-compound", "netcdf4", dtype="<i4,<f8", shape=(20,), chunks=(8,), codec="zlib",
+             kind="compound"),
+        Case("netcdf4-vlen-i4", "netcdf4", dtype="<i4", shape=(9,), chunks=(4,), kind="vlen"),
+    ]
+
+
 ZARR_CASES: list[Case] = _zarr_cases()
 NETCDF_CASES: list[Case] = _netcdf_cases()
 from .defaults import default_cases  # noqa: E402 (it needs Case)
 
 DEFAULT_CASES: list[Case] = default_cases()
-ALL_CASES: list[Case] = ZARR_CASES + NETCDF_CASES + DEFAULT_CASES
+TEXT_CASES: list[Case] = _text_cases()
+ALL_CASES: list[Case] = ZARR_CASES + NETCDF_CASES + DEFAULT_CASES + TEXT_CASES
 CASES_BY_NAME: dict[str, Case] = {c.name: c for c in ALL_CASES}
 assert len(CASES_BY_NAME) == len(ALL_CASES), "case names must be unique"
 
@@ -432,6 +535,8 @@ def _v2_compressor(codec: str) -> Any:
         return numcodecs.BZ2(level=5)
     if codec == "lzma":
         return numcodecs.LZMA()
+    if codec == "vlen-utf8":
+        return numcodecs.VLenUTF8()
     if codec.startswith("blosc-"):
         _, cname, shuffle = codec.split("-")
         mode = {"noshuffle": numcodecs.Blosc.NOSHUFFLE, "shuffle": numcodecs.Blosc.SHUFFLE,
@@ -488,7 +593,7 @@ def write_zarr_python(case: Case, path: str | Path) -> str:
     dtype = case.np_dtype
     kwargs: dict[str, Any] = {
         "shape": case.shape,
-        "dtype": dtype,
+        "dtype": str if case.kind == "string" else dtype,
         "chunks": case.chunks if case.shape else (),
         "fill_value": zarr_fill_for_writer(case),
         "overwrite": True,
@@ -497,14 +602,16 @@ def write_zarr_python(case: Case, path: str | Path) -> str:
     if case.format == "zarr-v2":
         kwargs["zarr_format"] = 2
         kwargs["compressors"] = _v2_compressor(case.codec)
-        kwargs["filters"] = None
+        # strings: zarr-python's default object codec in v2 (given explicitly as filters=None would drop it)
+        kwargs["filters"] = [_v2_compressor("vlen-utf8")] if case.kind == "string" else None
         kwargs["order"] = case.order
         if case.separator is not None:
             kwargs["chunk_key_encoding"] = {"name": "v2", "separator": case.separator}
     else:
         kwargs["zarr_format"] = 3
         kwargs["compressors"] = _v3_compressors(case.codec, dtype)
-        kwargs["serializer"] = BytesCodec(endian="big" if dtype.byteorder == ">" else "little")
+        if case.kind is None:  # text: zarr-python's own serializer for the type (vlen-utf8 for strings)
+            kwargs["serializer"] = BytesCodec(endian="big" if dtype.byteorder == ">" else "little")
         if case.order == "F":
             kwargs["filters"] = [TransposeCodec(order=tuple(reversed(range(len(case.shape)))))]
         if case.separator is not None:
@@ -536,6 +643,10 @@ def write_netcdf4(case: Case, path: str | Path) -> str:
     import netCDF4
 
     fmt = {"netcdf4": "NETCDF4", "netcdf3": "NETCDF3_CLASSIC"}[case.format]
+    if case.kind is not None:
+        with netCDF4.Dataset(str(path), "w", format=fmt) as ds:  # type: ignore[arg-type]
+            write_netcdf4_text(case, ds)
+        return case.array_path
     if case.variant == "64bit_offset":
         fmt = "NETCDF3_64BIT_OFFSET"
     elif case.variant == "64bit_data":
@@ -573,6 +684,48 @@ def write_netcdf4(case: Case, path: str | Path) -> str:
         region = case.written_region()
         var[region] = data[region]
     return case.array_path
+
+
+def write_netcdf4_text(case: Case, ds: Any) -> None:
+    """Writes a text case's variable ``v`` into the open netCDF4 dataset ``ds`` (also NCZarr's and xarray's peers'
+    spelling of it): char as ``S1`` over a trailing character dimension, written as bytes (no ``_Encoding``), string as
+    ``str``, enum, compound and vlen through netCDF4's user-defined types."""
+    dims = []
+    for i, n in enumerate(case.shape):
+        ds.createDimension(f"dim{i}", n)
+        dims.append(f"dim{i}")
+    kw: dict[str, Any] = {}
+    if case.format == "netcdf4":
+        flt = nc4_filters(case)
+        kw.update(zlib=flt["zlib"], complevel=flt["level"], shuffle=flt["shuffle"])
+        kw.update({"chunksizes": case.chunks} if flt["chunked"] else {"contiguous": True})
+    if case.kind == "char":
+        var = ds.createVariable("v", "S1", tuple(dims), **kw)
+        var.set_auto_chartostring(False)
+    elif case.kind == "string":
+        var = ds.createVariable("v", str, tuple(dims), **kw)
+    elif case.kind == "enum":
+        var = ds.createVariable("v", ds.createEnumType(case.np_dtype, "enum_t", ENUM_MEMBERS), tuple(dims), **kw)
+    elif case.kind == "compound":
+        var = ds.createVariable("v", ds.createCompoundType(case.np_dtype, "compound_t"), tuple(dims), **kw)
+    elif case.kind == "vlen":
+        var = ds.createVariable("v", ds.createVLType(np.dtype(case.dtype), "vlen_t"), tuple(dims), **kw)
+    else:
+        raise ValueError(f"netCDF has no spelling of kind {case.kind!r}")
+    var.set_auto_maskandscale(False)
+    write_text_region(case, var)
+
+
+def write_text_region(case: Case, var: Any) -> None:
+    """Writes a text case's written region into ``var`` (a netCDF4, h5py or h5netcdf variable): vlen element by element
+    (a slice assignment of an object array of arrays is not taken the same way by every library)."""
+    data = case.data()
+    region = case.written_region()
+    if case.kind == "vlen":
+        for i in range(*region[0].indices(case.shape[0])):
+            var[i] = data[i]
+    else:
+        var[region] = data[region]
 
 
 def write_python(case: Case, root: str | Path) -> tuple[str, str]:

@@ -304,6 +304,21 @@ RULES += (
          message=r"jhdf does not verify HDF5 Fletcher32 checksums"),
 )
 
+RULES += (
+    Rule("ZR5", "defect", "zarrita cannot read a '<U<n>' array whose fill_value is null (TypeError in codePointAt)",
+         "error", None, frozenset({"zarrita"}),
+         lambda f: f.get("kind") == "unicode" and f.get("format") == "zarr-v2", stage="read",
+         exception="WorkerError", message=r"TypeError: Cannot read properties of null \(reading 'codePointAt'\)"),
+    Rule("HV1", "defect", "HDF5 (h5py, h5netcdf) cannot read unwritten chunks of a netCDF-C string variable in a "
+         "file opened read-only", "error", frozenset({"netcdf4-python"}), frozenset({"h5py", "h5netcdf"}),
+         lambda f: f.get("kind") == "string" and f.get("format") == "netcdf4" and bool(f.get("missing")),
+         stage="read", exception="OSError", message=r"Can't synchronously read data \(no write intent on file\)"),
+    Rule("N5", "defect", "netCDF-Java 4.5.5 fails on an empty element of a vlen variable ('Illegal Heap address'): "
+         "zarrjvm refuses the variable", "error", None, frozenset({"netcdf-java"}), lambda f: f.get("kind") == "vlen",
+         stage="read", exception="UnsupportedError", java_class=r"java\.io\.IOException",
+         message=r"cannot read the vlen variable .* empty sequence .*Illegal Heap address, HeapObject =  nelems=0"),
+)
+
 #: Each finding's explanation, carried in the package so a report from an installed wheel is complete (the
 #: reproductions on the implementations' own APIs are in the repository's docs/findings.md).
 TEXTS: dict[str, str] = {
@@ -361,6 +376,17 @@ TEXTS: dict[str, str] = {
           "zarrjvm refuses variables with the filter (UnsupportedError) unless checks=False.",
     "H1": "jHDF 0.10.0's Fletcher32 filter returns its input: chunks come back 4 bytes long and unverified. zarrjvm "
           "refuses such datasets (UnsupportedError) unless checks=False, then drops the 4 bytes.",
+    "ZR5": "xarray writes a fixed-length unicode ('<U6') Zarr v2 array with 'fill_value': null (no fill value, "
+           "which the v2 spec allows); zarrita's reader fails on it with 'TypeError: Cannot read properties of null "
+           "(reading 'codePointAt')' while it builds the fill of a UnicodeStringArray, absent chunks or not.",
+    "HV1": "A NetCDF-4 string (HDF5 variable-length string) variable written by netCDF-C with chunks left unwritten: "
+           "h5py and h5netcdf (HDF5 2.0) fail to read it in a file opened read-only with 'Can't synchronously read "
+           "data (no write intent on file)' (HDF5 tries to write the fill value of the unallocated chunk); "
+           "netCDF4-python, netCDF-Java and jHDF read the absent chunks as empty strings.",
+    "N5": "netCDF-Java 4.5.5 cannot read a vlen variable with an empty element: HDF5 stores an empty sequence with "
+          "heap address 0, and H5header.getHeapDataArray throws 'Illegal Heap address, HeapObject = nelems=0 "
+          "heapAddress=0' (an IOException); zarrjvm refuses the variable with that cause (UnsupportedError, 'try "
+          "backend=jhdf'). jHDF, h5py and netCDF4-python read it.",
     "B1": "tensorstore's default v2 compressor is blosc with shuffle -1 (numcodecs' AUTOSHUFFLE: byte shuffle, "
           "bit shuffle for 1-byte types); zarr-java (index -1 out of bounds) and jzarr ('shuffle type not "
           "supported') refuse it.",

@@ -60,6 +60,51 @@ def compare_values(got: np.ndarray, expected: np.ndarray) -> dict[str, Any] | No
     }
 
 
+def compare_kind(got: np.ndarray, expected: np.ndarray, kind: str) -> dict[str, Any] | None:
+    """:func:`compare_values` for text and variable-length data (:data:`.cases.TEXT_KINDS`), element-wise whatever
+    container the reader uses (numpy ``StringDType``, object, ``U``/``S``): strings equal as Python ``str``, bytes and
+    char as ``bytes``, enum values as integers, compound per field, vlen per element with numpy equality (same base
+    kind and width)."""
+    got = np.asarray(got)
+    if got.shape != expected.shape:
+        return {"reason": "shape", "expected": list(expected.shape), "got": list(got.shape)}
+    if kind == "enum":
+        return compare_values(got, expected)
+    if kind == "compound":
+        names = list(expected.dtype.names or ())
+        if list(got.dtype.names or ()) != names:
+            return {"reason": "fields", "expected": names, "got": list(got.dtype.names or ())}
+        for name in names:
+            diff = compare_values(got[name], expected[name])
+            if diff is not None:
+                return {**diff, "field": name}
+        return None
+    want_type: type = str if kind in ("string", "unicode") else bytes if kind in ("bytes", "char") else np.ndarray
+    g, w = got.reshape(-1), expected.reshape(-1)
+    bad = [i for i in range(w.size) if not _element_equal(g[i], w[i], want_type)]
+    if not bad:
+        return None
+    i = bad[0]
+    idx = [int(x) for x in np.unravel_index(i, expected.shape)] if expected.ndim else []
+    return {"reason": "values", "index": idx, "expected": _element(w[i]), "got": _element(g[i]),
+            "got_type": type(g[i]).__name__, "n_differ": len(bad), "n": int(w.size)}
+
+
+def _element_equal(got: Any, want: Any, want_type: type) -> bool:
+    if want_type is np.ndarray:
+        if not isinstance(got, np.ndarray):
+            return False
+        gk, wk = (got.dtype.kind, got.dtype.itemsize), (want.dtype.kind, want.dtype.itemsize)
+        return gk == wk and got.shape == want.shape and bool(np.array_equal(got, want))
+    return isinstance(got, want_type) and want_type(got) == want_type(want)
+
+
+def _element(v: Any) -> Any:
+    if isinstance(v, np.ndarray):
+        return [_scalar(x) for x in v.tolist()]
+    return v.item() if isinstance(v, np.generic) and not isinstance(v, (np.bytes_, np.str_)) else repr(v)
+
+
 def compare_attrs(got: dict[str, Any] | None, expected: dict[str, Any]) -> dict[str, Any] | None:
     """None when every expected attribute is there with an equal value (extra attributes are allowed)."""
     if not expected or got is None:
@@ -100,7 +145,7 @@ def judge(case: Case, got_values: np.ndarray, got_attrs: dict[str, Any] | None,
           expected: np.ndarray | None = None) -> tuple[str, dict[str, Any]]:
     """``(status, detail)`` of a finished read: pass, or fail with what differs."""
     want = case.expected() if expected is None else expected
-    diff = compare_values(got_values, want)
+    diff = compare_values(got_values, want) if case.kind is None else compare_kind(got_values, want, case.kind)
     if diff is None:
         diff = compare_attrs(got_attrs, case.attrs)
     if diff is None:

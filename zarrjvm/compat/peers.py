@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .capabilities import PEER_READERS, WRITERS
-from .cases import Case, _v2_compressor, _v3_compressors, nc4_filters, write_zarr_python
+from .cases import Case, _v2_compressor, _v3_compressors, nc4_filters, write_text_region, write_zarr_python
 from .implementations import Reader, ReadResult, Writer, ZarrPythonReader, _plain, _store_name
 
 
@@ -71,6 +71,10 @@ class H5pyWriter(Writer):
         import h5py
 
         store = _store_name(case, root)
+        if case.kind is not None:
+            with h5py.File(store, "w") as f:
+                _h5_text(case, lambda name, **kw: f.create_dataset(name, shape=case.shape, **kw), h5_text_dtype(case))
+            return str(store), case.array_path, []
         with h5py.File(store, "w") as f:
             grp: Any = f.require_group(case.group) if case.group else f
             kw = _h5_filters(case)
@@ -86,6 +90,27 @@ class H5pyWriter(Writer):
         return str(store), case.array_path, []
 
 
+def h5_text_dtype(case: Case) -> Any:
+    """h5py's dtype for a text case: vlen strings ``string_dtype()``, enums ``enum_dtype``, vlen ``vlen_dtype``; char
+    (``S1``, netCDF-C's NC_CHAR) and compounds as numpy spells them."""
+    import h5py
+
+    from .cases import ENUM_MEMBERS
+
+    if case.kind == "string":
+        return h5py.string_dtype()
+    if case.kind == "enum":
+        return h5py.enum_dtype(ENUM_MEMBERS, basetype=case.np_dtype)
+    if case.kind == "vlen":
+        return h5py.vlen_dtype(np.dtype(case.dtype))
+    return case.np_dtype
+
+
+def _h5_text(case: Case, create: Any, dtype: Any) -> None:
+    """Creates the dataset ``v`` of a text case with ``create`` (h5py's or h5netcdf's) and writes its region."""
+    write_text_region(case, create("v", dtype=dtype, **_h5_filters(case)))
+
+
 class H5pyReader(Reader):
     name = "h5py"
     modules = ("h5py",)
@@ -99,6 +124,8 @@ class H5pyReader(Reader):
             # h5py hands fixed-length string attributes out as bytes (its documented behaviour): decoded as a user
             # would; HDF5's own dimension-scale attributes (object references) are not the case's
             attrs = {k: v for k, v in _attrs(ds.attrs.items(), _HDF5_INTERNAL).items() if not k.startswith("_")}
+            if h5py.check_string_dtype(ds.dtype) is not None and ds.dtype.kind == "O":
+                return ReadResult(np.asarray(ds.asstr()[()], dtype=object), np.dtype(object), attrs)
             return ReadResult(np.asarray(ds[()]), np.dtype(ds.dtype), attrs)
 
 
@@ -114,6 +141,12 @@ class H5netcdfWriter(Writer):
         import h5netcdf
 
         store = _store_name(case, root)
+        if case.kind is not None:
+            with h5netcdf.File(store, "w") as f:
+                for d, n in zip(_dims(case), case.shape):
+                    f.dimensions[d] = n
+                _h5_text(case, lambda name, **kw: f.create_variable(name, _dims(case), **kw), _h5netcdf_type(case, f))
+            return str(store), case.array_path, []
         with h5netcdf.File(store, "w") as f:
             grp: Any = f
             if case.group:
@@ -134,6 +167,21 @@ class H5netcdfWriter(Writer):
         return str(store), case.array_path, []
 
 
+def _h5netcdf_type(case: Case, f: Any) -> Any:
+    """h5netcdf's type for a text case: its user-defined types (enum, compound, vlen) as netCDF-4 named types."""
+    import h5py
+
+    from .cases import ENUM_MEMBERS
+
+    if case.kind == "enum":
+        return f.create_enumtype(case.np_dtype, "enum_t", ENUM_MEMBERS)
+    if case.kind == "compound":
+        return f.create_cmptype(case.np_dtype, "compound_t")
+    if case.kind == "vlen":
+        return f.create_vltype(np.dtype(case.dtype), "vlen_t")
+    return h5py.string_dtype() if case.kind == "string" else case.np_dtype
+
+
 class H5netcdfReader(Reader):
     name = "h5netcdf"
     modules = ("h5netcdf",)
@@ -143,7 +191,7 @@ class H5netcdfReader(Reader):
         import h5netcdf
 
         # a plain HDF5 file (h5py's) has no dimension scales: h5netcdf's documented phony_dims names them
-        with h5netcdf.File(store, "r", phony_dims="sort") as f:
+        with h5netcdf.File(store, "r", phony_dims="sort", decode_vlen_strings=True) as f:
             v = f[path]
             return ReadResult(np.asarray(v[...]), np.dtype(v.dtype), _attrs(v.attrs.items(), ("_FillValue",)))
 
@@ -164,7 +212,8 @@ class ScipyWriter(Writer):
         with netcdf_file(str(store), "w", version=version, maskandscale=False) as f:
             for i, (d, n) in enumerate(zip(_dims(case), case.shape)):
                 f.createDimension(d, None if (case.unlimited and i == 0) else n)
-            v = f.createVariable("v", case.np_dtype.newbyteorder("=").char, _dims(case))
+            v = f.createVariable("v", "c" if case.kind == "char" else case.np_dtype.newbyteorder("=").char,
+                                 _dims(case))
             if case.fill != "zero":
                 v._FillValue = case.fill_scalar()
             for k, val in case.attrs.items():
@@ -206,6 +255,8 @@ class XarrayWriter(Writer):
         store = _store_name(case, root)
         data = case.expected()
         fill = case.fill_scalar()
+        if case.kind is not None:
+            return str(store), _xarray_text(case, store, data), []
         if case.format.startswith("zarr"):
             ds = xr.Dataset({"arr": (_dims(case), data)})
             enc: dict[str, Any] = {"chunks": case.chunks}
@@ -242,6 +293,34 @@ class XarrayWriter(Writer):
         ds.to_netcdf(str(store), mode="w", format=fmt, group=case.group, encoding={"v": venc},  # type: ignore
                      unlimited_dims=["dim0"] if case.unlimited else None)
         return str(store), case.array_path, []
+
+
+def _xarray_text(case: Case, store: Path, data: np.ndarray) -> str:
+    """A text case through xarray: str/bytes/char variables as they are (xarray picks vlen-utf8, '|S<n>', '<U<n>',
+    NC_STRING or char itself), an enum through the encoding's dtype metadata ('enum', 'enum_name')."""
+    import xarray as xr
+
+    from .cases import ENUM_MEMBERS
+
+    if case.format.startswith("zarr"):
+        ds = xr.Dataset({"arr": (_dims(case), data)})
+        ds.to_zarr(str(store), mode="w", consolidated=True, zarr_format=2 if case.format == "zarr-v2" else 3,
+                   encoding={"arr": {"chunks": case.chunks}})
+        return "arr"
+    enc: dict[str, Any] = {"_FillValue": None}
+    if case.kind == "char":  # xarray's spelling of a char array: fixed-width bytes, the last dimension named
+        data, enc["char_dim_name"] = data.view(f"S{case.shape[-1]}")[..., 0], _dims(case)[-1]
+    ds = xr.Dataset({"v": (_dims(case)[:data.ndim], data)})
+    if case.format == "netcdf4":
+        flt = nc4_filters(case)
+        enc.update({"chunksizes": case.chunks} if flt["chunked"] else {"contiguous": True})
+        if flt["zlib"]:
+            enc.update(zlib=True, complevel=flt["level"])
+    if case.kind == "enum":
+        enc["dtype"] = np.dtype(case.np_dtype, metadata={"enum": ENUM_MEMBERS, "enum_name": "enum_t"})
+    ds.to_netcdf(str(store), mode="w", format="NETCDF4" if case.format == "netcdf4" else "NETCDF3_CLASSIC",
+                 encoding={"v": enc})
+    return case.array_path
 
 
 # -- zarrs (Rust) ----------------------------------------------------------------------------------------------------

@@ -255,7 +255,9 @@ ZARR2_CAPS = Caps(
     name="zarr-python-2", library="zarr 2 (own environment, persistent worker)", formats=frozenset({"zarr-v2"}),
     dtypes=_ALL_KINDS, v2_codecs=frozenset({"zlib", "gzip", "zstd", "blosc", "lz4", "bz2", "lzma"}),
     v2_orders=frozenset({"C", "F"}), attrs_formats=frozenset({"zarr-v2"}),
-    source="zarr 2.18 docs: zarr.open_array/open_group, Array.attrs, numcodecs Zlib/GZip/Zstd/Blosc/LZ4/BZ2/LZMA",
+    kinds=frozenset({"zarr-v2:bytes", "zarr-v2:unicode", "zarr-v2:string"}),
+    source="zarr 2.18 docs: zarr.open_array/open_group, Array.attrs, numcodecs Zlib/GZip/Zstd/Blosc/LZ4/BZ2/LZMA; "
+           "string arrays ('S', 'U' dtypes; object dtype with object_codec=VLenUTF8)",
 )
 
 
@@ -290,10 +292,11 @@ class Zarr2Writer(WorkerImplementation, Writer):
         store = _store_name(case, root)
         data = worker(self.name).scratch(f"w-{case.name}.npy")
         np.save(data, case.data()[case.written_region()] if case.shape else case.data())
+        fill = fill_json(case) if case.kind is None else _text_fill_json(case)
         self._call({"op": "write", "store": str(store), "group": case.group, "data": str(data),
                     "region": _region(case), "shape": list(case.shape), "chunks": list(case.chunks),
                     "dtype": case.dtype, "compressor": _numcodecs_config(case.codec), "order": case.order,
-                    "separator": case.separator, "fill_value": fill_json(case), "attrs": case.attrs})
+                    "separator": case.separator, "fill_value": fill, "attrs": case.attrs, "kind": case.kind})
         data.unlink(missing_ok=True)
         return str(store), case.array_path, []
 
@@ -307,9 +310,15 @@ class Zarr2Reader(WorkerImplementation, Reader):
     def read(self, case: Case, store: str, path: str) -> ReadResult:
         out = worker(self.name).scratch(f"r-{case.name}.npy")
         reply = self._call({"op": "read", "store": store, "path": path, "group": bool(case.group), "out": str(out)})
-        values = np.load(out)
+        values = np.load(out, allow_pickle=case.kind is not None)  # strings: an object array the worker wrote
         out.unlink(missing_ok=True)
         return ReadResult(values, np.dtype(reply["dtype"]), reply.get("attrs"))
+
+
+def _text_fill_json(case: Case) -> str:
+    """A text case's fill value in JSON: the string, or bytes as latin-1 text (one character per byte)."""
+    f = case.fill_scalar()
+    return f.decode("latin-1") if isinstance(f, bytes) else str(f)
 
 
 # zarrita ----------------------------------------------------------------------------------------------------------
@@ -325,6 +334,9 @@ ZARRITA_READER_CAPS = Caps(
     v2_codecs=frozenset({"zlib", "gzip", "zstd", "blosc"}),
     v3_codecs=frozenset({"bytes", "transpose", "blosc", "gzip", "zstd", "crc32c", "sharding_indexed"}),
     v2_orders=frozenset({"C", "F"}), sharding=True,
+    kinds=frozenset({"zarr-v2:bytes", "zarr-v2:unicode", "zarr-v2:string", "zarr-v3:string"}),
+    notes=("text: v2 '|S<n>' (ByteStringArray), '<U<n>' (UnicodeStringArray), '|O' with vlen-utf8 and v3 'string' "
+           "(arrays of JS strings); no v3 null_terminated_bytes or fixed_length_utf32 (metadata.ts data types)",),
     source="zarrita 0.7.5 src: codecs.ts registry (blosc, zstd, gzip, zlib, transpose, bytes, crc32c, sharding), "
            "util.ts v2→v3 (order F as transpose, numcodecs compressors), open.ts",
 )
@@ -334,7 +346,9 @@ ZARRITA_WRITER_CAPS = Caps(
     attrs_formats=frozenset({"zarr-v3"}),
     notes=("zarr.create writes Zarr v3 only; the matrix gives it the case's codecs in v3 JSON form",
            "gzip, zlib and crc32c have no encoder (codecs/*.ts: unimplementedEncode); no sharded writes",
-           "int64/uint64: a fill value is a bigint, which create's jsonEncodeObject (JSON.stringify) cannot encode"),
+           "int64/uint64: a fill value is a bigint, which create's jsonEncodeObject (JSON.stringify) cannot encode",
+           "no text kinds: it writes v3 only, where its vlen-utf8 codec has no encoder (codecs/vlen-utf8.ts: "
+           "unimplementedEncode) and its data types have no fixed-length bytes"),
     source="zarrita 0.7.5 src: create.ts (v3 arrays and groups, codecs as metadata), util.ts jsonEncodeObject, "
            "codecs/*.ts encode, indexing/set.ts",
 )
@@ -378,11 +392,20 @@ class ZarritaReader(WorkerImplementation, Reader):
     def read(self, case: Case, store: str, path: str) -> ReadResult:
         out = worker(self.name).scratch(f"r-{case.name}.bin")
         reply = self._call({"op": "read", "store": store, "path": path, "out": str(out)})
-        dtype = np.dtype(_ZARRITA_DTYPES[reply["dtype"]])
-        flat = np.fromfile(out, dtype=dtype)
+        if reply.get("json"):  # strings: a JSON list (zarrita's Array of JS strings)
+            dtype = np.dtype(object)
+            flat = np.empty(int(np.prod(reply["shape"])), dtype=object)
+            flat[:] = json.loads(out.read_text(encoding="utf-8"))
+        else:  # numbers, and v2 '|S<n>' / '<U<n>' (zarrita's Byte/UnicodeStringArray buffers) as numpy reads them
+            name = reply["dtype"]
+            dtype = np.dtype(_ZARRITA_DTYPES[name] if name in _ZARRITA_DTYPES else
+                             f"{'<' if name.startswith('v2:U') else '|'}{name[3:]}")
+            flat = np.fromfile(out, dtype=dtype)
         out.unlink(missing_ok=True)
         shape, stride = tuple(reply["shape"]), reply["stride"]
-        if shape:
+        if reply.get("json"):  # C-ordered (zarrita's default); as_strided has no object arrays
+            values = flat.reshape(shape)
+        elif shape:
             values = np.lib.stride_tricks.as_strided(flat, shape, [s * dtype.itemsize for s in stride]).copy()
         else:
             values = flat.reshape(())

@@ -89,6 +89,11 @@ async function read(req) {
 		fs.writeFileSync(req.out, bytesOf(one));
 		return { ...reply, shape: [], stride: [] };
 	}
+	if (Array.isArray(out.data)) {
+		// variable-length strings ('v2:object' with vlen-utf8, v3 'string'): an Array of JS strings, as JSON
+		fs.writeFileSync(req.out, JSON.stringify(out.data));
+		return { ...reply, shape: out.shape, stride: out.stride, json: true };
+	}
 	fs.writeFileSync(req.out, bytesOf(out.data));
 	return { ...reply, shape: out.shape, stride: out.stride };
 }

@@ -17,10 +17,12 @@ import java.util.List;
  * @param sharding reads Zarr v3 sharding_indexed
  * @param netcdfVariants NetCDF-3 variants (classic, 64bit_offset, 64bit_data)
  * @param notes where the declarations come from, and what the reader does with what it does not declare
+ * @param textKinds text and variable-length data handed over, as "format:kind" (kinds: bytes, unicode, string, char,
+ *     enum, compound, vlen; e.g. "netcdf4:string"); what is not listed is refused with {@code UnsupportedException}
  */
 public record Capabilities(List<String> formats, List<String> dtypes, List<String> v2Codecs, List<String> v3Codecs,
     List<String> v2Orders, List<String> v2ByteOrders, boolean v2ZeroDim, boolean sharding,
-    List<String> netcdfVariants, List<String> notes) {
+    List<String> netcdfVariants, List<String> notes, List<String> textKinds) {
   /** Every numeric dtype zarrjvm hands over. */
   public static final List<String> ALL_DTYPES = List.of("b1", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f4",
       "f8");
@@ -34,5 +36,14 @@ public record Capabilities(List<String> formats, List<String> dtypes, List<Strin
     v2ByteOrders = List.copyOf(v2ByteOrders);
     netcdfVariants = List.copyOf(netcdfVariants);
     notes = List.copyOf(notes);
+    textKinds = List.copyOf(textKinds);
+  }
+
+  /** A declaration of numeric data only (no text or variable-length kinds). */
+  public Capabilities(List<String> formats, List<String> dtypes, List<String> v2Codecs, List<String> v3Codecs,
+      List<String> v2Orders, List<String> v2ByteOrders, boolean v2ZeroDim, boolean sharding,
+      List<String> netcdfVariants, List<String> notes) {
+    this(formats, dtypes, v2Codecs, v3Codecs, v2Orders, v2ByteOrders, v2ZeroDim, sharding, netcdfVariants, notes,
+        List.of());
   }
 }

@@ -225,6 +225,7 @@ public final class ZarrJvm {
       caps.put("sharding", c.sharding());
       strings(caps, "netcdf_variants", c.netcdfVariants());
       strings(caps, "notes", c.notes());
+      strings(caps, "text_kinds", c.textKinds());
       ArrayNode n = o.putArray("notes");
       try {
         b.notes().forEach(n::add);

@@ -27,7 +27,8 @@ public final class JhdfBackend implements Backend {
           + "compact datasets; numeric types (bitfields as unsigned); strings (S<n>, object str; NetCDF char with "
           + "_Encoding as strings), enums (base integers + enum_dict), compounds of numbers (structured dtype), vlen "
           + "of numbers (object arrays of arrays); opaque, references and other compounds/vlens are refused; SZIP "
-          + "is refused"));
+          + "is refused"),
+      List.of("netcdf4:char", "netcdf4:string", "netcdf4:enum", "netcdf4:compound", "netcdf4:vlen"));
 
   /** HDF5 files opened since the JVM started: arrays and groups open on one file at the same time share it. */
   public static long filesOpened() {

@@ -33,7 +33,9 @@ public final class JzarrBackend implements Backend {
       false,
       false,
       List.of(),
-      List.of("ZarrHeader ignores 'order' and 'filters'"));
+      List.of("ZarrHeader ignores 'order' and 'filters'",
+          "com.bc.zarr.DataType has no string or bytes types: |S, <U and |O are refused with UnsupportedError"),
+      List.of());
 
   @Override
   public String name() {

@@ -26,7 +26,8 @@ public final class NetcdfBackend implements Backend {
       List.of("numeric variables; char (S1, or strings with _Encoding), string (object str), HDF5 fixed-length "
           + "strings (S<n>), enums (base integers + enum_dict), compounds of numbers (structured dtype) and vlen of "
           + "numbers (object arrays of arrays); other compounds and vlens are refused, and so are vlen strings in "
-          + "filtered chunks or in chunks not spanning whole rows (netCDF-Java 4.5.5 misreads them)"));
+          + "filtered chunks or in chunks not spanning whole rows (netCDF-Java 4.5.5 misreads them)"),
+      List.of("netcdf3:char", "netcdf4:char", "netcdf4:string", "netcdf4:enum", "netcdf4:compound", "netcdf4:vlen"));
 
   /** NetCDF/HDF5 files opened (headers parsed) since the JVM started: members of one open file share it. */
   public static long filesOpened() {

@@ -319,6 +319,8 @@ final class NetcdfVariableSource extends ChunkedSource {
           throw new UnsupportedException("netCDF-Java " + NetcdfFiles.cdmVersion() + " cannot read the vlen variable '"
               + var.getFullName() + "': its HDF5 layer fails with '" + e.getCause().getMessage() + "' on every read of "
               + "it (try backend='jhdf')", e);
+        } catch (java.io.IOException e) {
+          throw emptySequence(e);
         }
         Object[] flat;
         if (whole.getDataType() != ucar.ma2.DataType.OBJECT && Grid.size(info().shape) == 1) {
@@ -341,6 +343,23 @@ final class NetcdfVariableSource extends ChunkedSource {
     }
     Object[] box = Grid.box(all, info().shape, offset, shape);
     return ucar.ma2.Array.factory(ucar.ma2.DataType.OBJECT, shape, box);
+  }
+
+  /**
+   * netCDF-Java 4.5.5 fails on a vlen element of length 0, which HDF5 stores at heap address 0 (H5header
+   * .getHeapDataArray: "Illegal Heap address, HeapObject =  nelems=0 heapAddress=0"): refused by that cause; any other
+   * I/O failure is passed on.
+   */
+  private java.io.IOException emptySequence(java.io.IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (m.contains("Illegal Heap address") && m.contains("nelems=0")) {
+        throw new UnsupportedException("netcdf-java " + NetcdfFiles.cdmVersion() + " cannot read the vlen variable '"
+            + var.getFullName() + "': it has an empty sequence (stored at HDF5 heap address 0), on which netCDF-Java "
+            + "fails ('" + m.trim() + "'); try backend='jhdf'", e);
+      }
+    }
+    return e;
   }
 
   @Override

@@ -181,9 +181,11 @@ public final class ZarrMeta {
       throw new MetadataException(key + ": must be a JSON object");
     }
     JsonNode dt = doc.get(k.zarrFormat() == 3 ? "data_type" : "dtype");
-    String strings = dt != null && dt.isTextual() ? stringType(dt.textValue(), k.zarrFormat()) : null;
+    // v3 data types with a configuration are objects ({"name": "null_terminated_bytes", "configuration": ...})
+    JsonNode named = dt != null && dt.isObject() && k.zarrFormat() == 3 ? dt.get("name") : dt;
+    String strings = named != null && named.isTextual() ? stringType(named.textValue(), k.zarrFormat()) : null;
     if (strings != null) {
-      throw noStrings(key, dt.textValue(), strings, reader);
+      throw noStrings(key, named.textValue(), strings, reader);
     }
     return k.zarrFormat() == 3 ? parseV3(key, node, (ObjectNode) doc) : parseV2(key, node, (ObjectNode) doc);
   }

@@ -31,7 +31,10 @@ public final class ZarrJavaBackend implements Backend {
       false,
       true,
       List.of(),
-      List.of("v2 order 'F' is parsed and ignored (chunks would read transposed)"));
+      List.of("v2 order 'F' is parsed and ignored (chunks would read transposed)",
+          "v2/DataType and v3/DataType have no string or bytes types: |S, <U, |O (vlen-utf8), v3 string and "
+          + "null_terminated_bytes are refused with UnsupportedError"),
+      List.of());
 
   @Override
   public String name() {
