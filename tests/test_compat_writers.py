@@ -31,6 +31,7 @@ def _central_only() -> bool:
     ("jzarr", "zarr-v2-separator-slash"),
     ("netcdf-java", "netcdf3-classic-i2"), ("netcdf-java", "netcdf3-64bit-offset-f8"),
     ("netcdf-java", "netcdf3-record-f4"), ("netcdf-java", "netcdf3-fill-i4"),
+    ("jhdf", "netcdf4-contiguous-f8"), ("jhdf", "netcdf4-contiguous-i2"),
 ], ids=lambda v: v)
 def test_java_writer_round_trip_zero_copy(tmp_path: Path, allocator_baseline, writer: str, case: str) -> None:
     c = CASES_BY_NAME[case]
@@ -42,7 +43,7 @@ def test_java_writer_round_trip_zero_copy(tmp_path: Path, allocator_baseline, wr
     gc.collect()
     assert allocator_baseline() == 0
     shimmed = bool(out["notes"])
-    if writer == "netcdf-java" or c.np_dtype.kind in "fb" and writer == "zarr-java":
+    if writer in ("netcdf-java", "jhdf") or c.np_dtype.kind in "fb" and writer == "zarr-java":
         assert not shimmed  # these paths link on cdm 4.5.5 as they are
     elif _central_only():
         assert shimmed and "shim" in out["notes"][0]
@@ -92,3 +93,34 @@ def test_written_values_include_extremes(tmp_path: Path) -> None:
     got = peer_read(c, str(tmp_path / "u8.zarr"), "")
     assert got.dtype == np.uint64 and got.max() == np.iinfo(np.uint64).max
     assert_same(got, c.expected())
+
+
+def test_jhdf_writes_groups_and_attributes(tmp_path: Path) -> None:
+    """jHDF's writer (WritableHdfFile): nested groups and number, string and list attributes, as h5py reads them."""
+    import dataclasses
+
+    import h5py
+
+    c = dataclasses.replace(CASES_BY_NAME["netcdf4-contiguous-f8"], group="inner/deeper",
+                            attrs={"units": "m s-1", "scale": 0.5, "count": 3, "levels": [1, 2.5], "names": ["a", "b"]})
+    write_java("jhdf", c, tmp_path / "g.h5")
+    with h5py.File(tmp_path / "g.h5", "r") as h:
+        ds = h["inner/deeper/v"]
+        assert_same(ds[()], c.expected())
+        got = {k: ds.attrs[k] for k in ds.attrs}
+    def text(x: object) -> str:  # jHDF writes fixed-length byte strings: h5py hands them out as bytes
+        return x.decode() if isinstance(x, bytes) else str(x)
+
+    assert text(got["units"]) == "m s-1" and got["scale"] == 0.5 and got["count"] == 3
+    assert got["levels"].tolist() == [1.0, 2.5] and [text(x) for x in got["names"]] == ["a", "b"]
+
+
+@pytest.mark.parametrize("case", ["netcdf4-zlib-f4", "netcdf4-fill-i4-missing", "netcdf4-zlib-u2",
+                                  "netcdf4-1d-unlimited-i4", "zarr-v2-dtype-f4"])
+def test_jhdf_writer_refuses_what_it_declares_it_cannot(tmp_path: Path, case: str) -> None:
+    from zarrjvm.compat.capabilities import WRITERS, limitation
+
+    c = CASES_BY_NAME[case]
+    assert limitation(WRITERS["jhdf"], c, "writer") is not None
+    with pytest.raises(zarrjvm.UnsupportedError, match="jHDF"):
+        write_java("jhdf", c, tmp_path / "x.h5")

@@ -57,6 +57,10 @@ class Caps:
     root_array: bool = True
     #: text and variable-length data it handles, as "<format>:<kind>" (kinds: :data:`.cases.TEXT_KINDS`)
     kinds: frozenset[str] = frozenset()
+    #: NetCDF-4 (HDF5) filters it writes or reads, spelled as the cases do ("none", "zlib", ...); None: all of them
+    netcdf4_codecs: frozenset[str] | None = None
+    #: leaves chunks unwritten (cases with ``missing``: they read as the fill value)
+    partial_writes: bool = True
     #: where the source of a declaration is, for the report
     source: str = ""
 
@@ -216,6 +220,15 @@ WRITERS: dict[str, Caps] = {
                "(javawrite.numpy_to_arrow); NetcdfFileWriter's DataType.CHAR is not wired"),
         source="netCDF-Java 4.5.5: ucar.nc2.NetcdfFileWriter (Version.netcdf3, setLargeFile)",
     ),
+    "jhdf": Caps(
+        name="jhdf", library="io.jhdf:jhdf:0.10.0", formats=frozenset({"netcdf4"}),
+        # WritableHdfFile.putDataset takes a Java array: signed integers and floats, written little-endian
+        dtypes=frozenset({"i1", "i2", "i4", "i8", "f4", "f8"}), netcdf4_codecs=frozenset({"none"}),
+        partial_writes=False, unlimited=False,
+        notes=("a plain HDF5 file, as h5py's: no dimension scales; each dataset written whole and contiguous, "
+               "without filters or a fill value message", "no text kinds: zarrjvm's Java writers are fed numbers"),
+        source="jHDF 0.10.0: HdfFile.write → WritableHdfFile.putGroup/putDataset/putAttribute (contiguous layout)",
+    ),
     "h5py": replace(PEER_READERS["h5py"], notes=("a plain HDF5 dataset: no dimension scales",),
                     source="h5py 3.16 docs: File.create_dataset (chunks, compression='gzip', fillvalue, maxshape)"),
     "h5netcdf": replace(PEER_READERS["h5netcdf"],
@@ -337,6 +350,10 @@ def limitations(caps: Caps, case: Case, role: str = "reader") -> Iterator[str]:
             yield f"{who} does not {verb} NetCDF-3 variant '{variant}'"
         if case.unlimited and not caps.unlimited:
             yield f"{who} has no unlimited dimensions"
+        if case.format == "netcdf4" and caps.netcdf4_codecs is not None and case.codec not in caps.netcdf4_codecs:
+            yield f"{who} does not {verb} NetCDF-4 filters ('{case.codec}'): contiguous datasets only"
+    if case.missing and not caps.partial_writes:
+        yield f"{who} does not {verb} arrays with unwritten chunks (it writes whole datasets)"
     if role == "reader" and not caps.root_array and case.format in ("zarr-v2", "zarr-v3") and not case.group:
         yield f"{who} cannot {verb} an array at the store's root (its dataset is a group)"
     if not caps.chunks_over_shape and any(c > n for c, n in zip(case.chunks, case.shape)):

@@ -337,6 +337,7 @@ def writers() -> dict[str, Writer]:
     return {
         "zarr-python": ZarrPythonWriter(), "tensorstore": TensorstoreWriter(), "zarr-java": JavaWriter("zarr-java"),
         "jzarr": JavaWriter("jzarr"), "netcdf4-python": NetCDF4Writer(), "netcdf-java": JavaWriter("netcdf-java"),
+        "jhdf": JavaWriter("jhdf"),
         "h5py": peers.H5pyWriter(),
         "h5netcdf": peers.H5netcdfWriter(),
         "scipy": peers.ScipyWriter(),

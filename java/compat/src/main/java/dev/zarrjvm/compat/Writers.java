@@ -22,7 +22,8 @@ public final class Writers {
   private static final Map<String, JavaWriter> ALL = Map.of(
       "zarr-java", new ZarrJavaWriter(),
       "jzarr", new JzarrWriter(),
-      "netcdf-java", new NetcdfJavaWriter());
+      "netcdf-java", new NetcdfJavaWriter(),
+      "jhdf", new JhdfWriter());
 
   private Writers() {}
 
