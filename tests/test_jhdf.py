@@ -183,6 +183,8 @@ def test_names_with_dots_and_spaces_open_by_h5py_names(h5file: Path, backend: st
         assert_same(_read(h5file, name, backend), _h5(h5file, name))
     with zarrjvm.open_group(h5file, backend=backend) as g:
         assert_same(np.asarray(g["name.with dots and spaces"][...]), _h5(h5file, "name.with dots and spaces"))
+        # listed by those names too (netCDF-Java's own short names turn spaces into '_')
+        assert {"name.with dots and spaces", "IO S1"} <= set(g.members())
 
 
 def test_groups_members_and_attributes(h5file: Path) -> None:

@@ -295,6 +295,26 @@ final class NetcdfFiles {
     }
   }
 
+  /**
+   * The name h5py and netCDF4-python show for {@code v}: the HDF5 link name netCDF-Java's header records keep (its
+   * short name has spaces turned into '_'), or the short name where there is none (NetCDF-3, another version).
+   */
+  static String userName(Variable v) {
+    Object vinfo = v.getSPobject();
+    if (vinfo != null && vinfo.getClass().getName().endsWith("H5header$Vinfo")) {
+      try {
+        Object facade = field(vinfo, "facade");
+        if (facade != null && field(facade, "name") instanceof String name && !name.isEmpty()
+            && cdmName(name).equals(v.getShortName())) {
+          return name;
+        }
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        // no records: the short name
+      }
+    }
+    return v.getShortName();
+  }
+
   /** The HDF5 dataspace's dimensions as netCDF-Java's header records hold them, or null where they cannot be read. */
   static int[] hdf5Dataspace(Variable v) {
     Object vinfo = v.getSPobject();

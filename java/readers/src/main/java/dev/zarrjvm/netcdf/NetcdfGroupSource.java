@@ -33,7 +33,7 @@ final class NetcdfGroupSource implements GroupSource {
     try {
       List<String> arrays = new ArrayList<>();
       for (Variable v : group.getVariables()) {
-        arrays.add(v.getShortName());
+        arrays.add(NetcdfFiles.userName(v)); // HDF5's names, spaces included, as h5py and netCDF4-python list them
       }
       List<String> groups = new ArrayList<>();
       for (Group sub : group.getGroups()) {
