@@ -47,6 +47,22 @@ public interface ByteStore extends AutoCloseable {
     return b.length;
   }
 
+  /**
+   * Reads the whole value of {@code key} into memory that {@code allocate} hands out for its size (a buffer of exactly
+   * that many bytes remaining), and returns the size, or -1 when the value is absent. Stores that learn the size before
+   * the bytes (HTTP's Content-Length) write the bytes there as they arrive, with no heap array on the way; the default
+   * copies {@link #get}'s. {@code allocate} may be called again when a request is retried: the earlier buffer is then
+   * left unused (the caller releases it).
+   */
+  default long readDirect(String key, java.util.function.IntFunction<ByteBuffer> allocate) {
+    byte[] b = get(key);
+    if (b == null) {
+      return -1;
+    }
+    allocate.apply(b.length).duplicate().put(b);
+    return b.length;
+  }
+
   /** A range of a value and the value's total size (-1 while unknown). */
   record Sized(byte[] bytes, long total) {
     /** This range with the total asked of {@code store} when the answer did not tell it (null: the key is gone). */

@@ -107,10 +107,15 @@ public final class HttpByteStore implements ByteStore {
    * network failure on the last attempt is a {@link StoreException} that says how many attempts were made.
    */
   private HttpResponse<byte[]> send(HttpRequest request) {
+    return send(request, HttpResponse.BodyHandlers.ofByteArray(), b -> b.length);
+  }
+
+  private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler,
+      java.util.function.ToLongFunction<T> size) {
     for (int attempt = 0; ; attempt++) {
       long wait = Math.min((long) (MAX_WAIT_S * 1000), backoffMillis << Math.min(attempt, 20));
       try {
-        HttpResponse<byte[]> r = HttpTransport.send(request, stats);
+        HttpResponse<T> r = HttpTransport.send(request, stats, handler, size);
         if (attempt >= retries || !transientStatus(r.statusCode())) {
           return r;
         }
@@ -164,6 +169,84 @@ public final class HttpByteStore implements ByteStore {
       throw failed(r);
     }
     return r.body();
+  }
+
+  /**
+   * A 200 answer with a Content-Length (and no Content-Encoding) is written into the memory {@code allocate} gives as
+   * it arrives; any other answer is read as bytes (an error's body, or a value sent without its length, then copied).
+   */
+  @Override
+  public long readDirect(String key, java.util.function.IntFunction<java.nio.ByteBuffer> allocate) {
+    HttpResponse<Body> r = send(request(uri(key)).GET().build(), info -> {
+      long n = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+      if (info.statusCode() == 200 && n >= 0 && n <= Integer.MAX_VALUE - 16
+          && info.headers().firstValue("Content-Encoding").isEmpty()) {
+        return new Filler(allocate.apply((int) n).duplicate());
+      }
+      return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(),
+          b -> new Body(b, b.length));
+    }, Body::size);
+    if (absent(r.statusCode())) {
+      return -1;
+    }
+    if (r.statusCode() != 200) {
+      throw failed(r);
+    }
+    Body b = r.body();
+    if (b.bytes() != null) {
+      allocate.apply(b.bytes().length).duplicate().put(b.bytes());
+      return b.bytes().length;
+    }
+    long n = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+    if (b.size() != n) {
+      throw new StoreException("GET " + r.uri() + " sent " + b.size() + " bytes; its Content-Length said "
+          + n);
+    }
+    return n;
+  }
+
+  /** A body read as bytes, or (bytes null) written into the caller's memory: {@code size} bytes. */
+  private record Body(byte[] bytes, long size) {}
+
+  /** Writes a body's parts into {@code dst} as they arrive (the JDK client's buffers, copied once). */
+  private static final class Filler implements HttpResponse.BodySubscriber<Body> {
+    private final java.nio.ByteBuffer dst;
+    private final java.util.concurrent.CompletableFuture<Body> result = new java.util.concurrent.CompletableFuture<>();
+    private long received;
+
+    Filler(java.nio.ByteBuffer dst) {
+      this.dst = dst;
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Body> getBody() {
+      return result;
+    }
+
+    @Override
+    public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+      subscription.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<java.nio.ByteBuffer> parts) {
+      for (java.nio.ByteBuffer part : parts) {
+        received += part.remaining();
+        if (part.remaining() <= dst.remaining()) {
+          dst.put(part);
+        }
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      result.completeExceptionally(t);
+    }
+
+    @Override
+    public void onComplete() {
+      result.complete(new Body(null, received));
+    }
   }
 
   @Override

@@ -26,8 +26,14 @@ final class HttpTransport {
 
   /** Sends {@code request} and reads the whole body; network failures are {@link StoreException}s. */
   static HttpResponse<byte[]> send(HttpRequest request, RequestStats stats) {
+    return send(request, stats, HttpResponse.BodyHandlers.ofByteArray(), b -> b.length);
+  }
+
+  /** Like {@link #send(HttpRequest, RequestStats)}, the body read by {@code handler} and counted by {@code size}. */
+  static <T> HttpResponse<T> send(HttpRequest request, RequestStats stats, HttpResponse.BodyHandler<T> handler,
+      java.util.function.ToLongFunction<T> size) {
     try {
-      return exchange(request, stats);
+      return exchange(request, stats, handler, size);
     } catch (IOException e) {
       throw new StoreException(request.method() + " " + request.uri() + " failed: " + e, e);
     }
@@ -35,11 +41,16 @@ final class HttpTransport {
 
   /** Like {@link #send}, with network failures as the IOException callers that retry (the AWS SDK) expect. */
   static HttpResponse<byte[]> exchange(HttpRequest request, RequestStats stats) throws IOException {
+    return exchange(request, stats, HttpResponse.BodyHandlers.ofByteArray(), b -> b.length);
+  }
+
+  private static <T> HttpResponse<T> exchange(HttpRequest request, RequestStats stats,
+      HttpResponse.BodyHandler<T> handler, java.util.function.ToLongFunction<T> size) throws IOException {
     stats.begin();
     long received = 0;
     try {
-      HttpResponse<byte[]> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      received = r.body() == null ? 0 : r.body().length;
+      HttpResponse<T> r = CLIENT.send(request, handler);
+      received = r.body() == null ? 0 : size.applyAsLong(r.body());
       return r;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -97,6 +97,11 @@ public final class MetadataCache implements ByteStore {
   }
 
   @Override
+  public long readDirect(String key, java.util.function.IntFunction<ByteBuffer> allocate) {
+    return store.readDirect(key, allocate);
+  }
+
+  @Override
   public List<String> list(String prefix) {
     return store.list(prefix);
   }

@@ -185,13 +185,23 @@ public abstract class ZarrChunkSource extends ChunkedSource {
         }
       } // the value changed size between the two calls: once more, then as below
     }
-    byte[] b = store.get(key);
-    if (b == null) {
-      return null;
+    ArrowBuf[] held = {null}; // remote: the body written into off-heap memory as it arrives (HTTP), or copied
+    boolean ok = false;
+    try {
+      long size = store.readDirect(key, n -> {
+        if (held[0] != null) {
+          held[0].close(); // a retried request: the earlier attempt's memory
+        }
+        held[0] = allocator().buffer(n);
+        return held[0].nioBuffer(0, n);
+      });
+      ok = size >= 0;
+      return ok ? new Stored(held[0], size) : null;
+    } finally {
+      if (!ok && held[0] != null) {
+        held[0].close();
+      }
     }
-    ArrowBuf buf = allocator().buffer(b.length);
-    buf.setBytes(0, b);
-    return new Stored(buf, b.length);
   }
 
   @Override
