@@ -5,7 +5,7 @@
 # decompresses a whole buffer of known output size (a Zarr chunk's decoded size is always known) about twice as fast
 # as zlib; without this library zarrjvm falls back to the JDK's Inflater, so a failed build only costs speed.
 #
-# Source: libdeflate as vendored in the `deflate` sdist on PyPI (libdeflate/lib/*.c), compiled with gcc: the
+# Source: libdeflate as vendored in the `deflate` sdist on the package index (libdeflate/lib/*.c), compiled with gcc: the
 # decompressors, adler32, crc32, utils and the CPU feature detection (no compressor). Idempotent: does nothing when
 # the library is already there. Usage: tools/build_deflate.sh [python]
 set -euo pipefail
