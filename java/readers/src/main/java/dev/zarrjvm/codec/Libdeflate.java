@@ -18,8 +18,8 @@ import org.apache.arrow.memory.util.MemoryUtil;
  * Results are those of {@link Inflation} (the JDK's zlib, the fallback where the library does not load): damaged data
  * is a {@link ChunkDecodeException} (libdeflate checks zlib's Adler-32 and gzip's CRC-32 and size), output beyond the
  * chunk returns one byte more than the chunk holds (decided by the Inflater: see {@link #decode}) and short output the
- * bytes written (the chain reports both), and
- * concatenated gzip members are decoded one after the other, as {@code GZIPInputStream} does.
+ * bytes written (the chain reports both), and concatenated gzip members are decoded one after the other, as
+ * {@code GZIPInputStream} does.
  */
 final class Libdeflate implements NativeChain.Decompressor {
   private static final int SUCCESS = 0;
