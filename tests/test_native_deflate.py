@@ -117,3 +117,45 @@ def test_a_chunk_cut_short_is_a_decode_error_in_both_modes(stores: dict[str, Pat
                 a.read_chunk((1, 1))
             assert_same(a.read_chunk((0, 0)), DATA[:128, :128])
 
+
+
+_FALLBACK = r"""
+import gzip, json, sys
+import numpy as np
+import zarrjvm
+# JNA without its own native part (what a platform JNA has no build for looks like): no libdeflate either
+zarrjvm.config.set({"jvm.options": ["-Djna.nounpack=true"]})
+out = {}
+for name, path in json.loads(sys.argv[1]).items():
+    backend = "jhdf" if path.endswith(".h5") else "zarr-java"
+    with zarrjvm.open_array(path, "x" if backend == "jhdf" else "", backend=backend) as a:
+        out[name] = [a.decoding, a[...].tolist()]
+print(json.dumps(out))
+"""
+
+
+def test_without_libdeflate_the_jdk_inflater_decodes_the_same(stores: dict[str, Path], tmp_path: Path) -> None:
+    """The fallback, in a JVM where JNA cannot load native code (so neither can libdeflate): zlib and gzip (a chunk of
+    several members included) and HDF5 deflate still decode natively, through the JDK's Inflater, to the same values."""
+    import os
+    import subprocess
+    import sys
+
+    import h5py
+
+    multi = tmp_path / "members.zarr"
+    shutil.copytree(stores["v3-gzip"], multi)
+    key = multi / "c/1/1"
+    key.write_bytes(_members(gzip.decompress(key.read_bytes())))
+    with h5py.File(tmp_path / "d.h5", "w") as h:
+        h.create_dataset("x", data=DATA, chunks=(64, 64), compression="gzip", shuffle=True)
+    paths = {"v2-zlib": str(stores["v2-zlib"]), "v3-gzip": str(stores["v3-gzip"]), "members": str(multi),
+             "h5": str(tmp_path / "d.h5")}
+    r = subprocess.run([sys.executable, "-c", _FALLBACK, json.dumps(paths)], capture_output=True, text=True,
+                       timeout=300, env=dict(os.environ, ZARRJVM_CDS="0"))
+    assert r.returncode == 0, r.stderr[-3000:]
+    got = json.loads(r.stdout.splitlines()[-1])
+    for name in paths:
+        decoding, values = got[name]
+        assert re.match(r"native: (zlib|gzip) \(JDK Inflater\)", decoding), (name, decoding)
+        assert_same(np.array(values, dtype="<i4"), DATA)

@@ -78,17 +78,19 @@ final class Libdeflate implements NativeChain.Decompressor {
   }
 
   private static String load() {
-    if (Native.POINTER_SIZE != 8 || Native.SIZE_T_SIZE != 8) {
-      return null; // the direct mapping above passes pointers and size_t as Java longs
-    }
     try {
+      if (Native.POINTER_SIZE != 8 || Native.SIZE_T_SIZE != 8) {
+        return null; // the direct mapping above passes pointers and size_t as Java longs
+      }
       FunctionMapper names = (library, method) -> C_NAMES.get(method.getName());
       NativeLibrary lib = NativeLibrary.getInstance("zarrjvm_deflate", Map.of(Library.OPTION_CLASSLOADER,
           Libdeflate.class.getClassLoader(), Library.OPTION_FUNCTION_MAPPER, names));
       Native.register(Lib.class, lib);
       return Lib.version();
     } catch (Throwable t) {
-      return null; // not built for this platform, or not on the classpath: the JDK's Inflater decodes
+      // not built for this platform, not on the classpath, or no JNA here (its own native part missing: Native's
+      // initializer throws): the JDK's Inflater decodes
+      return null;
     }
   }
 
