@@ -1,11 +1,11 @@
-"""Builds the Java side (tools/build_jars.sh: native blosc, then Maven) and copies its jars into zarrjvm/_jars before
-packaging, so a wheel carries every jar reading needs and a user needs only pip and a JDK. The version comes from
-java/pom.xml. The Spark jar is not among them: it is the distribution zarrjvm-spark (spark-dist/), which the ``spark``
-extra pins to this version (so the extras are set here, where the version is known).
+"""Builds the Java side (tools/build_jars.sh: native blosc and libdeflate, then Maven) and copies its jars into
+zarrjvm/_jars before packaging, so a wheel carries every jar reading needs and a user needs only pip and a JDK. The
+version comes from java/pom.xml. The Spark jar is not among them: it is the distribution zarrjvm-spark (spark-dist/),
+which the ``spark`` extra pins to this version (so the extras are set here, where the version is known).
 
-The jars hold native libraries (jzarr's libblosc, built here; zarr-java's blosc and zstd JNI libraries; Arrow's C Data
-JNI library), so the wheel is not pure: its platform tag is the manylinux policy that every native library for this
-machine's architecture meets, as auditwheel computes it from their versioned symbols.
+The jars hold native libraries (jzarr's libblosc and zarrjvm's libdeflate, built here; zarr-java's blosc and zstd JNI
+libraries; Arrow's C Data JNI library), so the wheel is not pure: its platform tag is the manylinux policy that every
+native library for this machine's architecture meets, as auditwheel computes it from their versioned symbols.
 """
 
 import io

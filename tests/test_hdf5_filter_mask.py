@@ -7,6 +7,7 @@ refuses such chunks with ``decode="reader"`` unless ``checks=False``.
 
 from __future__ import annotations
 
+import re
 import zlib
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def masked(tmp_path_factory) -> tuple[Path, np.ndarray]:
 def test_native_decoding_honours_the_filter_mask(masked) -> None:
     f, want = masked
     with zarrjvm.open_array(f, "r", backend="jhdf") as a:
-        assert a.decoding.startswith("native: zlib (JDK Inflater) + HDF5 byte shuffle"), a.decoding
+        assert re.match(r"native: zlib \(libdeflate 1\.\d+\) \+ HDF5 byte shuffle", a.decoding), a.decoding
         assert_same(a[...], want)
         for coords, chunk in a.iter_chunks():
             assert_same(chunk, want[32 * coords[0]:32 * (coords[0] + 1), 32 * coords[1]:32 * (coords[1] + 1)])

@@ -83,7 +83,7 @@ def test_the_sdist_holds_what_builds_the_wheel(built: dict[str, Path]) -> None:
     with tarfile.open(built["sdist"]) as t:
         names = [n.split("/", 1)[1] for n in t.getnames() if "/" in n]
     for needed in ("java/pom.xml", "java/readers/pom.xml", "java/checkstyle.xml", "tools/build_jars.sh",
-                   "tools/build_blosc.sh", "setup.py", "pyproject.toml", "zarrjvm/py.typed",
+                   "tools/build_blosc.sh", "tools/build_deflate.sh", "setup.py", "pyproject.toml", "zarrjvm/py.typed",
                    "java/readers/src/main/resources/META-INF/services/dev.zarrjvm.backend.Backend"):
         assert needed in names, needed
     assert not [n for n in names if "/target/" in n or n.startswith("zarrjvm/_jars")], "no build output in the sdist"
@@ -110,6 +110,7 @@ def test_the_wheel_carries_what_reading_needs_and_nothing_else(built: dict[str, 
     with zipfile.ZipFile(built["wheel"]).open(readers) as f:
         inner = zipfile.ZipFile(f).namelist()
     assert "linux-x86-64/libblosc.so" in inner
+    assert "linux-x86-64/libzarrjvm_deflate.so" in inner  # libdeflate for the native zlib/gzip decoding
     assert not any(n.startswith("dev/zarrjvm/compat/") for n in inner), "the matrix's writers stay out of the readers"
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import decimal
 import math
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,15 @@ def test_jars_is_the_built_spark_jar() -> None:
     assert len(jars) == 1
     assert Path(jars[0]).is_file()
     assert Path(jars[0]).parent.name == "zarrjvm_spark"  # zarrjvm-spark's, not in _jars/ where JPype's classpath globs
+
+
+def test_sparks_jvm_decodes_zlib_and_gzip_with_libdeflate(spark: SparkSession) -> None:
+    """The Spark jar carries libzarrjvm_deflate.so and JNA loads it from the jar's class loader in Spark's JVM (local
+    mode: the executors' JVM), so the DataSource's native zlib/gzip decoding is libdeflate's, not the JDK's Inflater."""
+    jvm = spark._jvm
+    for codec in ("zlib", "gzip"):
+        chain = jvm.dev.zarrjvm.codec.NativeChain.of(jvm.java.util.List.of(codec))
+        assert re.fullmatch(rf"{codec} \(libdeflate 1\.\d+\)", chain.describe()), chain.describe()
 
 
 @pytest.mark.parametrize("fmt", ["a3", "a2"])

@@ -44,7 +44,8 @@ def test_relocated_libraries_and_readers_are_inside() -> None:
                 "com/bc/zarr/ZarrArray.class",
                 "ucar/ma2/Array.class",
                 "io/jhdf/HdfFile.class",  # the jhdf backend's reader (ServiceLoader lists it)
-                "linux-x86-64/libblosc.so"):  # jzarr's native blosc, loaded by JNA on the executors
+                "linux-x86-64/libblosc.so",  # jzarr's native blosc, loaded by JNA on the executors
+                "linux-x86-64/libzarrjvm_deflate.so"):  # libdeflate, the executors' native zlib/gzip decoding
         assert cls in names, cls
     # zarrjvm's S3 store runs on the executors: the AWS SDK v2 is inside, without its own HTTP clients (zarrjvm's
     # transport is the JDK's); zarr-java's okhttp store is not used by zarrjvm and stays out

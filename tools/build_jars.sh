@@ -5,13 +5,15 @@
 # The one (shaded) jar zarrjvm hands Spark stays Maven's output, java/spark/target/zarrjvm-spark-<version>.jar: the
 # distribution zarrjvm-spark (spark-dist/, the `spark` extra) packages it, never the zarrjvm wheel. --without-spark
 # leaves the Spark module out (the zarrjvm wheel's build: no Spark to fetch, nothing to shade).
-# Maven builds each module into its own target/ (java/readers, java/spark, java/compat); jzarr's native blosc is built
-# first (tools/build_blosc.sh) and packed into the readers' jar. MAVEN_PROFILE=unidata switches to netCDF-Java 5.x.
+# Maven builds each module into its own target/ (java/readers, java/spark, java/compat); jzarr's native blosc
+# (tools/build_blosc.sh) and libdeflate for the native zlib/gzip decoding (tools/build_deflate.sh) are built first and
+# packed into the readers' jar. MAVEN_PROFILE=unidata switches to netCDF-Java 5.x.
 # Usage: tools/build_jars.sh [python] [--without-spark]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PY="${1:-python3}"
 bash "$ROOT/tools/build_blosc.sh" "$PY"
+bash "$ROOT/tools/build_deflate.sh" "$PY"
 PROFILE_ARGS=()
 if [ -n "${MAVEN_PROFILE:-}" ]; then PROFILE_ARGS=(-P "$MAVEN_PROFILE"); fi
 MODULES=()

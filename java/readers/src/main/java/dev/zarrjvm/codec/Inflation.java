@@ -9,7 +9,8 @@ import java.util.zip.Inflater;
 
 /**
  * zlib and gzip through the JDK's {@code Inflater} (the zlib both readers use), on direct buffers. gzip's header and
- * trailer (RFC 1952) are read here: the trailer's CRC-32 and size are checked, as {@code GZIPInputStream} does.
+ * trailer (RFC 1952) are read here: the trailer's CRC-32 and size are checked, and concatenated members are decoded one
+ * after the other, as {@code GZIPInputStream} does. The fallback of {@link Libdeflate}, where libdeflate is not built.
  */
 final class Inflation implements NativeChain.Decompressor {
   private final boolean gzip;
@@ -22,32 +23,40 @@ final class Inflation implements NativeChain.Decompressor {
   public long decode(ByteBuffer src, ByteBuffer dst, String what) {
     ByteBuffer in = src.duplicate();
     int start = dst.position();
-    if (gzip) {
-      skipGzipHeader(in, what);
-    }
-    Inflater inf = new Inflater(gzip);
-    try {
-      inf.setInput(in);
-      while (!inf.finished()) {
-        int n = inf.inflate(dst);
-        if (n == 0) {
-          if (inf.needsInput() || inf.needsDictionary()) {
-            throw new ChunkDecodeException(what + ": the " + name() + " stream ends early");
-          }
-          if (!dst.hasRemaining()) {
-            return dst.position() - start + 1; // more data than a chunk holds: the chain reports the size
+    while (true) {
+      int member = dst.position();
+      if (gzip) {
+        skipGzipHeader(in, what);
+      }
+      Inflater inf = new Inflater(gzip);
+      try {
+        inf.setInput(in);
+        while (!inf.finished()) {
+          int n = inf.inflate(dst);
+          if (n == 0) {
+            if (inf.needsInput() || inf.needsDictionary()) {
+              throw new ChunkDecodeException(what + ": the " + name() + " stream ends early");
+            }
+            if (!dst.hasRemaining()) {
+              return dst.position() - start + 1; // more data than a chunk holds: the chain reports the size
+            }
           }
         }
+        if (!gzip) {
+          return dst.position() - start;
+        }
+        checkGzipTrailer(in, dst.duplicate().flip().position(member), dst.position() - member, what);
+      } catch (DataFormatException e) {
+        throw new ChunkDecodeException(what + ": " + name() + " data is invalid (" + e.getMessage() + ")", e);
+      } finally {
+        inf.end();
       }
-      long written = dst.position() - start;
-      if (gzip) {
-        checkGzipTrailer(in, dst.duplicate().flip().position(start), written, what);
+      in.position(in.position() + 8);
+      // another member follows (GZIPInputStream reads on; bytes that are no gzip header end the stream there)
+      if (in.remaining() < 3 || (in.get(in.position()) & 0xff) != 0x1f
+          || (in.get(in.position() + 1) & 0xff) != 0x8b || in.get(in.position() + 2) != 8) {
+        return dst.position() - start;
       }
-      return written;
-    } catch (DataFormatException e) {
-      throw new ChunkDecodeException(what + ": " + name() + " data is invalid (" + e.getMessage() + ")", e);
-    } finally {
-      inf.end();
     }
   }
 

@@ -6,10 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Zarr chunk's bytes→bytes codecs run on off-heap memory by the native libraries the Java readers link —
- * zstd-jni, c-blosc (through JNA), the JDK's zlib ({@code Inflater}) and CRC32C — writing the decoded element bytes
- * into a buffer the caller owns (Arrow memory): no Java heap array holds the chunk. A chain is checksums (crc32c,
- * outermost) around at most one decompressor; anything else has no native chain (the reader's own codecs decode it).
+ * A Zarr chunk's bytes→bytes codecs run on off-heap memory by native libraries — those the Java readers link
+ * (zstd-jni, c-blosc through JNA, CRC32C) and, for zlib and gzip, libdeflate (through JNA; where it is not built, the
+ * JDK's zlib, {@code Inflater}, both readers' own) — writing the decoded element bytes into a buffer the caller owns
+ * (Arrow memory): no Java heap array holds the chunk. A chain is checksums (crc32c, outermost) around at most one
+ * decompressor; anything else has no native chain (the reader's own codecs decode it).
  */
 public final class NativeChain {
   /** One decompressor: decodes all of {@code src} into {@code dst} and returns the number of bytes written. */
@@ -49,8 +50,8 @@ public final class NativeChain {
       d = switch (id) {
         case "zstd" -> new ZstdDecompressor();
         case "blosc" -> Blosc.available() ? new Blosc() : null;
-        case "zlib" -> new Inflation(false);
-        case "gzip" -> new Inflation(true);
+        case "zlib", "gzip" -> Libdeflate.available() ? new Libdeflate(id.equals("gzip"))
+            : new Inflation(id.equals("gzip"));
         default -> null;
       };
       if (d == null) {

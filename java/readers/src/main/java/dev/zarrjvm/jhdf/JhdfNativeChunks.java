@@ -17,8 +17,9 @@ import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * {@code decode="native"} for HDF5 chunks: jHDF parses the dataset (layout, chunk index, filter pipeline) and zarrjvm
- * reads each chunk's stored bytes from the file into off-heap memory and runs the filters itself — deflate through the
- * JDK's zlib (as jHDF does), HDF5's byte shuffle — writing the element bytes straight into Arrow memory, with no Java
+ * reads each chunk's stored bytes from the file into off-heap memory and runs the filters itself — deflate through
+ * {@link NativeChain}'s zlib (libdeflate, or the JDK's zlib as jHDF uses where libdeflate is not built), HDF5's byte
+ * shuffle — writing the element bytes straight into Arrow memory, with no Java
  * heap array per chunk. Only pipelines of deflate and shuffle are taken; anything else stays with jHDF. Each chunk's
  * filter mask (filters HDF5 skipped for it) is honoured.
  */
@@ -109,7 +110,7 @@ final class JhdfNativeChunks {
       shuffle |= id == SHUFFLE;
       deflate |= id == DEFLATE;
     }
-    String parts = (deflate ? "zlib (JDK Inflater)" : "") + (deflate && shuffle ? " + " : "")
+    String parts = (deflate ? inflate.describe() : "") + (deflate && shuffle ? " + " : "")
         + (shuffle ? "HDF5 byte shuffle" : "") + (!deflate && !shuffle ? "no filter" : "");
     return "native: " + parts + " on off-heap memory (jHDF reads the chunk index)";
   }
