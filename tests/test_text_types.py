@@ -368,6 +368,30 @@ def test_netcdf4_compound_and_vlen_as_netcdf4_python(tmp_path: Path) -> None:
             assert [g.tolist() for g in a[1:]] == [w.tolist() for w in ragged[1:]]
 
 
+def test_empty_vlen_element_refused_quietly_by_netcdf_java(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """netCDF-Java 4.5.5 fails on an empty vlen element (findings N5) and prints its stack trace to stderr first:
+    zarrjvm refuses it by cause, prints nothing, and jhdf reads it as netCDF4-python does."""
+    f = tmp_path / "empty_vlen.nc"
+
+    def write() -> None:
+        with netCDF4.Dataset(f, "w") as d:
+            vl = d.createVLType(np.int32, "vl")
+            d.createDimension("n", 3)
+            v = d.createVariable("v", vl, ("n",))
+            v[0], v[1], v[2] = np.arange(2, dtype="i4"), np.array([], dtype="i4"), np.arange(3, dtype="i4")
+
+    in_thread(write)
+    with netCDF4.Dataset(f) as d:
+        want = [w.tolist() for w in d["v"][...]]
+    capfd.readouterr()
+    with zarrjvm.open_array(f, "v", backend="netcdf-java") as a, \
+            pytest.raises(UnsupportedError, match=r"empty sequence .*try backend='jhdf'"):
+        a[...]
+    assert capfd.readouterr() == ("", "")
+    with zarrjvm.open_array(f, "v", backend="jhdf") as a:
+        assert [g.tolist() for g in a[...]] == want
+
+
 # -- Zarr: string and bytes data types, which neither Zarr reader has ------------------------------------------------
 def _write_zarr_strings(root: Path) -> None:
     import zarr

@@ -310,7 +310,7 @@ final class NetcdfVariableSource extends ChunkedSource {
       if (allSequences == null) {
         ucar.ma2.Array whole;
         try {
-          whole = var.read();
+          whole = QuietStdout.capture(var::read, new java.util.ArrayList<>()); // its stack traces go with its failures
         } catch (IllegalStateException e) {
           if (!(e.getCause() instanceof ucar.ma2.InvalidRangeException)) {
             throw e;

@@ -9,9 +9,10 @@ import java.util.List;
 
 /**
  * netCDF-Java prints what it skips while reading an HDF5 header ("SKIPPING variable with SZIP Filter=…") to
- * {@code System.out} (its H5header captures {@code System.out} as its debug stream when it is made). zarrjvm reads
- * quietly: {@code System.out} becomes a stream that forwards everything, except what a thread writes while it is
- * inside {@link #capture}, which is kept instead and handed back (the backend reports it as notes). Installed once.
+ * {@code System.out} (its H5header captures {@code System.out} as its debug stream when it is made), and stack traces
+ * of failures it then throws to {@code System.err}. zarrjvm reads quietly: both become streams that forward
+ * everything, except what a thread writes while it is inside {@link #capture}, which is kept instead and handed back
+ * (the backend reports it as notes, or drops it with the failure it accompanied). Installed once.
  */
 final class QuietStdout extends OutputStream {
   private static final ThreadLocal<ByteArrayOutputStream> CAPTURING = new ThreadLocal<>();
@@ -25,7 +26,9 @@ final class QuietStdout extends OutputStream {
 
   private static synchronized void install() {
     if (!installed) {
+      // both streams: H5iosp also prints stack traces of its own failures to System.err before throwing them
       System.setOut(new PrintStream(new QuietStdout(System.out), true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(new QuietStdout(System.err), true, StandardCharsets.UTF_8));
       installed = true;
     }
   }
