@@ -52,12 +52,18 @@ final class Inflation implements NativeChain.Decompressor {
         inf.end();
       }
       in.position(in.position() + 8);
-      // another member follows (GZIPInputStream reads on; bytes that are no gzip header end the stream there)
-      if (in.remaining() < 3 || (in.get(in.position()) & 0xff) != 0x1f
-          || (in.get(in.position() + 1) & 0xff) != 0x8b || in.get(in.position() + 2) != 8) {
+      if (!gzipMemberAt(in, in.position())) {
         return dst.position() - start;
       }
     }
+  }
+
+  /**
+   * Whether another gzip member starts at {@code p} (before {@code b}'s limit): {@code GZIPInputStream} reads on into
+   * one, and bytes that are no gzip header end the stream there.
+   */
+  static boolean gzipMemberAt(ByteBuffer b, int p) {
+    return b.limit() - p >= 3 && (b.get(p) & 0xff) == 0x1f && (b.get(p + 1) & 0xff) == 0x8b && b.get(p + 2) == 8;
   }
 
   @Override

@@ -29,21 +29,18 @@ final class Libdeflate implements NativeChain.Decompressor {
       "freeDecompressor", "libdeflate_free_decompressor", "zlibDecompressEx", "libdeflate_zlib_decompress_ex",
       "gzipDecompressEx", "libdeflate_gzip_decompress_ex", "version", "zarrjvm_libdeflate_version");
   private static final String VERSION = load();
-  private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
 
   /**
    * One decompressor per thread (libdeflate's are not shared between threads; allocating one per chunk costs a 32 KB
-   * allocation), freed by a cleaner once the thread is gone, with 16 bytes for the two {@code size_t} results (JNA's
-   * {@code Memory} frees itself).
+   * allocation), with 16 bytes for the two {@code size_t} results (JNA's {@code Memory} frees itself).
    */
-  private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(() -> {
+  private static final ThreadLocal<State> STATE = PerThread.of(() -> {
     long d = Lib.allocDecompressor();
     if (d == 0) {
       throw new OutOfMemoryError("libdeflate_alloc_decompressor: no native memory");
     }
-    CLEANER.register(Thread.currentThread(), () -> Lib.freeDecompressor(d));
     return new State(d, new Memory(16));
-  });
+  }, s -> Lib.freeDecompressor(s.decompressor()));
 
   private record State(long decompressor, Memory sizes) {
   }
@@ -126,10 +123,7 @@ final class Libdeflate implements NativeChain.Decompressor {
       }
       used += sizes.getLong(0);
       written += sizes.getLong(8);
-      // another gzip member follows (GZIPInputStream reads on; bytes that are no gzip header end the stream there)
-      int p = start + (int) used;
-      if (!gzip || inBytes - used < 3 || (src.get(p) & 0xff) != 0x1f || (src.get(p + 1) & 0xff) != 0x8b
-          || src.get(p + 2) != 8) {
+      if (!gzip || !Inflation.gzipMemberAt(src, start + (int) used)) {
         return written;
       }
     }
