@@ -177,23 +177,50 @@ public final class LocalByteStore implements ByteStore {
     }
     try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
       long size = ch.size();
-      if (size != dst.remaining()) {
-        return size;
-      }
-      ByteBuffer d = dst.duplicate();
-      long pos = 0;
-      while (d.hasRemaining()) {
-        int n = ch.read(d, pos);
-        if (n < 0) {
-          throw new StoreException("'" + key + "' ended after " + pos + " of " + size + " bytes");
-        }
-        pos += n;
+      if (size == dst.remaining()) {
+        readFully(ch, dst.duplicate(), key, size);
       }
       return size;
     } catch (NoSuchFileException e) {
       return -1;
     } catch (IOException e) {
       throw new StoreException("cannot read '" + key + "' in " + root + ": " + e, e);
+    }
+  }
+
+  /**
+   * One resolution and one open per value: the size from the open file sizes the caller's memory, and the bytes are
+   * read straight into it (a value changing size meanwhile cannot be read at a size taken before it was opened).
+   */
+  @Override
+  public long readDirect(String key, java.util.function.IntFunction<ByteBuffer> allocate) {
+    Path p = resolveFile(key);
+    if (p == null) {
+      return -1;
+    }
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size > MAX_VALUE_BYTES) {
+        throw new StoreException("'" + key + "' in " + root + " has " + size + " bytes, more than one Java array "
+            + "holds (" + MAX_VALUE_BYTES + ")");
+      }
+      readFully(ch, allocate.apply((int) size).duplicate(), key, size);
+      return size;
+    } catch (NoSuchFileException e) {
+      return -1;
+    } catch (IOException e) {
+      throw new StoreException("cannot read '" + key + "' in " + root + ": " + e, e);
+    }
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer d, String key, long size) throws IOException {
+    long pos = 0;
+    while (d.hasRemaining()) {
+      int n = ch.read(d, pos);
+      if (n < 0) {
+        throw new StoreException("'" + key + "' ended after " + pos + " of " + size + " bytes");
+      }
+      pos += n;
     }
   }
 

@@ -163,29 +163,12 @@ public abstract class ZarrChunkSource extends ChunkedSource {
     return stored;
   }
 
-  /** A stored value in off-heap memory (read from a local file straight into it), or null when absent. */
+  /**
+   * A stored value in off-heap memory, or null when absent: the store writes it there (a local file read straight
+   * into it, an HTTP body as it arrives) or copies its bytes once.
+   */
   private Stored readStored(String key) {
-    if (store.localPath() != null) {
-      for (int attempt = 0; attempt < 2; attempt++) {
-        long size = store.size(key);
-        if (size < 0) {
-          return null;
-        }
-        if (size > Integer.MAX_VALUE - 16) {
-          break; // the store's own read refuses it, naming its size
-        }
-        ArrowBuf buf = allocator().buffer(size);
-        long got = store.readInto(key, buf.nioBuffer(0, (int) size));
-        if (got == size) {
-          return new Stored(buf, size);
-        }
-        buf.close();
-        if (got < 0) {
-          return null;
-        }
-      } // the value changed size between the two calls: once more, then as below
-    }
-    ArrowBuf[] held = {null}; // remote: the body written into off-heap memory as it arrives (HTTP), or copied
+    ArrowBuf[] held = {null};
     boolean ok = false;
     try {
       long size = store.readDirect(key, n -> {
