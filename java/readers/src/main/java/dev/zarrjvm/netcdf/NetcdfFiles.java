@@ -262,12 +262,12 @@ final class NetcdfFiles {
   }
 
   /**
-   * HDF5 facts netCDF-Java 4.x reads but does not expose: a null dataspace, a bitfield type, and the size of a
+   * HDF5 facts netCDF-Java 4.x reads but does not expose: a null dataspace, a bitfield type, the size of a
    * fixed-length string type (0 for other types; netCDF-Java reads such strings as {@code char} with an extra last
-   * dimension of that many characters).
+   * dimension of that many characters), and the dataspace's dimensions (null when unknown).
    */
-  record Hdf5Facts(boolean nullDataspace, boolean bitfield, int fixedStringSize) {
-    static final Hdf5Facts NONE = new Hdf5Facts(false, false, 0);
+  record Hdf5Facts(boolean nullDataspace, boolean bitfield, int fixedStringSize, int[] dataspace) {
+    static final Hdf5Facts NONE = new Hdf5Facts(false, false, 0, null);
   }
 
   /**
@@ -277,8 +277,8 @@ final class NetcdfFiles {
    * records cannot be read (another netCDF-Java version), nothing is known.
    */
   static Hdf5Facts hdf5Facts(Variable v) {
-    Object vinfo = v.getSPobject();
-    if (vinfo == null || !vinfo.getClass().getName().endsWith("H5header$Vinfo")) {
+    Object vinfo = h5Vinfo(v);
+    if (vinfo == null) {
       return Hdf5Facts.NONE;
     }
     try {
@@ -289,7 +289,9 @@ final class NetcdfFiles {
       boolean bitfield = hdfType == 4;
       int fixedString = hdfType == 3 && !(boolean) field(typeInfo, "isVString")
           ? ((Number) field(typeInfo, "byteSize")).intValue() : 0;
-      return new Hdf5Facts(nullSpace, bitfield, fixedString);
+      int[] dims = mds == null ? null : (int[]) field(mds, "dimLength");
+      dims = dims == null ? null : dims.clone();
+      return new Hdf5Facts(nullSpace, bitfield, fixedString, dims);
     } catch (ReflectiveOperationException | RuntimeException e) {
       return Hdf5Facts.NONE;
     }
@@ -300,8 +302,8 @@ final class NetcdfFiles {
    * short name has spaces turned into '_'), or the short name where there is none (NetCDF-3, another version).
    */
   static String userName(Variable v) {
-    Object vinfo = v.getSPobject();
-    if (vinfo != null && vinfo.getClass().getName().endsWith("H5header$Vinfo")) {
+    Object vinfo = h5Vinfo(v);
+    if (vinfo != null) {
       try {
         Object facade = field(vinfo, "facade");
         if (facade != null && field(facade, "name") instanceof String name && !name.isEmpty()
@@ -315,18 +317,10 @@ final class NetcdfFiles {
     return v.getShortName();
   }
 
-  /** The HDF5 dataspace's dimensions as netCDF-Java's header records hold them, or null where they cannot be read. */
-  static int[] hdf5Dataspace(Variable v) {
+  /** netCDF-Java's (non-public) HDF5 header record of {@code v}, {@code H5header.Vinfo}, or null (NetCDF-3). */
+  private static Object h5Vinfo(Variable v) {
     Object vinfo = v.getSPobject();
-    if (vinfo == null || !vinfo.getClass().getName().endsWith("H5header$Vinfo")) {
-      return null;
-    }
-    try {
-      Object mds = field(vinfo, "mds");
-      return mds == null ? null : ((int[]) field(mds, "dimLength")).clone();
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return null;
-    }
+    return vinfo != null && vinfo.getClass().getName().endsWith("H5header$Vinfo") ? vinfo : null;
   }
 
   /** Element type: NetCDF-3 is big-endian on disk; netCDF-Java does not expose an HDF5 dataset's byte order. */
@@ -369,8 +363,8 @@ final class NetcdfFiles {
    * width only); its HDF5 header record of the base type does (read reflectively; signed when it cannot be read).
    */
   static boolean enumUnsigned(Variable v) {
-    Object vinfo = v.getSPobject();
-    if (vinfo == null || !vinfo.getClass().getName().endsWith("H5header$Vinfo")) {
+    Object vinfo = h5Vinfo(v);
+    if (vinfo == null) {
       return false;
     }
     try {
@@ -521,8 +515,8 @@ final class NetcdfFiles {
    * version), every attribute counts as declared.
    */
   static Set<String> synthesised(Variable v) {
-    Object vinfo = v.getSPobject();
-    if (vinfo == null || !vinfo.getClass().getName().endsWith("H5header$Vinfo")) {
+    Object vinfo = h5Vinfo(v);
+    if (vinfo == null) {
       return Set.of();
     }
     try {

@@ -66,7 +66,7 @@ final class NetcdfVariableSource extends ChunkedSource {
         for (int i = 0; i < ichunks.length; i++) {
           ichunks[i] = Math.max(1, Math.min(ichunks[i], ishape[i]));
         }
-        int[] hdf5 = NetcdfFiles.hdf5Dataspace(v);
+        int[] hdf5 = NetcdfFiles.hdf5Facts(v).dataspace();
         if (hdf5 != null && hdf5.length != ishape.length && Grid.size(hdf5) == 1 && Grid.size(ishape) == 1) {
           // netCDF-Java 4.5.5 shows a one-element vlen dataset (h5py: shape (1,)) as a scalar: h5py's shape is kept
           ishape = hdf5;
