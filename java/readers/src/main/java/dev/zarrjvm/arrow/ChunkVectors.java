@@ -20,7 +20,8 @@ public final class ChunkVectors {
 
   /**
    * A vector of {@code n} elements of {@code dtype}, all valid. The data buffer is not zeroed: the caller writes every
-   * element (decoded data or fill value) before handing it out.
+   * element (decoded data or fill value) before handing it out. A large buffer is advised to use huge pages
+   * ({@link HugePages}).
    */
   public static FieldVector allocate(String name, DType dtype, long n, BufferAllocator allocator) {
     if (n > Integer.MAX_VALUE) {
@@ -33,6 +34,7 @@ public final class ChunkVectors {
     }
     FieldVector v = field(name, dtype).createVector(allocator);
     try (ArrowBuf data = allocator.buffer(Math.max(1, n * dtype.itemSize))) {
+      HugePages.advise(data);
       // null count 0: Arrow builds an all-set validity bitmap itself
       v.loadFieldBuffers(new ArrowFieldNode((int) n, 0), List.of(allocator.getEmpty(), data));
     } catch (RuntimeException | Error e) {
