@@ -17,9 +17,13 @@ final class HugePages {
   static final long MIN_BYTES = 4L << 20;
   private static final long HUGE = 2L << 20;
   private static final int MADV_HUGEPAGE = 14;
-  private static final Function MADVISE = find();
 
   private HugePages() {}
+
+  /** Looked up on the first large buffer: JNA's start (it runs {@code ldconfig -p}) stays off a small read's path. */
+  private static final class Libc {
+    static final Function MADVISE = find();
+  }
 
   private static Function find() {
     if (!System.getProperty("os.name", "").startsWith("Linux")
@@ -35,14 +39,14 @@ final class HugePages {
 
   /** Whether buffers are advised here (Linux, libc reachable through JNA, not switched off). */
   static boolean enabled() {
-    return MADVISE != null;
+    return Libc.MADVISE != null;
   }
 
   /** Advises the 2 MiB-aligned part of {@code buf} before anything is written to it; returns the bytes advised. */
   static long advise(ArrowBuf buf) {
     long start = buf.memoryAddress();
     long length = buf.capacity();
-    if (MADVISE == null || length < MIN_BYTES) {
+    if (length < MIN_BYTES || Libc.MADVISE == null) {
       return 0;
     }
     long from = (start + HUGE - 1) & -HUGE;
@@ -50,7 +54,7 @@ final class HugePages {
     if (to <= from) {
       return 0;
     }
-    int rc = MADVISE.invokeInt(new Object[] {new Pointer(from), to - from, MADV_HUGEPAGE});
+    int rc = Libc.MADVISE.invokeInt(new Object[] {new Pointer(from), to - from, MADV_HUGEPAGE});
     return rc == 0 ? to - from : 0;
   }
 }
