@@ -274,6 +274,48 @@ def test_class_data_sharing_archive_is_made_then_used(tmp_path: Path, setting: s
     assert len(list((tmp_path / "zarrjvm").glob("cds-*.jsa"))) == 1
 
 
+def _noop_agent(tmp_path: Path) -> Path:
+    """A Java agent whose premain does nothing, built with the JDK zarrjvm starts (its javac and jar)."""
+    home = Path(_jvm.find_jvm()).resolve().parents[2]
+    src = tmp_path / "agent" / "src" / "noop" / "Agent.java"
+    src.parent.mkdir(parents=True)
+    src.write_text("package noop;\npublic final class Agent { public static void premain(String args) {} }\n")
+    classes = tmp_path / "agent" / "classes"
+    subprocess.run([str(home / "bin" / "javac"), "-d", str(classes), str(src)], check=True, timeout=120)
+    manifest = tmp_path / "agent" / "manifest.txt"
+    manifest.write_text("Premain-Class: noop.Agent\n")
+    jar = tmp_path / "agent" / "noop.jar"
+    subprocess.run([str(home / "bin" / "jar"), "cfm", str(jar), str(manifest), "-C", str(classes), "."], check=True,
+                   timeout=120)
+    return jar
+
+
+def test_java_agent_in_options_starts_without_dumping_an_archive(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's Java agent (a profiler, a coverage tool) in ``jvm.options``: the JVM refuses to dump a CDS archive with
+    one and ends the process at start ("Must enable AllowArchivingWithJavaAgent", exit status 1, found with a no-op
+    agent). zarrjvm then starts without dumping; an archive an earlier run made is still used."""
+    monkeypatch.delenv("ZARRJVM_CDS", raising=False)
+    code = """
+        import jpype, zarrjvm
+        zarrjvm.jvm.ensure_started()
+        mx = jpype.JClass("java.lang.management.ManagementFactory").getRuntimeMXBean()
+        args = [str(a) for a in mx.getInputArguments()]
+        print([a.split(":")[0] if a.startswith("-javaagent") else a.split("=")[0] for a in args
+               if "Archive" in a or a.startswith("-javaagent")])
+    """
+    agent = {"ZARRJVM_JVM_OPTIONS": f"-javaagent:{_noop_agent(tmp_path)}", "XDG_CACHE_HOME": str(tmp_path)}
+    first = _run(code, agent)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "['-javaagent']"
+    assert not list((tmp_path / "zarrjvm").glob("cds-*.jsa"))
+    made = _run(code, {"XDG_CACHE_HOME": str(tmp_path)})  # without the agent: dumped as usual
+    assert made.returncode == 0 and "-XX:ArchiveClassesAtExit" in made.stdout, made.stderr
+    again = _run(code, agent)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "['-javaagent', '-XX:SharedArchiveFile']"
+
+
 def test_gc_defaults_respect_user_choices() -> None:
     assert _jvm._gc_defaults(None, []) == ["-XX:+UseG1GC", "-XX:G1HeapRegionSize=32m"]
     assert _jvm._gc_defaults("4g", []) == ["-XX:+UseG1GC", "-XX:G1HeapRegionSize=32m"]

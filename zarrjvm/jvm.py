@@ -113,11 +113,13 @@ def find_jvm(jvm_path: str | os.PathLike[str] | None = None) -> str:
     return str(lib)
 
 
-def _cds_options(lib: str, cp: list[str]) -> list[str]:
+def _cds_options(lib: str, cp: list[str], chosen: Sequence[str] = ()) -> list[str]:
     """Class-data sharing (on by default): an AppCDS archive of the classes zarrjvm loads, one per Java and classpath,
     kept in the user's cache. The first run dumps it when its JVM exits (under a per-process name, adopted by a later
     run); every later run starts from it (B3: about 0.6 s less CPU from start to first element). A cache that cannot
-    be written, or an archive this Java does not accept, only means starting without it."""
+    be written, or an archive this Java does not accept, only means starting without it. With a Java agent among the
+    ``chosen`` options (a profiler, a coverage tool) no archive is dumped: the JVM refuses to dump one then and ends the
+    whole process at start ("Must enable AllowArchivingWithJavaAgent"); an archive already made is still used."""
     import hashlib
 
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "zarrjvm"
@@ -139,8 +141,8 @@ def _cds_options(lib: str, cp: list[str]) -> list[str]:
         return []
     if archive.exists():
         return [f"-XX:SharedArchiveFile={archive}", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"]
-    if not os.access(cache, os.W_OK):  # nowhere to dump one: start without
-        return []
+    if not os.access(cache, os.W_OK) or any(o.startswith("-javaagent:") for o in chosen):
+        return []  # nowhere to dump one, or a dump the JVM would refuse: start without
     return [f"-XX:ArchiveClassesAtExit={cache / f'cds-{key}.{os.getpid()}.jsa'}", "-Xlog:cds=off",
             "-Xlog:cds+dynamic=off"]
 
@@ -191,7 +193,7 @@ def start(
             opts.extend(_gc_defaults(heap, opts))
             cp = classpath(extra)
             if cds:
-                opts.extend(_cds_options(lib, cp))
+                opts.extend(_cds_options(lib, cp, opts))
             _yield_fatal_signals()
             try:
                 jpype.startJVM(lib, *opts, classpath=cp, convertStrings=False)
