@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import ctypes
 import dataclasses
 import json
@@ -17,7 +16,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from . import _async, _bridge, indexing, stores
+from . import _bridge, indexing, stores
 from .arrow import ArrowArray, arrow_type, import_from_java, import_structs, to_numpy
 from .config import config
 from .errors import InvalidArgumentError, OutOfBoundsError
@@ -318,6 +317,8 @@ class JvmArray:
         c = self._chunk_coords(coords)
         source = self._check_open()
         jc = _bridge.long_array(c)
+        from . import _async  # with asyncio: imported by the first awaited read, not by `import zarrjvm`
+
         reads = _async.async_reads()
         return await _async.submit(lambda rid, a, s: reads.exportChunk(rid, source, jc, a, s), lambda arr: arr,
                                    self._pa_type)
@@ -335,6 +336,8 @@ class JvmArray:
         if math.prod(shape) == 0:
             return np.empty(tuple(shape), dtype=self.dtype.newbyteorder("="))
         jo, js = _bridge.long_array(offset), _bridge.int_array(shape)
+        from . import _async
+
         reads = _async.async_reads()
         return await _async.submit(lambda rid, a, s: reads.exportRegion(rid, source, jo, js, a, s),
                                    lambda arr: self._numpy(arr, shape), self._pa_type)
@@ -343,6 +346,8 @@ class JvmArray:
         """``await a.get_async(sel)`` is ``a[sel]`` without blocking the event loop (its boxes are read concurrently
         on Java's async pool)."""
         p = indexing.plan(indexing.numpy_selection(selection, self.shape), self.shape, self.chunks)
+        import asyncio
+
         done = iter(await asyncio.gather(*(self.read_region_async(o, s) for o, s in p.boxes)))
         return p.assemble(lambda boxes: [next(done) for _ in boxes], self.dtype.newbyteorder("="))
 
@@ -586,6 +591,8 @@ async def open_array_async(store: Any, path: str | None = None, **options: Any) 
     """:func:`open_array` on Java's async pool: the metadata reads (remote round trips) do not block the event loop."""
     o = _origin("open_array_async", store, path, options)
     loc = stores.resolve(o.store, o.storage_options)
+    from . import _async
+
     reads = _async.async_reads()
     ro = o.reader_options()
 
