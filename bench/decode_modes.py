@@ -5,7 +5,8 @@
 (compresses like gridded model output) and a quantized normal field (compresses like noisy measurements) — with 1 MiB
 and 4 MiB chunks, in Zarr v3 (blosc-lz4, blosc-zstd, zstd, gzip, none) and v2 (blosc-lz4, zlib: what every Java reader
 reads in v2). Whole-array reads; every implementation in this process, checked equal before timing, one warm-up,
-then ``--runs`` runs in rotating order; medians (the machine is noisy).
+then ``--runs`` runs in rotating order; medians (the machine is noisy). Last, one 64 MiB uncompressed chunk (noisy
+field, 4096 × 4096 chunks): zarrjvm's ``read_chunk`` against the peers reading exactly that chunk's slice.
 
 ``.venv/bin/python -m bench.decode_modes [--runs 5] [--quick]`` writes ``bench/results/decode_modes.{json,md,png}``;
 the stores go to ``build/bench-data/decode`` (made once, reused).
@@ -87,6 +88,27 @@ def readers(path: Path, fmt: int) -> dict[str, Callable[[], np.ndarray]]:
     return out
 
 
+def one_chunk_readers(path: Path) -> dict[str, Callable[[], np.ndarray]]:
+    """Readers of the first chunk alone (zarrjvm's ``read_chunk``, the peers' slice of exactly that chunk)."""
+    import tensorstore as ts
+    import zarr
+
+    import zarrjvm
+
+    out: dict[str, Callable[[], np.ndarray]] = {}
+    for decode in ("native", "reader"):
+        def read(decode: str = decode) -> np.ndarray:
+            with zarrjvm.open_array(path, backend="zarr-java", decode=decode) as a:
+                return a.read_chunk((0, 0))
+        out[f"zarrjvm zarr-java {decode}"] = read
+    z = zarr.open_array(str(path), mode="r")
+    c = z.chunks
+    out["zarr-python"] = lambda: z[:c[0], :c[1]]
+    t = ts.open({"driver": "zarr3", "kvstore": {"driver": "file", "path": str(path)}}, read=True).result()
+    out["tensorstore"] = lambda: t[:c[0], :c[1]].read().result()
+    return out
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--runs", type=int, default=5)
@@ -121,6 +143,20 @@ def main() -> None:
                              "vs_zarr_python": round(timed["zarr-python"]["median_s"] / t["median_s"], 2),
                              "vs_tensorstore": round(timed["tensorstore"]["median_s"] / t["median_s"], 2)})
             print(f"{path.name}: " + ", ".join(f"{k} {v['median_s']:.3f}s" for k, v in timed.items()), flush=True)
+    if not args.quick:  # the issue's "one 64 MiB uncompressed chunk": read_chunk against the peers' slice of it
+        path = store("noisy", 4096, 3, "none")
+        fns = one_chunk_readers(path)
+        want = fns["zarr-python"]()
+        for name, fn in fns.items():
+            assert np.array_equal(np.asarray(fn()), want), name
+        timed = rotating(fns, args.runs * 2)
+        for name, t in timed.items():
+            rows.append({"field": "noisy", "chunk_mib": 64, "format": "v3", "codec": "none, one chunk",
+                         "stored_ratio": 1.0, "impl": name, **t,
+                         "vs_zarr_python": round(timed["zarr-python"]["median_s"] / t["median_s"], 2),
+                         "vs_tensorstore": round(timed["tensorstore"]["median_s"] / t["median_s"], 2)})
+        print(f"{path.name} one chunk: " + ", ".join(f"{k} {v['median_s']:.4f}s" for k, v in timed.items()),
+              flush=True)
     out = {"machine": machine(), "side": SIDE, "runs": args.runs, "load_avg_at_end": list(os.getloadavg()),
            "rows": rows}
     RESULTS.mkdir(exist_ok=True)
