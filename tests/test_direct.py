@@ -98,3 +98,47 @@ def test_every_dtype_order_and_sharding_through_the_pipeline(written: Any, case:
         for coords, chunk in a.iter_chunks():
             box = tuple(slice(c * n, min((c + 1) * n, s)) for c, n, s in zip(coords, a.chunks, a.shape))
             assert_same(chunk, case.expected()[box])
+
+
+@pytest.mark.parametrize("decode", ["native", "reader"])
+def test_a_checksummed_chunk_without_its_checksum_is_refused_on_every_path(tmp_path: Path, decode: str) -> None:
+    """A v3 chunk of ``bytes`` + ``crc32c`` whose four checksum bytes are gone is exactly the element bytes long. The
+    native chain took such a chunk as uncompressed data, unchecked, where it was not contiguous in the region read
+    (a whole-array read of (4, 8) in (4, 4) chunks); both modes now refuse it there and in a chunk read, as zarr-python
+    does (its "Stored and computed checksum do not match")."""
+    from zarr.codecs import BytesCodec, Crc32cCodec
+
+    z = zarr.create_array(str(tmp_path / "a.zarr"), shape=(4, 8), chunks=(4, 4), dtype="<i4",
+                          serializer=BytesCodec(), compressors=[Crc32cCodec()], fill_value=0)
+    z[:] = np.arange(32, dtype="<i4").reshape(4, 8)
+    chunk = tmp_path / "a.zarr" / "c" / "0" / "0"
+    chunk.write_bytes(chunk.read_bytes()[:-4])
+    with pytest.raises(ValueError, match="checksum"):
+        zarr.open_array(str(tmp_path / "a.zarr"), mode="r")[...]
+    with zarrjvm.open_array(tmp_path / "a.zarr", decode=decode) as a:
+        assert a.decoding.startswith(decode)
+        for read in (lambda: a[...], lambda: a.read_chunk((0, 0)), lambda: a[:, :4]):
+            with pytest.raises(zarrjvm.ChunkDecodeError):
+                read()
+        assert_same(a[:, 4:], np.arange(32, dtype="<i4").reshape(4, 8)[:, 4:])  # the intact chunk still reads
+
+
+def test_an_uncompressed_chunk_is_read_straight_into_its_place(tmp_path: Path) -> None:
+    """``decode="native"``, no codec: a chunk contiguous in the region read goes from the file into the region's Arrow
+    memory, with no scratch copy (the source's allocator never holds more than the output); a chunk of another size is
+    still refused by the size check."""
+    data = np.random.default_rng(5).normal(size=(256, 64)).astype("<f4")
+    z = zarr.create_array(str(tmp_path / "a.zarr"), shape=(512, 64), chunks=(256, 64), dtype="<f4", compressors=None,
+                          fill_value=0)
+    z[:256] = data
+    for read, want in ((lambda a: a.read_chunk((0, 0)), data),
+                       (lambda a: a[...], np.concatenate([data, np.zeros_like(data)]))):
+        with zarrjvm.open_array(tmp_path / "a.zarr", decode="native") as a:
+            got = read(a)
+            assert_same(got, want)
+            # the output and a few KiB: a scratch copy of the stored chunk would add its 64 KiB
+            assert int(a._check_open().allocator().getPeakMemoryAllocation()) < want.nbytes + data.nbytes
+            del got
+    (tmp_path / "a.zarr" / "c" / "0" / "0").write_bytes(data.tobytes()[:-4])
+    with zarrjvm.open_array(tmp_path / "a.zarr", decode="native") as a, pytest.raises(zarrjvm.ChunkDecodeError):
+        a.read_chunk((0, 0))

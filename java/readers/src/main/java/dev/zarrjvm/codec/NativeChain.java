@@ -61,9 +61,13 @@ public final class NativeChain {
     return new NativeChain(List.copyOf(checks), d);
   }
 
-  /** Whether a stored chunk is its element bytes once the checksums are checked (no decompressor). */
+  /**
+   * Whether a stored chunk is its element bytes as they are (no decompressor, no checksum): such a chunk of the right
+   * size may be read straight into its place. A chain with a checksum is not plain: a stored chunk of exactly the
+   * element bytes' size then lacks its checksum, which {@link #decode} reports, as the readers do.
+   */
   public boolean plain() {
-    return decompressor == null;
+    return decompressor == null && checksums.isEmpty();
   }
 
   /** What decodes, for the array's notes. */

@@ -101,6 +101,15 @@ public abstract class ZarrChunkSource extends ChunkedSource {
       return Into.UNSUPPORTED;
     }
     String key = chunkKey(chunkCoords);
+    if (nativeChain.plain()) { // from the store straight into its place: one copy, no scratch
+      long size = store.readInto(key, dst.nioBuffer(offset, length));
+      if (size < 0) {
+        return Into.ABSENT;
+      }
+      if (size == length) {
+        return Into.DECODED;
+      } // another size: read below, and the chain reports it
+    }
     String what = nativeWhat(chunkCoords, key);
     Stored stored = readStoredChunk(key, what);
     if (stored == null) {
