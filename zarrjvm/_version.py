@@ -11,7 +11,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def _version() -> str:
-    for jar in (_PACKAGE / "_jars").glob("zarrjvm-readers-*.jar"):
+    for jar in sorted((_PACKAGE / "_jars").glob("zarrjvm-readers-*.jar")):
         return jar.name[len("zarrjvm-readers-"):-len(".jar")]
     pom = _PACKAGE.parent / "java" / "pom.xml"  # a source tree whose jars were never built
     m = re.search(r"<revision>([^<]+)</revision>", pom.read_text()) if pom.is_file() else None

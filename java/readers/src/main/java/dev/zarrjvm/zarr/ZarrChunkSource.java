@@ -101,22 +101,21 @@ public abstract class ZarrChunkSource extends ChunkedSource {
       return Into.UNSUPPORTED;
     }
     String key = chunkKey(chunkCoords);
-    if (nativeChain.plain()) { // from the store straight into its place: one copy, no scratch
-      long size = store.readInto(key, dst.nioBuffer(offset, length));
-      if (size < 0) {
-        return Into.ABSENT;
-      }
-      if (size == length) {
-        return Into.DECODED;
-      } // another size: read below, and the chain reports it
-    }
     String what = nativeWhat(chunkCoords, key);
-    Stored stored = readStoredChunk(key, what);
+    ByteBuffer place = dst.nioBuffer(offset, length);
+    // a plain chunk of the right size goes from the store straight into its place: one copy, no scratch
+    Stored stored = readStoredChunk(key, what, nativeChain.plain() ? place : null);
     if (stored == null) {
       return Into.ABSENT;
     }
+    if (stored.buf() == null) { // in its place: the value's size was the chunk's when the store asked for memory
+      if (stored.size() != length) {
+        throw new ChunkDecodeException(what + ": the store gave " + stored.size() + " bytes after sizing " + length);
+      }
+      return Into.DECODED;
+    }
     try (ArrowBuf in = stored.buf()) {
-      nativeChain.decode(stored.bytes(), dst.nioBuffer(offset, length), what);
+      nativeChain.decode(stored.bytes(), place, what);
       return Into.DECODED;
     }
   }
@@ -137,7 +136,7 @@ public abstract class ZarrChunkSource extends ChunkedSource {
         return plain;
       } // another size: read below, and the chain reports it
     }
-    Stored stored = readStoredChunk(key, what);
+    Stored stored = readStoredChunk(key, what, null);
     if (stored == null) {
       return ABSENT;
     }
@@ -154,16 +153,22 @@ public abstract class ZarrChunkSource extends ChunkedSource {
     }
   }
 
-  /** A stored value in off-heap memory: {@code size} bytes of {@code buf} (whose capacity may be larger). */
+  /**
+   * A stored value in off-heap memory: {@code size} bytes of {@code buf} (whose capacity may be larger), or, with
+   * {@code buf} null, written into the place the caller offered.
+   */
   private record Stored(ArrowBuf buf, long size) {
     ByteBuffer bytes() {
       return buf.nioBuffer(0, (int) size);
     }
   }
 
-  /** A stored chunk in off-heap memory for the native chain, or null when absent; an empty one is refused. */
-  private Stored readStoredChunk(String key, String what) {
-    Stored stored = readStored(key);
+  /**
+   * A stored chunk in off-heap memory for the native chain, or null when absent; an empty one is refused. One of
+   * exactly {@code place}'s size is written there (when {@code place} is not null).
+   */
+  private Stored readStoredChunk(String key, String what, ByteBuffer place) {
+    Stored stored = readStored(key, place);
     if (stored != null && stored.size() == 0) {
       stored.buf().close();
       throw new ChunkDecodeException(what + ": the stored chunk is empty (0 bytes): no codec encodes a chunk to "
@@ -176,13 +181,17 @@ public abstract class ZarrChunkSource extends ChunkedSource {
    * A stored value in off-heap memory, or null when absent: the store writes it there (a local file read straight
    * into it, an HTTP body as it arrives) or copies its bytes once.
    */
-  private Stored readStored(String key) {
+  private Stored readStored(String key, ByteBuffer place) {
     ArrowBuf[] held = {null};
     boolean ok = false;
     try {
       long size = store.readDirect(key, n -> {
         if (held[0] != null) {
           held[0].close(); // a retried request: the earlier attempt's memory
+          held[0] = null;
+        }
+        if (place != null && n == place.remaining()) {
+          return place.duplicate();
         }
         held[0] = allocator().buffer(n);
         return held[0].nioBuffer(0, n);
