@@ -38,7 +38,7 @@ $(DEPS_STAMP): requirements-dev.txt | $(VPY)
 	touch $@
 
 jars: $(JARS_STAMP)
-$(JARS_STAMP): java/pom.xml $(JAVA_SOURCES) tools/build_blosc.sh tools/build_deflate.sh tools/build_jars.sh | $(DEPS_STAMP)
+$(JARS_STAMP): java/pom.xml $(JAVA_SOURCES) tools/build_blosc.sh tools/build_deflate.sh tools/native_lib.sh tools/build_jars.sh | $(DEPS_STAMP)
 	bash tools/build_jars.sh $(VPY)
 	touch $@
 

@@ -11,11 +11,9 @@ PY="${1:-python3}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BLOSC_PY_VERSION="1.11.4"
 
-case "$(uname -s)-$(uname -m)" in
-  Linux-x86_64) PREFIX="linux-x86-64" ;;
-  Linux-aarch64) PREFIX="linux-aarch64" ;;
-  *) echo "build_blosc: no recipe for $(uname -s)-$(uname -m); jzarr's blosc codec will be unavailable" >&2; exit 0 ;;
-esac
+# shellcheck source=tools/native_lib.sh
+source "$ROOT/tools/native_lib.sh"
+native_prefix build_blosc "jzarr's blosc codec will be unavailable"
 
 OUT="$ROOT/build/native/$PREFIX/libblosc.so"
 if [ -s "$OUT" ]; then
@@ -28,14 +26,8 @@ fi
 
 WORK="$ROOT/build/blosc"
 mkdir -p "$WORK" "$(dirname "$OUT")"
-if [ ! -d "$WORK/src" ]; then
-  # Only blosc as source: with ":all:", pip would also build the sdist's build requirements (cmake itself) from source
-  # to prepare its metadata, which takes most of an hour on a machine without a pip cache.
-  "$PY" -m pip download -q --no-binary blosc --no-deps "blosc==$BLOSC_PY_VERSION" -d "$WORK/dl"
-  rm -rf "$WORK/src.tmp" && mkdir -p "$WORK/src.tmp"
-  tar xzf "$WORK/dl/blosc-$BLOSC_PY_VERSION.tar.gz" -C "$WORK/src.tmp"
-  mv "$WORK/src.tmp" "$WORK/src"
-fi
+# blosc's build requirements include cmake itself: built from source, that takes most of an hour without a pip cache
+fetch_sdist "$PY" blosc "$BLOSC_PY_VERSION" "$WORK"
 CBLOSC="$WORK/src/blosc-$BLOSC_PY_VERSION/blosc/c-blosc"
 cmake -S "$CBLOSC" -B "$WORK/cmake" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTS=OFF -DBUILD_BENCHMARKS=OFF \
   -DBUILD_FUZZERS=OFF -DBUILD_STATIC=OFF -DDEACTIVATE_SNAPPY=ON -DPREFER_EXTERNAL_LZ4=OFF \

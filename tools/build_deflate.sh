@@ -14,12 +14,9 @@ PY="${1:-python3}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DEFLATE_PY_VERSION="0.9.0"
 
-case "$(uname -s)-$(uname -m)" in
-  Linux-x86_64) PREFIX="linux-x86-64" ;;
-  Linux-aarch64) PREFIX="linux-aarch64" ;;
-  *) echo "build_deflate: no recipe for $(uname -s)-$(uname -m); zlib/gzip decode through the JDK's Inflater" >&2
-     exit 0 ;;
-esac
+# shellcheck source=tools/native_lib.sh
+source "$ROOT/tools/native_lib.sh"
+native_prefix build_deflate "zlib/gzip decode through the JDK's Inflater"
 
 OUT="$ROOT/build/native/$PREFIX/libzarrjvm_deflate.so"
 if [ -s "$OUT" ]; then
@@ -33,14 +30,9 @@ fi
 
 WORK="$ROOT/build/deflate"
 mkdir -p "$WORK" "$(dirname "$OUT")"
-if [ ! -d "$WORK/src" ]; then
-  if ! "$PY" -m pip download -q --no-binary deflate --no-deps "deflate==$DEFLATE_PY_VERSION" -d "$WORK/dl"; then
-    echo "build_deflate: could not download the deflate sdist; zlib/gzip decode through the JDK's Inflater" >&2
-    exit 0
-  fi
-  rm -rf "$WORK/src.tmp" && mkdir -p "$WORK/src.tmp"
-  tar xzf "$WORK/dl/deflate-$DEFLATE_PY_VERSION.tar.gz" -C "$WORK/src.tmp"
-  mv "$WORK/src.tmp" "$WORK/src"
+if ! fetch_sdist "$PY" deflate "$DEFLATE_PY_VERSION" "$WORK"; then
+  echo "build_deflate: could not download the deflate sdist; zlib/gzip decode through the JDK's Inflater" >&2
+  exit 0
 fi
 LIB="$WORK/src/deflate-$DEFLATE_PY_VERSION/libdeflate/lib"
 # the one symbol zarrjvm adds: the version of the libdeflate built, for the arrays' notes
