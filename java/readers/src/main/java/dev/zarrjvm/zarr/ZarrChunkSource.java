@@ -100,56 +100,48 @@ public abstract class ZarrChunkSource extends ChunkedSource {
     if (nativeChain == null) {
       return Into.UNSUPPORTED;
     }
+    return decodeNativeInto(chunkCoords, dst.nioBuffer(offset, length));
+  }
+
+  /** The native path otherwise: the chunk decoded into scratch Arrow memory, which the caller places. */
+  private ChunkBytes decodeNative(long[] chunkCoords) {
+    int chunkBytes = info().grid().chunkBytes(info().dtype.itemSize);
+    ArrowBuf out = allocator().buffer(chunkBytes);
+    try {
+      ByteBuffer view = out.nioBuffer(0, chunkBytes);
+      if (decodeNativeInto(chunkCoords, view) == Into.ABSENT) {
+        out.close();
+        return ABSENT;
+      }
+      return new ChunkBytes(view, out);
+    } catch (RuntimeException | Error t) {
+      out.close();
+      throw t;
+    }
+  }
+
+  /**
+   * The stored chunk in off-heap memory, decoded by {@link NativeChain} into {@code place} (exactly the chunk's bytes);
+   * a plain chunk of that size goes from the store straight into it: one copy, no stored-bytes buffer.
+   */
+  private Into decodeNativeInto(long[] chunkCoords, ByteBuffer place) {
     String key = chunkKey(chunkCoords);
-    String what = nativeWhat(chunkCoords, key);
-    ByteBuffer place = dst.nioBuffer(offset, length);
-    // a plain chunk of the right size goes from the store straight into its place: one copy, no scratch
+    String what = "decoding chunk " + java.util.Arrays.toString(chunkCoords) + " of " + info().displayPath() + " with "
+        + info().backend + " (key '" + key + "', native decoding)";
     Stored stored = readStoredChunk(key, what, nativeChain.plain() ? place : null);
     if (stored == null) {
       return Into.ABSENT;
     }
     if (stored.buf() == null) { // in its place: the value's size was the chunk's when the store asked for memory
-      if (stored.size() != length) {
-        throw new ChunkDecodeException(what + ": the store gave " + stored.size() + " bytes after sizing " + length);
+      if (stored.size() != place.remaining()) {
+        throw new ChunkDecodeException(what + ": the store gave " + stored.size() + " bytes after sizing "
+            + place.remaining());
       }
       return Into.DECODED;
     }
     try (ArrowBuf in = stored.buf()) {
       nativeChain.decode(stored.bytes(), place, what);
       return Into.DECODED;
-    }
-  }
-
-  private String nativeWhat(long[] chunkCoords, String key) {
-    return "decoding chunk " + java.util.Arrays.toString(chunkCoords) + " of " + info().displayPath() + " with "
-        + info().backend + " (key '" + key + "', native decoding)";
-  }
-
-  /** The native path: the stored chunk in off-heap memory, decoded by {@link NativeChain} into scratch Arrow memory. */
-  private ChunkBytes decodeNative(long[] chunkCoords) {
-    String key = chunkKey(chunkCoords);
-    String what = nativeWhat(chunkCoords, key);
-    int chunkBytes = info().grid().chunkBytes(info().dtype.itemSize);
-    if (nativeChain.plain()) {
-      ChunkBytes plain = readUncompressed(store, key, chunkBytes);
-      if (plain != null) {
-        return plain;
-      } // another size: read below, and the chain reports it
-    }
-    Stored stored = readStoredChunk(key, what, null);
-    if (stored == null) {
-      return ABSENT;
-    }
-    try (ArrowBuf in = stored.buf()) {
-      ArrowBuf out = allocator().buffer(chunkBytes);
-      try {
-        ByteBuffer view = out.nioBuffer(0, chunkBytes);
-        nativeChain.decode(stored.bytes(), view, what);
-        return new ChunkBytes(view, out);
-      } catch (RuntimeException | Error t) {
-        out.close();
-        throw t;
-      }
     }
   }
 
