@@ -109,6 +109,13 @@ def one_chunk_readers(path: Path) -> dict[str, Callable[[], np.ndarray]]:
     return out
 
 
+def measured(timed: dict[str, dict[str, Any]], **what: Any) -> list[dict[str, Any]]:
+    """One row per implementation: ``what`` describes the read, then its timings and its speed ratios to the peers."""
+    return [{**what, "impl": name, **t,
+             "vs_zarr_python": round(timed["zarr-python"]["median_s"] / t["median_s"], 2),
+             "vs_tensorstore": round(timed["tensorstore"]["median_s"] / t["median_s"], 2)} for name, t in timed.items()]
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--runs", type=int, default=5)
@@ -137,11 +144,8 @@ def main() -> None:
                 del got
             timed = rotating(fns, args.runs)
             ratio_bytes = sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / (SIDE * SIDE * 4)
-            for name, t in timed.items():
-                rows.append({"field": kind, "chunk_mib": chunk * chunk * 4 // 2**20, "format": f"v{fmt}",
-                             "codec": codec, "stored_ratio": round(ratio_bytes, 3), "impl": name, **t,
-                             "vs_zarr_python": round(timed["zarr-python"]["median_s"] / t["median_s"], 2),
-                             "vs_tensorstore": round(timed["tensorstore"]["median_s"] / t["median_s"], 2)})
+            rows += measured(timed, field=kind, chunk_mib=chunk * chunk * 4 // 2**20, format=f"v{fmt}", codec=codec,
+                             stored_ratio=round(ratio_bytes, 3))
             print(f"{path.name}: " + ", ".join(f"{k} {v['median_s']:.3f}s" for k, v in timed.items()), flush=True)
     if not args.quick:  # the issue's "one 64 MiB uncompressed chunk": read_chunk against the peers' slice of it
         path = store("noisy", 4096, 3, "none")
@@ -150,11 +154,7 @@ def main() -> None:
         for name, fn in fns.items():
             assert np.array_equal(np.asarray(fn()), want), name
         timed = rotating(fns, args.runs * 2)
-        for name, t in timed.items():
-            rows.append({"field": "noisy", "chunk_mib": 64, "format": "v3", "codec": "none, one chunk",
-                         "stored_ratio": 1.0, "impl": name, **t,
-                         "vs_zarr_python": round(timed["zarr-python"]["median_s"] / t["median_s"], 2),
-                         "vs_tensorstore": round(timed["tensorstore"]["median_s"] / t["median_s"], 2)})
+        rows += measured(timed, field="noisy", chunk_mib=64, format="v3", codec="none, one chunk", stored_ratio=1.0)
         print(f"{path.name} one chunk: " + ", ".join(f"{k} {v['median_s']:.4f}s" for k, v in timed.items()),
               flush=True)
     out = {"machine": machine(), "side": SIDE, "runs": args.runs, "load_avg_at_end": list(os.getloadavg()),
