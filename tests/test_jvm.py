@@ -94,6 +94,30 @@ def test_explicit_start_with_options() -> None:
     assert 200 * 2**20 < int(heap) <= 256 * 2**20
 
 
+def test_c2_thresholds_are_raised_unless_the_user_tunes_compilation() -> None:
+    """The running JVM's own flag values: HotSpot's C2 thresholds times ten by default (a short-lived process's
+    one-off code stays out of C2, see ``_jit_defaults``); any ``-XX:Tier…`` option of the user's leaves all four as
+    HotSpot would have them, including the one the user set."""
+    code = """
+        import sys, zarrjvm, jpype
+        zarrjvm.jvm.start(options=sys.argv[1:])
+        mf = jpype.JClass("java.lang.management.ManagementFactory")
+        hs = mf.getPlatformMXBean(jpype.JClass("com.sun.management.HotSpotDiagnosticMXBean"))
+        names = ("Tier4InvocationThreshold", "Tier4MinInvocationThreshold", "Tier4CompileThreshold",
+                 "Tier4BackEdgeThreshold")
+        print(" ".join(str(hs.getVMOption(n).getValue()) for n in names))
+    """
+    runs = {}
+    for extra in ([], ["-XX:Tier4InvocationThreshold=7000"]):
+        r = subprocess.run([sys.executable, "-c", textwrap.dedent(code), *extra], capture_output=True, text=True,
+                           timeout=120)
+        assert r.returncode == 0, r.stderr
+        runs[tuple(extra)] = [int(v) for v in r.stdout.split()]
+    assert runs[()] == [int(o.split("=")[1]) for o in _jvm._C2_LATER] == [50000, 6000, 150000, 400000]
+    assert runs[("-XX:Tier4InvocationThreshold=7000",)] == [7000, 600, 15000, 40000]  # HotSpot's own otherwise
+    assert _jvm._jit_defaults(["-XX:TieredStopAtLevel=1"]) == _jvm._jit_defaults(["-Xint"]) == []
+
+
 def test_start_arguments_extra_classpath_and_jvm_path() -> None:
     """``extra_classpath=`` puts a jar after zarrjvm's (here the compat jar, not on the default classpath) and
     ``jvm_path=`` picks the libjvm started (a second JDK when the machine has one), whatever JAVA_HOME says."""
