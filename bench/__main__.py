@@ -63,7 +63,8 @@ def markdown(res: dict[str, Any]) -> str:
         b = res["b3"]
         out += ["## B3 start-up (fresh process)", "", "| what | seconds | CPU seconds |", "|---|---|---|"]
         for k in ("python_numpy_pyarrow_import", "jpype_startjvm_only", "zarrjvm_cold_first_element_first_run",
-                  "zarrjvm_cold_first_element", "zarrjvm_cold_first_element_without_cds"):
+                  "zarrjvm_cold_first_element", "zarrjvm_cold_first_element_without_cds",
+                  "zarrjvm_cold_first_element_hotspot_c2_thresholds"):
             if k in b:
                 v = b[k]
                 cpu = f"{v['cpu_median_s']:.3f}" if "cpu_median_s" in v else "–"

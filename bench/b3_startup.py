@@ -69,6 +69,9 @@ def collect() -> dict[str, Any]:
     shutil.rmtree(cache, ignore_errors=True)
     env["XDG_CACHE_HOME"] = str(cache)
     py = sys.executable
+    # an installed wheel's modules are compiled to bytecode when pip installs them; a checkout's may not be (with
+    # PYTHONDONTWRITEBYTECODE set, every run would compile zarrjvm's modules again: ~0.03 s of B3 no user pays)
+    subprocess.run([py, "-m", "compileall", "-q", str(ROOT / "zarrjvm")], check=True)
     cold = [py, "-c", "import sys, zarrjvm; zarrjvm.open_array(sys.argv[1])[0, 0]", arr]
     out: dict[str, Any] = {
         "python_numpy_pyarrow_import": _wall([py, "-c", "import numpy, pyarrow"], env, n),
@@ -76,6 +79,9 @@ def collect() -> dict[str, Any]:
         "zarrjvm_cold_first_element_first_run": _wall(cold, env, 1),  # dumps the archive when it exits
         "zarrjvm_cold_first_element": _wall(cold, env, n),
         "zarrjvm_cold_first_element_without_cds": _wall(cold, dict(env, ZARRJVM_CDS="0"), n),
+        # any -XX:Tier... option of the user's keeps all of HotSpot's C2 thresholds (zarrjvm.jvm._jit_defaults)
+        "zarrjvm_cold_first_element_hotspot_c2_thresholds": _wall(
+            cold, dict(env, ZARRJVM_JVM_OPTIONS="-XX:Tier4InvocationThreshold=5000"), n),
     }
     phases = [json.loads(subprocess.run([py, "-c", PHASES, arr], capture_output=True, text=True, env=env,
                                         cwd=ROOT).stdout) for _ in range(n)]
