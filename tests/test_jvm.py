@@ -94,6 +94,38 @@ def test_explicit_start_with_options() -> None:
     assert 200 * 2**20 < int(heap) <= 256 * 2**20
 
 
+def test_the_archive_holds_a_reads_classes_whatever_the_first_process_did(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first process only starts the JVM (as ``python -m zarrjvm backends`` would); its archive still holds the
+    classes of a read (zarrjvm's training run before the dump), so the next process reads its first array with
+    zarr-java's metadata, Jackson and Arrow's C Data classes all from the archive, none from the jars."""
+    monkeypatch.delenv("ZARRJVM_CDS", raising=False)
+    import numpy as np
+    import zarr
+
+    z = zarr.create_array(str(tmp_path / "a.zarr"), shape=(8, 8), chunks=(4, 4), dtype="f4")
+    z[:] = np.arange(64, dtype="f4").reshape(8, 8)
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    first = _run("import zarrjvm; zarrjvm.jvm.ensure_started()", env)
+    assert first.returncode == 0 and first.stderr == "", first.stderr
+    assert len(list((tmp_path / "cache" / "zarrjvm").glob("cds-*.jsa"))) == 1
+    log = tmp_path / "classes.log"
+    second = _run(f"""
+        import zarrjvm
+        zarrjvm.jvm.start(options=["-Xlog:class+load=info:file={log}"])
+        print(float(zarrjvm.open_array({str(tmp_path / "a.zarr")!r})[7, 7]))
+    """, env)
+    assert second.returncode == 0, second.stderr
+    assert float(second.stdout) == 63.0
+    source = dict(line.split("] ", 1)[1].split(" source: ") for line in log.read_text().splitlines()
+                  if " source: " in line)
+    for cls in ("dev.zarr.zarrjava.v3.ArrayMetadata", "com.fasterxml.jackson.databind.ObjectMapper",
+                "org.apache.arrow.c.ArrowArray", "dev.zarrjvm.zarr.ZarrChunkSource"):
+        assert source[cls].startswith("shared objects file"), (cls, source[cls])
+    from_jars = [c for c, s in source.items() if s.startswith("file:") and ("zarr" in c or "jackson" in c)]
+    assert not from_jars, from_jars
+
+
 def test_c2_thresholds_are_raised_unless_the_user_tunes_compilation() -> None:
     """The running JVM's own flag values: HotSpot's C2 thresholds times ten by default (a short-lived process's
     one-off code stays out of C2, see ``_jit_defaults``); any ``-XX:Tier…`` option of the user's leaves all four as

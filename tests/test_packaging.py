@@ -104,6 +104,9 @@ def test_the_wheel_carries_what_reading_needs_and_nothing_else(built: dict[str, 
     assert [j for j in jars if j.rsplit("/", 1)[1].startswith(UNUSED_JARS)] == []
     assert not any("/_jars/spark-sql" in n or "/_jars/scala-library" in n for n in names)
     assert "zarrjvm/py.typed" in names and "zarrjvm/compat/cases.py" in names
+    # the arrays the first process reads before dumping the class-data sharing archive (zarrjvm.jvm._train_archive)
+    samples = {p.relative_to(ROOT).as_posix() for p in (ROOT / "zarrjvm" / "_samples").rglob("*") if p.is_file()}
+    assert "zarrjvm/_samples/v2-blosc.zarr/.zarray" in samples and samples <= set(names), samples - set(names)
     # the matrix's workers ship without their environments (make setup / npm ci build those)
     assert "zarrjvm/compat/_workers/zarr2_worker.py" in names and "zarrjvm/compat/_workers/zarrita/worker.mjs" in names
     assert not any("node_modules" in n for n in names)
