@@ -299,3 +299,29 @@ def test_async_open_and_region_over_http_sharded(server: RangeHTTPServer) -> Non
         assert stats is not None and stats["requests"] > 0
 
     asyncio.run(asyncio.wait_for(main(), LIMIT))
+
+
+def test_a_read_waiting_on_a_loop_closed_without_running_it_is_released(local: tuple[Path, np.ndarray],
+                                                                        allocator_baseline: Callable[[], int]) -> None:
+    """A loop run by hand and closed while a read's result waits on it: the pump handed the read to the loop (its
+    callback scheduled), the loop never ran again, and nobody cancelled the task (``asyncio.run`` would have). The
+    pump finds the read on a closed loop and releases it: every byte goes back, and the array still reads."""
+    import jpype
+
+    seconds = jpype.JClass("java.util.concurrent.TimeUnit").SECONDS
+    a = zarrjvm.open_array(local[0])
+    loop = asyncio.new_event_loop()
+    task = loop.create_task(a.read_chunk_async((3, 4)))
+    loop.run_until_complete(asyncio.sleep(0))  # the task ran up to its submission to Java
+    (p,) = _async._pending.values()
+    p.java.future().get(LIMIT, seconds)  # exported in Java
+    deadline = time.monotonic() + LIMIT
+    while not loop._ready and time.monotonic() < deadline:  # asyncio's queue of callbacks to run: the pump's is there
+        time.sleep(0.01)
+    assert loop._ready, "the pump did not hand the read to its loop"
+    loop.close()
+    assert settle(allocator_baseline) == 0
+    assert not task.done()  # never ran again: its result was released without it
+    del task
+    assert_same(a.read_chunk((3, 4)), chunk_of(local[1], a.chunks, (3, 4)))
+    a.close()

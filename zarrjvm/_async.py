@@ -11,7 +11,8 @@ Cancelling an awaiting task cancels the Java read: a queued read is skipped, a r
 exporting it, and one already over (exported or opened) is taken and dropped by the cancelled task itself, which hands
 its memory back to Java then — not whenever its id comes back through the pump: by then the loop may be closed, and a
 callback left on a closed loop never runs (the export would never be released). A read stays in ``_pending`` until it
-is settled; whoever takes it out (the loop, the cancelled task, or the pump for a read nobody awaits) settles it, once.
+is settled; whoever takes it out (the loop, the cancelled task, or the pump for a read nobody awaits or whose loop was
+closed before running its callback) settles it, once.
 """
 
 from __future__ import annotations
@@ -73,28 +74,46 @@ def _ensure_pump() -> None:
 
 
 def _run_pump(reads: Any) -> None:
+    handed: set[int] = set()  # reads handed to their loop and not seen settled yet
     while not _stop.is_set():
         try:
             ids = reads.completed(_BATCH, _POLL_MS)  # waits in Java, without the GIL
         except Exception:  # the JVM is going away
             return
         for rid in ids:
-            _deliver(int(rid))
+            if _deliver(int(rid)):
+                handed.add(int(rid))
+        _release_orphans(handed)
 
 
-def _deliver(rid: int) -> None:
+def _release_orphans(handed: set[int]) -> None:
+    """On the pump, after each batch (at least every poll): a read handed to its loop whose loop was then closed
+    without running the callback (a loop run by hand; ``asyncio.run`` cancels its tasks before closing) can be taken
+    by nobody; it is settled here, which releases its memory. Reads settled meanwhile leave the set."""
+    for rid in list(handed):
+        p = _pending.get(rid)
+        if p is None:
+            handed.discard(rid)
+        elif p.loop.is_closed():
+            _settle(rid)
+            handed.discard(rid)
+
+
+def _deliver(rid: int) -> bool:
     """On the pump: hands read ``rid``, which is over, to its loop (a function, so that this thread keeps no reference
-    to the result, and its Java memory, while it waits)."""
+    to the result, and its Java memory, while it waits); True when the loop now has it to settle."""
     p = _pending.get(rid)
     if p is None:  # settled already, by its cancelled task
-        return
+        return False
     if p.future.cancelled():  # nobody awaits it: release it here, whatever its loop does meanwhile
         _settle(rid)
-        return
+        return False
     try:
         p.loop.call_soon_threadsafe(_settle, rid)
+        return True
     except RuntimeError:  # the loop is closed: nobody awaits this any more, release it here
         _settle(rid)
+        return False
 
 
 def _shutdown() -> None:
