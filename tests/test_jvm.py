@@ -126,6 +126,34 @@ def test_the_archive_holds_a_reads_classes_whatever_the_first_process_did(tmp_pa
     assert not from_jars, from_jars
 
 
+def test_a_new_archive_forgets_those_of_changed_or_removed_installs(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process that dumps a new archive deletes the archives (and their unadopted dumps) made from jars that have
+    changed or gone since — an upgraded or deleted install — and keeps those whose jars are all still in place."""
+    import json
+
+    monkeypatch.delenv("ZARRJVM_CDS", raising=False)
+    cache = tmp_path / "cache" / "zarrjvm"
+    cache.mkdir(parents=True)
+    kept_jar = tmp_path / "other-install.jar"
+    kept_jar.write_bytes(b"a jar")
+    st = kept_jar.stat()
+    made_from = {"0000gone": [[str(tmp_path / "deleted-install.jar"), 10, 1]],
+                 "0000changed": [[str(kept_jar), st.st_size + 1, st.st_mtime_ns]],
+                 "0000kept": [[str(kept_jar), st.st_size, st.st_mtime_ns]]}
+    for key, entries in made_from.items():
+        (cache / f"cds-{key}.jsa").write_bytes(b"an archive")
+        (cache / f"cds-{key}.paths").write_text(json.dumps(entries))
+    (cache / "cds-0000gone.4242.jsa").write_bytes(b"a dump never adopted")
+    r = _run("import zarrjvm; zarrjvm.jvm.ensure_started()", {"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert r.returncode == 0, r.stderr
+    names = sorted(p.name for p in cache.iterdir())
+    assert not [n for n in names if "0000gone" in n or "0000changed" in n], names
+    assert "cds-0000kept.jsa" in names and "cds-0000kept.paths" in names
+    (mine,) = [n[len("cds-"):-len(".paths")] for n in names if n.endswith(".paths") and "0000" not in n]
+    assert list(cache.glob(f"cds-{mine}.*.jsa")), names  # this process's own dump, beside its .paths
+
+
 def test_c2_thresholds_are_raised_unless_the_user_tunes_compilation() -> None:
     """The running JVM's own flag values: HotSpot's C2 thresholds times ten by default (a short-lived process's
     one-off code stays out of C2, see ``_jit_defaults``); any ``-XX:Tier…`` option of the user's leaves all four as

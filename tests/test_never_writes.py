@@ -245,7 +245,9 @@ def test_jvm_writes_only_its_codec_libraries(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     created = json.loads(proc.stdout.strip().splitlines()[-1])
     written = sorted(str(p.relative_to(home)) for p in home.rglob("*") if p.is_file())
-    assert len(written) == 1 and re.fullmatch(r"\.cache/zarrjvm/cds-\w+\.\d+\.jsa", written[0]), written
+    # the archive, and what it was made from (which lets a later install forget it once those jars are gone)
+    assert len(written) == 2 and re.fullmatch(r"\.cache/zarrjvm/cds-\w+\.\d+\.jsa", written[0]), written
+    assert written[1] == written[0].rsplit(".", 2)[0] + ".paths", written
     shutil.rmtree(home / ".cache")
     off = subprocess.run([sys.executable, "-c", code, str(jtmp), str(stores)], capture_output=True, text=True,
                          env=dict(env, ZARRJVM_CDS="0"), timeout=300)

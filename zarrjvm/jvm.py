@@ -126,12 +126,13 @@ def _cds_options(lib: str, cp: list[str], chosen: Sequence[str] = ()) -> list[st
     ``chosen`` options (a profiler, a coverage tool) no archive is dumped: the JVM refuses to dump one then and ends the
     whole process at start ("Must enable AllowArchivingWithJavaAgent"); an archive already made is still used."""
     import hashlib
+    import json
 
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "zarrjvm"
     h = hashlib.sha256(lib.encode())
-    for j in [lib, *cp]:  # the libjvm itself too: a JDK updated in place gets a new archive
-        st = Path(j).stat() if Path(j).exists() else None
-        h.update(f"{j}:{st.st_size if st else 0}:{st.st_mtime_ns if st else 0}".encode())
+    made_from = _fingerprint([lib, *cp])  # the libjvm itself too: a JDK updated in place gets a new archive
+    for j, size, mtime in made_from:
+        h.update(f"{j}:{size}:{mtime}".encode())
     key = h.hexdigest()[:16]
     archive = cache / f"cds-{key}.jsa"
     try:
@@ -148,8 +149,43 @@ def _cds_options(lib: str, cp: list[str], chosen: Sequence[str] = ()) -> list[st
         return [f"-XX:SharedArchiveFile={archive}", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"]
     if not os.access(cache, os.W_OK) or any(o.startswith("-javaagent:") for o in chosen):
         return []  # nowhere to dump one, or a dump the JVM would refuse: start without
+    _forget_stale_archives(cache)
+    try:
+        (cache / f"cds-{key}.paths").write_text(json.dumps(made_from))
+    except OSError:
+        pass
     return [f"-XX:ArchiveClassesAtExit={cache / f'cds-{key}.{os.getpid()}.jsa'}", "-Xlog:cds=off",
             "-Xlog:cds+dynamic=off"]
+
+
+def _fingerprint(paths: Sequence[str]) -> list[tuple[str, int, int]]:
+    """Each file's path, size and modification time (0, 0 when it does not exist): what an archive was made from."""
+    out = []
+    for j in paths:
+        try:
+            st = os.stat(j)
+            out.append((j, st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append((j, 0, 0))
+    return out
+
+
+def _forget_stale_archives(cache: Path) -> None:
+    """Deletes the archives (13–14 MB each) whose Java or jars have changed or gone since they were made — an upgraded
+    or deleted install, a JDK updated in place — as told by the ``cds-<key>.paths`` written beside each (archives of
+    other installs still in place are kept). Run only by a process about to dump a new archive."""
+    import json
+
+    for paths in cache.glob("cds-*.paths"):
+        try:
+            made_from = [tuple(e) for e in json.loads(paths.read_text())]
+            if made_from == [tuple(e) for e in _fingerprint([e[0] for e in made_from])]:
+                continue
+            key = paths.name[len("cds-"):-len(".paths")]
+            for f in [*cache.glob(f"cds-{key}.jsa"), *cache.glob(f"cds-{key}.*.jsa"), paths]:
+                f.unlink(missing_ok=True)
+        except (OSError, ValueError, TypeError):
+            continue
 
 
 def start(
