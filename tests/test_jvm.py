@@ -138,19 +138,19 @@ def test_a_new_archive_forgets_those_of_changed_or_removed_installs(tmp_path: Pa
     kept_jar = tmp_path / "other-install.jar"
     kept_jar.write_bytes(b"a jar")
     st = kept_jar.stat()
-    made_from = {"0000gone": [[str(tmp_path / "deleted-install.jar"), 10, 1]],
-                 "0000changed": [[str(kept_jar), st.st_size + 1, st.st_mtime_ns]],
-                 "0000kept": [[str(kept_jar), st.st_size, st.st_mtime_ns]]}
+    made_from = {"fake-gone": [[str(tmp_path / "deleted-install.jar"), 10, 1]],
+                 "fake-changed": [[str(kept_jar), st.st_size + 1, st.st_mtime_ns]],
+                 "fake-kept": [[str(kept_jar), st.st_size, st.st_mtime_ns]]}
     for key, entries in made_from.items():
         (cache / f"cds-{key}.jsa").write_bytes(b"an archive")
         (cache / f"cds-{key}.paths").write_text(json.dumps(entries))
-    (cache / "cds-0000gone.4242.jsa").write_bytes(b"a dump never adopted")
+    (cache / "cds-fake-gone.4242.jsa").write_bytes(b"a dump never adopted")
     r = _run("import zarrjvm; zarrjvm.jvm.ensure_started()", {"XDG_CACHE_HOME": str(tmp_path / "cache")})
     assert r.returncode == 0, r.stderr
     names = sorted(p.name for p in cache.iterdir())
-    assert not [n for n in names if "0000gone" in n or "0000changed" in n], names
-    assert "cds-0000kept.jsa" in names and "cds-0000kept.paths" in names
-    (mine,) = [n[len("cds-"):-len(".paths")] for n in names if n.endswith(".paths") and "0000" not in n]
+    assert not [n for n in names if "fake-gone" in n or "fake-changed" in n], names
+    assert "cds-fake-kept.jsa" in names and "cds-fake-kept.paths" in names
+    (mine,) = [n[len("cds-"):-len(".paths")] for n in names if n.endswith(".paths") and "fake-" not in n]
     assert list(cache.glob(f"cds-{mine}.*.jsa")), names  # this process's own dump, beside its .paths
 
 
