@@ -182,7 +182,7 @@ def _forget_stale_archives(cache: Path) -> None:
             if made_from == [tuple(e) for e in _fingerprint([e[0] for e in made_from])]:
                 continue
             key = paths.name[len("cds-"):-len(".paths")]
-            for f in [*cache.glob(f"cds-{key}.jsa"), *cache.glob(f"cds-{key}.*.jsa"), paths]:
+            for f in cache.glob(f"cds-{key}.*"):  # the archive, its unadopted dumps, the list itself (keys have no dot)
                 f.unlink(missing_ok=True)
         except (OSError, ValueError, TypeError):
             continue
