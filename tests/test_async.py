@@ -311,10 +311,12 @@ def test_a_read_waiting_on_a_loop_closed_without_running_it_is_released(local: t
     seconds = jpype.JClass("java.util.concurrent.TimeUnit").SECONDS
     a = zarrjvm.open_array(local[0])
     loop = asyncio.new_event_loop()
-    task = loop.create_task(a.read_chunk_async((3, 4)))
-    loop.run_until_complete(asyncio.sleep(0))  # the task ran up to its submission to Java
-    (p,) = _async._pending.values()
-    p.java.future().get(LIMIT, seconds)  # exported in Java
+    with pump_starved():  # the read cannot reach the loop (and be settled there) while the loop still runs
+        task = loop.create_task(a.read_chunk_async((3, 4)))
+        loop.run_until_complete(asyncio.sleep(0))  # the task ran up to its submission to Java
+        (p,) = _async._pending.values()
+        p.java.future().get(LIMIT, seconds)  # exported in Java
+    # the pump is back: it hands the read to the loop, which no longer runs
     deadline = time.monotonic() + LIMIT
     while not loop._ready and time.monotonic() < deadline:  # asyncio's queue of callbacks to run: the pump's is there
         time.sleep(0.01)
